@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts', 'src/define.ts'],
+  format: ['esm'],
+  target: 'es2022',
+  platform: 'browser',
+  dts: { compilerOptions: { ignoreDeprecations: '6.0', customConditions: [] } },
+  sourcemap: true,
+  clean: true,
+  treeshake: true,
+  external: ['lit', /^lit\//, '@tencent-captcha/protocol'],
+});

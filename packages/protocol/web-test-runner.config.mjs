@@ -1,0 +1,3 @@
+import { definePackageBrowserConfig } from '../../wtr.shared.mjs';
+
+export default definePackageBrowserConfig(import.meta.dirname);
