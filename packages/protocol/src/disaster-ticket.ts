@@ -31,7 +31,7 @@ export const DisasterTicketError = {
   NotDisaster: 'not_disaster',
   /** The errorCode segment is missing or not 1–6 digits. */
   BadErrorCode: 'bad_error_code',
-  /** The app id segment is missing or not 1–20 digits. */
+  /** The app id segment is missing or not 1–12 digits (real CaptchaAppIds have 9–10). */
   BadAppId: 'bad_app_id',
   /**
    * Only two segments after the prefix, the second long enough to be an app id and a timestamp run
@@ -53,6 +53,8 @@ export type DisasterTicketParseResult =
   | { ok: false; error: DisasterTicketError; prefix?: DisasterTicketPrefix };
 
 const DIGITS = /^\d+$/;
+/** Real CaptchaAppIds have 9–10 digits; an app id plus a 10-digit timestamp is longer than this. */
+const MAX_APP_ID_DIGITS = 12;
 
 /** The prefix of `ticket` if it has one of the disaster prefixes. */
 export function disasterTicketPrefix(ticket: string): DisasterTicketPrefix | undefined {
@@ -74,8 +76,8 @@ export function parseDisasterTicket(ticket: string): DisasterTicketParseResult {
   const [code, appId, timestamp, suffix, ...extra] = parts;
   if (!code || !DIGITS.test(code) || code.length > 6) return fail('bad_error_code');
   if (!appId || !DIGITS.test(appId)) return fail('bad_app_id');
-  if (timestamp === undefined) return fail(appId.length > 20 ? 'fused_app_id_and_timestamp' : 'bad_timestamp');
-  if (appId.length > 20) return fail('bad_app_id');
+  if (timestamp === undefined) return fail(appId.length > MAX_APP_ID_DIGITS ? 'fused_app_id_and_timestamp' : 'bad_timestamp');
+  if (appId.length > MAX_APP_ID_DIGITS) return fail('bad_app_id');
   if (!DIGITS.test(timestamp) || timestamp.length < 9 || timestamp.length > 11) return fail('bad_timestamp');
   if (extra.length > 0 || (suffix !== undefined && !/^[A-Za-z0-9]{1,64}$/.test(suffix))) return fail('bad_suffix');
   const parsed: DisasterTicket = { prefix, errorCode: Number(code), appId, timestamp: Number(timestamp) };
