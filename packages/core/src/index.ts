@@ -1,1 +1,61 @@
-export {};
+/**
+ * `@tencent-captcha/core`: server-side verification of Tencent Cloud Captcha tickets
+ * (`DescribeCaptchaResult`) with a disaster-recovery policy that fails open safely.
+ *
+ * @packageDocumentation
+ */
+export {
+  VerdictStatus,
+  CaptchaMode,
+  PolicyBranch,
+  BreakerState,
+  type CaptchaVerdict,
+  type CaptchaVerifier,
+  type VerifyInput,
+  type VerifyOptions,
+  type VerdictApiError,
+  type VerdictDisasterTicket,
+} from './verdict.js';
+export {
+  PolicyReason,
+  VERDICT_REASONS,
+  describeVerdictReason,
+  reasonForCaptchaCode,
+  httpStatusForVerdict,
+  verdictResponseBody,
+  httpResponseForVerdict,
+  type VerdictReason,
+  type VerdictReasonInfo,
+  type VerdictHttpStatus,
+  type VerdictResponseBody,
+  type VerdictHttpResponse,
+} from './reasons.js';
+export {
+  ENV,
+  DEFAULT_ENDPOINT,
+  CaptchaConfigError,
+  CaptchaConfigErrorCode,
+  isCaptchaConfigError,
+  type CaptchaVerifierOptions,
+  type ResolvedCaptchaVerifierOptions,
+  type CaptchaBudgetOptions,
+  type CaptchaDisasterTicketOptions,
+  type CaptchaBreakerOptions,
+  type CaptchaRetryOptions,
+  type CaptchaHooks,
+  type CaptchaLogger,
+  type FetchLike,
+  type VerdictEvent,
+  type BreakerEvent,
+  type BudgetExhaustedEvent,
+  type MisconfigurationEvent,
+  type StoreErrorEvent,
+} from './options.js';
+export {
+  isCaptchaStore,
+  type CaptchaStore,
+  type BudgetCounter,
+  type DegradedAcceptanceRequest,
+  type DegradedAcceptanceResult,
+} from './store.js';
+export { CAPTCHA_FIELD_NAMES, CAPTCHA_HEADER_NAMES } from './fields.js';

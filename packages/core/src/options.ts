@@ -1,0 +1,446 @@
+/**
+ * Options of `createCaptchaVerifier`, validated and normalised once; `CaptchaConfigError` is the one
+ * error class core throws (a wrong call, never a wrong ticket).
+ */
+import type { CaptchaStore } from './store.js';
+import { isCaptchaStore } from './store.js';
+import type { VerdictReason } from './reasons.js';
+import type { BreakerState, CaptchaMode, CaptchaVerdict } from './verdict.js';
+
+/** Environment variables read when the corresponding option is not given. */
+export const ENV = {
+  /** `secretId` — Tencent Cloud's usual variable. */
+  secretId: 'TENCENTCLOUD_SECRET_ID',
+  /** `secretKey` — Tencent Cloud's usual variable. */
+  secretKey: 'TENCENTCLOUD_SECRET_KEY',
+  /** `captchaAppId` — the CaptchaAppId of the console. */
+  captchaAppId: 'TENCENT_CAPTCHA_APP_ID',
+  /** `appSecretKey` — the AppSecretKey of the console. */
+  appSecretKey: 'TENCENT_CAPTCHA_APP_SECRET_KEY',
+} as const;
+
+/** Tencent's production endpoint for `DescribeCaptchaResult`. */
+export const DEFAULT_ENDPOINT = 'https://captcha.tencentcloudapi.com/';
+
+/** Budgets for accepting degraded verdicts (unknown answers and disaster tickets), per fixed window. */
+export interface CaptchaBudgetOptions {
+  /** Length of a budget window in seconds. @default 60 */
+  windowSeconds?: number;
+  /** Degraded acceptances per client IP (IPv6: per /64) per window while Tencent looks healthy. @default 3 */
+  perIp?: number;
+  /** Degraded acceptances in total per window while Tencent looks healthy. @default 30 */
+  global?: number;
+  /** Per client IP per window during an outage (breaker open, or mode `open`). @default 20 */
+  outagePerIp?: number;
+  /** In total per window during an outage (breaker open, or mode `open`). @default 1200 */
+  outageGlobal?: number;
+}
+
+/** Checks of disaster tickets (`trerror_<code>_<appid>_<unixSeconds>`). */
+export interface CaptchaDisasterTicketOptions {
+  /** How old a disaster ticket may be, in seconds. @default 300 */
+  maxAgeSeconds?: number;
+  /** Clock difference allowed between the browser and the server, in seconds. @default 30 */
+  clockSkewSeconds?: number;
+}
+
+/** The circuit breaker (one per verifier). */
+export interface CaptchaBreakerOptions {
+  /** Consecutive upstream failures that open the breaker. @default 5 */
+  failureThreshold?: number;
+  /** How long the breaker stays open before one probe request is let through, in ms. @default 15000 */
+  halfOpenAfterMs?: number;
+}
+
+/** The single retry. */
+export interface CaptchaRetryOptions {
+  /**
+   * Retry once where Tencent cannot have consumed the ticket (connection refused, `InternalError`).
+   * @default true
+   */
+  enabled?: boolean;
+  /** Wait before the retry, in ms. @default 50 */
+  delayMs?: number;
+}
+
+/** Payload of {@link CaptchaHooks.onVerdict}. */
+export interface VerdictEvent {
+  verdict: CaptchaVerdict;
+  /** The client IP as given to `verify` (`null` if it was missing). */
+  userIp: string | null;
+}
+
+/** Payload of {@link CaptchaHooks.onBreakerOpen} and {@link CaptchaHooks.onBreakerClose}. */
+export interface BreakerEvent {
+  state: BreakerState;
+  /** Unix milliseconds. */
+  at: number;
+  /** The failure that opened the breaker (`upstream_timeout`, …); `null` when it closed. */
+  cause: VerdictReason | null;
+}
+
+/** Payload of {@link CaptchaHooks.onBudgetExhausted}. */
+export interface BudgetExhaustedEvent {
+  scope: 'per_ip' | 'global';
+  limit: number;
+  windowSeconds: number;
+  /** `healthy` (breaker closed, small budget) or `outage` (breaker open or mode `open`). */
+  tier: 'healthy' | 'outage';
+  /** The client IP whose request was refused. */
+  userIp: string;
+  /** What the refused degraded verdict was about (`disaster_ticket`, `upstream_timeout`, …). */
+  cause: VerdictReason;
+}
+
+/** Payload of {@link CaptchaHooks.onMisconfiguration}. Secrets are redacted from `message`. */
+export interface MisconfigurationEvent {
+  /** `CaptchaCode` (100, 31) or `api_error` (`AuthFailure.*`, `UnauthorizedOperation.*`, …). */
+  source: 'captcha_code' | 'api_error';
+  captchaCode: number | null;
+  apiErrorCode: string | null;
+  message: string;
+  requestId: string | null;
+}
+
+/** Payload of {@link CaptchaHooks.onStoreError}. */
+export interface StoreErrorEvent {
+  /** What the store threw, or a timeout error. */
+  error: unknown;
+  timedOut: boolean;
+}
+
+/**
+ * Observability hooks; none by default. They run synchronously after the decision; an exception in a
+ * hook is caught (and given to `logger.error`), never changes a verdict.
+ */
+export interface CaptchaHooks {
+  /** Every verdict. Alert on `status === 'degraded' && accepted` to see fail-open. */
+  onVerdict?(event: VerdictEvent): void;
+  /** The breaker opened: Tencent is failing; verification now decides without the network. */
+  onBreakerOpen?(event: BreakerEvent): void;
+  /** The breaker closed again after a successful probe. */
+  onBreakerClose?(event: BreakerEvent): void;
+  /** A degraded verdict was refused because a budget is spent. */
+  onBudgetExhausted?(event: BudgetExhaustedEvent): void;
+  /** Tencent says our configuration is wrong. Page someone. */
+  onMisconfiguration?(event: MisconfigurationEvent): void;
+  /** The store failed or timed out; degraded acceptance fails closed meanwhile. */
+  onStoreError?(event: StoreErrorEvent): void;
+}
+
+/** A logger; every method optional. Core never prints by itself. Messages and data carry no secrets. */
+export interface CaptchaLogger {
+  debug?(message: string, data?: Record<string, unknown>): void;
+  info?(message: string, data?: Record<string, unknown>): void;
+  warn?(message: string, data?: Record<string, unknown>): void;
+  error?(message: string, data?: Record<string, unknown>): void;
+}
+
+/** The Fetch API's `fetch`, as far as core uses it. */
+export type FetchLike = (input: string, init: {
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+}) => Promise<{ status: number; text(): Promise<string> }>;
+
+/** Options of `createCaptchaVerifier`. Parameters are named after Tencent's. */
+export interface CaptchaVerifierOptions {
+  /** CaptchaAppId from the console. @default process.env.TENCENT_CAPTCHA_APP_ID */
+  captchaAppId?: number | string;
+  /** AppSecretKey from the console; server side only. @default process.env.TENCENT_CAPTCHA_APP_SECRET_KEY */
+  appSecretKey?: string;
+  /** API key id (TC3 signing). @default process.env.TENCENTCLOUD_SECRET_ID */
+  secretId?: string;
+  /** API key secret (TC3 signing). @default process.env.TENCENTCLOUD_SECRET_KEY */
+  secretKey?: string;
+  /** Where credentials default from. @default globalThis.process?.env */
+  env?: Record<string, string | undefined>;
+  /**
+   * The `DescribeCaptchaResult` endpoint: Tencent, the international host, or the emulator's `apiUrl`.
+   * Its path must be `/`. @default 'https://captcha.tencentcloudapi.com/'
+   */
+  endpoint?: string | URL;
+  /** Timeout of one request to Tencent, in ms. @default 3000 */
+  attemptTimeoutMs?: number;
+  /**
+   * Overall deadline of `verify`, in ms: the verdict is returned by then, whatever Tencent and the store
+   * do (the network gets `deadlineMs - storeTimeoutMs`). @default 5000
+   */
+  deadlineMs?: number;
+  /** How long a store call may take before it counts as failed, in ms. @default 250 */
+  storeTimeoutMs?: number;
+  /** Highest `EvilLevel` a verified ticket may have (Tencent: 100 = malicious). @default 99 */
+  maxEvilLevel?: number;
+  /** Highest `Score` (0–100, higher is riskier) a verified ticket may have. @default 100 (no limit) */
+  maxScore?: number;
+  /** How degraded verdicts are treated; overridable per call. @default 'adaptive' */
+  mode?: CaptchaMode;
+  /** Budgets of degraded acceptance. */
+  budgets?: CaptchaBudgetOptions;
+  /** Checks of disaster tickets. */
+  disasterTickets?: CaptchaDisasterTicketOptions;
+  /** The circuit breaker. */
+  breaker?: CaptchaBreakerOptions;
+  /** The single retry. */
+  retry?: CaptchaRetryOptions;
+  /** `Retry-After` seconds for 503 refusals while the breaker is closed. @default 10 */
+  retryAfterSeconds?: number;
+  /** Where budgets and the replay guard live. @default createMemoryStore() */
+  store?: CaptchaStore;
+  /** Observability hooks. */
+  hooks?: CaptchaHooks;
+  /** Optional logger. @default none (no output) */
+  logger?: CaptchaLogger;
+  /**
+   * A Fetch-API `fetch` to send requests with (edge runtimes, tests). Without it, Node uses undici's
+   * pooled `request` with keep-alive to the endpoint.
+   */
+  fetch?: FetchLike | typeof globalThis.fetch;
+  /** Clock, Unix milliseconds: signing timestamps, ticket freshness, budget windows. @default Date.now */
+  now?: () => number;
+}
+
+/** The options after validation and defaults — without any credential but the (public) app id. */
+export interface ResolvedCaptchaVerifierOptions {
+  captchaAppId: number;
+  endpoint: string;
+  attemptTimeoutMs: number;
+  deadlineMs: number;
+  storeTimeoutMs: number;
+  maxEvilLevel: number;
+  maxScore: number;
+  mode: CaptchaMode;
+  budgets: Required<CaptchaBudgetOptions>;
+  disasterTickets: Required<CaptchaDisasterTicketOptions>;
+  breaker: Required<CaptchaBreakerOptions>;
+  retry: Required<CaptchaRetryOptions>;
+  retryAfterSeconds: number;
+}
+
+/** What is wrong with a configuration. */
+export const CaptchaConfigErrorCode = {
+  /** A credential (app id, app secret key, secret id, secret key) is neither given nor in the environment. */
+  MissingCredential: 'missing_credential',
+  /** A credential has the wrong shape (e.g. a non-numeric CaptchaAppId). */
+  InvalidCredential: 'invalid_credential',
+  /** `endpoint` is not an http(s) URL with path `/`. */
+  InvalidEndpoint: 'invalid_endpoint',
+  /** Any other option has a wrong type or is out of range. */
+  InvalidOption: 'invalid_option',
+} as const;
+/** One of {@link CaptchaConfigErrorCode}'s values. */
+export type CaptchaConfigErrorCode = (typeof CaptchaConfigErrorCode)[keyof typeof CaptchaConfigErrorCode];
+
+const CONFIG_ERROR_BRAND = Symbol.for('@tencent-captcha/core.CaptchaConfigError');
+
+/**
+ * Thrown by `createCaptchaVerifier` (and by `verify` for invalid per-call options) when the call itself
+ * is wrong. Never thrown for a ticket. The message names the option, never its value.
+ * `instanceof` works across two copies of the package (brand check via `Symbol.for`).
+ */
+export class CaptchaConfigError extends Error {
+  /** What is wrong. */
+  readonly code: CaptchaConfigErrorCode;
+  /** The option at fault, as a path (`budgets.perIp`). */
+  readonly option: string;
+
+  constructor(code: CaptchaConfigErrorCode, option: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CaptchaConfigError';
+    this.code = code;
+    this.option = option;
+    Object.defineProperty(this, CONFIG_ERROR_BRAND, { value: true });
+  }
+
+  /** Whether `value` is a `CaptchaConfigError` from any copy of this package. */
+  static is(value: unknown): value is CaptchaConfigError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[CONFIG_ERROR_BRAND] === true;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return CaptchaConfigError.is(value);
+  }
+}
+
+/** Whether `value` is a {@link CaptchaConfigError} (from any copy of the package). */
+export function isCaptchaConfigError(value: unknown): value is CaptchaConfigError {
+  return CaptchaConfigError.is(value);
+}
+
+const MODES: readonly string[] = ['adaptive', 'open', 'closed'];
+
+/** Validates a mode (options or per call). */
+export function assertMode(value: unknown, option: string): asserts value is CaptchaMode {
+  if (typeof value !== 'string' || !MODES.includes(value)) {
+    throw new CaptchaConfigError('invalid_option', option, `${option} must be 'adaptive', 'open' or 'closed'.`);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function integer(value: unknown, option: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new CaptchaConfigError('invalid_option', option, `${option} must be an integer from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+function group(value: unknown, option: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) throw new CaptchaConfigError('invalid_option', option, `${option} must be an object.`);
+  return value;
+}
+
+function credential(
+  given: unknown,
+  env: Record<string, string | undefined>,
+  option: keyof typeof ENV,
+  pattern: RegExp,
+  shape: string,
+): string {
+  const fromEnv = given === undefined;
+  const raw = fromEnv ? env[ENV[option]] : given;
+  const where = fromEnv ? `${option} (environment variable ${ENV[option]})` : option;
+  if (raw === undefined || raw === '') {
+    throw new CaptchaConfigError(
+      'missing_credential',
+      option,
+      `${option} is required: pass it or set the environment variable ${ENV[option]}.`,
+    );
+  }
+  const text = typeof raw === 'number' && option === 'captchaAppId' ? String(raw) : raw;
+  // The message names the option and the expected shape, never the value: it may be a secret.
+  if (typeof text !== 'string' || !pattern.test(text)) {
+    throw new CaptchaConfigError('invalid_credential', option, `${where} must be ${shape}.`);
+  }
+  return text;
+}
+
+/** Everything `createCaptchaVerifier` needs, split into the public part and the closure-only part. */
+export interface NormalisedOptions {
+  resolved: ResolvedCaptchaVerifierOptions;
+  credentials: { secretId: string; secretKey: string; appSecretKey: string };
+  store: CaptchaStore | undefined;
+  hooks: CaptchaHooks;
+  logger: CaptchaLogger;
+  fetch: FetchLike | undefined;
+  now: () => number;
+}
+
+function processEnv(): Record<string, string | undefined> {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env ?? {};
+}
+
+const MAX_MS = 10 * 60_000;
+
+/** Validates and normalises options once. Throws {@link CaptchaConfigError}. */
+export function normaliseOptions(options: CaptchaVerifierOptions = {}): NormalisedOptions {
+  if (!isPlainObject(options)) throw new CaptchaConfigError('invalid_option', 'options', 'options must be an object.');
+  const env = (options.env ?? processEnv()) as Record<string, string | undefined>;
+  if (!isPlainObject(env)) throw new CaptchaConfigError('invalid_option', 'env', 'env must be an object of strings.');
+
+  const appId = credential(options.captchaAppId, env, 'captchaAppId', /^[1-9]\d{0,15}$/, 'a positive integer (digits only)');
+  const captchaAppId = Number(appId);
+  if (!Number.isSafeInteger(captchaAppId)) {
+    throw new CaptchaConfigError('invalid_credential', 'captchaAppId', 'captchaAppId must be a positive integer (digits only).');
+  }
+  // Printable ASCII without spaces; secretId also goes into `Credential=<id>/…`, so no `/` or `,`.
+  const appSecretKey = credential(options.appSecretKey, env, 'appSecretKey', /^[\x21-\x7e]{1,256}$/, 'printable ASCII without spaces');
+  const secretId = credential(options.secretId, env, 'secretId', /^[\x21-\x2b\x2d\x2e\x30-\x7e]{1,256}$/, 'printable ASCII without spaces, "/" or ","');
+  const secretKey = credential(options.secretKey, env, 'secretKey', /^[\x21-\x7e]{1,256}$/, 'printable ASCII without spaces');
+
+  let endpoint: URL;
+  try {
+    endpoint = new URL(String(options.endpoint ?? DEFAULT_ENDPOINT));
+  } catch (cause) {
+    throw new CaptchaConfigError('invalid_endpoint', 'endpoint', 'endpoint must be an absolute http(s) URL.', { cause });
+  }
+  if (endpoint.protocol !== 'https:' && endpoint.protocol !== 'http:') {
+    throw new CaptchaConfigError('invalid_endpoint', 'endpoint', 'endpoint must be an http(s) URL.');
+  }
+  if (endpoint.pathname !== '/' || endpoint.search !== '' || endpoint.hash !== '' || endpoint.username !== '' || endpoint.password !== '') {
+    throw new CaptchaConfigError('invalid_endpoint', 'endpoint', 'endpoint must be an origin (path "/", no query, no user info): TC3 signs the path "/".');
+  }
+
+  const deadlineMs = integer(options.deadlineMs, 'deadlineMs', 5000, 10, MAX_MS);
+  const attemptTimeoutMs = integer(options.attemptTimeoutMs, 'attemptTimeoutMs', Math.min(3000, deadlineMs), 1, deadlineMs);
+  const storeTimeoutMs = integer(options.storeTimeoutMs, 'storeTimeoutMs', Math.min(250, Math.floor(deadlineMs / 4)), 1, deadlineMs - 1);
+  const maxEvilLevel = integer(options.maxEvilLevel, 'maxEvilLevel', 99, 0, 100);
+  const maxScore = integer(options.maxScore, 'maxScore', 100, 0, 100);
+  const mode = options.mode ?? 'adaptive';
+  assertMode(mode, 'mode');
+
+  const b = group(options.budgets, 'budgets');
+  const budgets: Required<CaptchaBudgetOptions> = {
+    windowSeconds: integer(b.windowSeconds, 'budgets.windowSeconds', 60, 1, 86_400),
+    perIp: integer(b.perIp, 'budgets.perIp', 3, 0, 1_000_000_000),
+    global: integer(b.global, 'budgets.global', 30, 0, 1_000_000_000),
+    outagePerIp: integer(b.outagePerIp, 'budgets.outagePerIp', 20, 0, 1_000_000_000),
+    outageGlobal: integer(b.outageGlobal, 'budgets.outageGlobal', 1200, 0, 1_000_000_000),
+  };
+  const d = group(options.disasterTickets, 'disasterTickets');
+  const disasterTickets: Required<CaptchaDisasterTicketOptions> = {
+    maxAgeSeconds: integer(d.maxAgeSeconds, 'disasterTickets.maxAgeSeconds', 300, 1, 86_400),
+    clockSkewSeconds: integer(d.clockSkewSeconds, 'disasterTickets.clockSkewSeconds', 30, 0, 3600),
+  };
+  const br = group(options.breaker, 'breaker');
+  const breaker: Required<CaptchaBreakerOptions> = {
+    failureThreshold: integer(br.failureThreshold, 'breaker.failureThreshold', 5, 1, 10_000),
+    halfOpenAfterMs: integer(br.halfOpenAfterMs, 'breaker.halfOpenAfterMs', 15_000, 1, 3_600_000),
+  };
+  const r = group(options.retry, 'retry');
+  if (r.enabled !== undefined && typeof r.enabled !== 'boolean') {
+    throw new CaptchaConfigError('invalid_option', 'retry.enabled', 'retry.enabled must be a boolean.');
+  }
+  const retry: Required<CaptchaRetryOptions> = {
+    enabled: r.enabled ?? true,
+    delayMs: integer(r.delayMs, 'retry.delayMs', 50, 0, 10_000),
+  };
+  const retryAfterSeconds = integer(options.retryAfterSeconds, 'retryAfterSeconds', 10, 1, 86_400);
+
+  if (options.store !== undefined && !isCaptchaStore(options.store)) {
+    throw new CaptchaConfigError('invalid_option', 'store', 'store must implement acceptDegraded() (createMemoryStore, createRedisStore).');
+  }
+  const hooks = group(options.hooks, 'hooks') as CaptchaHooks;
+  for (const [name, fn] of Object.entries(hooks)) {
+    if (fn !== undefined && typeof fn !== 'function') {
+      throw new CaptchaConfigError('invalid_option', `hooks.${name}`, `hooks.${name} must be a function.`);
+    }
+  }
+  const logger = group(options.logger, 'logger') as CaptchaLogger;
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new CaptchaConfigError('invalid_option', 'fetch', 'fetch must be a function.');
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    throw new CaptchaConfigError('invalid_option', 'now', 'now must be a function returning Unix milliseconds.');
+  }
+
+  return {
+    resolved: {
+      captchaAppId,
+      endpoint: endpoint.href,
+      attemptTimeoutMs,
+      deadlineMs,
+      storeTimeoutMs,
+      maxEvilLevel,
+      maxScore,
+      mode,
+      budgets,
+      disasterTickets,
+      breaker,
+      retry,
+      retryAfterSeconds,
+    },
+    credentials: { secretId, secretKey, appSecretKey },
+    store: options.store,
+    hooks,
+    logger,
+    fetch: options.fetch as FetchLike | undefined,
+    now: (options.now as (() => number) | undefined) ?? Date.now,
+  };
+}
