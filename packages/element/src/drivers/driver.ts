@@ -1,0 +1,77 @@
+/**
+ * What the element needs from an SDK. Two implementations: `modern.ts` (the `TencentCaptcha` class of
+ * TCaptcha.js / TJCaptcha.js / TJNCaptcha-global.js) and `legacy.ts` (天御's `capInit`). The element
+ * never touches an SDK directly, so both drive the same states and events.
+ */
+import { buildDisasterTicket, createDisasterRandstr } from '@tencent-captcha/protocol';
+import type { CaptchaDriverName, ClosedDetail, FallbackDetail, FallbackReason, VerifiedDetail } from '../events.js';
+
+/** Everything a driver needs to show a challenge, resolved from the element's attributes. */
+export interface DriverConfig {
+  appId: string;
+  src: string;
+  nonce: string | undefined;
+  loadTimeout: number;
+  type: 'popup' | 'embed';
+  /** The page's language (element, ancestors, document), if the page said one. */
+  lang: string | undefined;
+  darkMode: boolean | 'force';
+  bizState: unknown;
+  aidEncrypted: string | undefined;
+  /** Extra SDK options from the `options` property; attributes win. */
+  options: Readonly<Record<string, unknown>>;
+  /** Light-DOM box the SDK renders into (embed, legacy; none for a popup). */
+  container: HTMLElement | undefined;
+  /** Small screen: the legacy SDK goes full screen. */
+  mobile: boolean;
+}
+
+/** What the user (or the SDK) decided. */
+export type DriverOutcome = VerifiedDetail | FallbackDetail | ClosedDetail;
+
+/** Thrown by {@link CaptchaDriver.show} when the SDK's constructor or `show()` throws. */
+export class DriverStageError extends Error {
+  readonly reason: FallbackReason;
+  constructor(reason: FallbackReason, cause: unknown) {
+    super(`Tencent's captcha SDK threw (${reason})`, { cause });
+    this.name = 'DriverStageError';
+    this.reason = reason;
+  }
+}
+
+/** One SDK behind the element. */
+export interface CaptchaDriver {
+  readonly name: CaptchaDriverName;
+  /** Loads the SDK script (rejects with `SdkLoadError`); `undefined` when it is loaded already. */
+  load(config: DriverConfig): Promise<void> | undefined;
+  /** Creates an SDK instance and shows it; throws {@link DriverStageError}. `onOutcome` may be called more than once (stale calls are the element's to ignore). */
+  show(config: DriverConfig, onOutcome: (outcome: DriverOutcome) => void): void;
+  /** Asks the SDK for a fresh challenge in place; `false` when it cannot (then the element shows anew). */
+  refresh(): boolean;
+  /** Tears the SDK's UI down; safe to call repeatedly. */
+  destroy(): void;
+}
+
+/** Tencent's errorCode when the entry script failed to load; the docs use it for every client-side failure. */
+export const ENTRY_JS_LOAD_ERROR = 1001;
+
+/** The disaster result that stands in when the SDK could not run, in Tencent's ticket format. */
+export function createFallback(
+  driver: CaptchaDriverName,
+  config: Pick<DriverConfig, 'appId' | 'bizState'>,
+  reason: FallbackReason,
+  errorCode = ENTRY_JS_LOAD_ERROR,
+  errorMessage = 'jsload_error',
+): FallbackDetail {
+  const detail: FallbackDetail = {
+    status: 'fallback',
+    ticket: buildDisasterTicket({ errorCode, appId: config.appId }),
+    randstr: createDisasterRandstr(),
+    appId: config.appId,
+    errorCode,
+    errorMessage,
+    reason,
+    driver,
+  };
+  return config.bizState === undefined ? detail : { ...detail, bizState: config.bizState };
+}

@@ -1,0 +1,104 @@
+/**
+ * Driver for the legacy 天御 SDK (`capInit` / `capGetTicket` / `capRefresh` / `capDestroy`,
+ * protocol.md §4.2). Its script URL is single use: your server gets it from `CaptchaIframeQuery` and
+ * hands it to the element as `src`.
+ *
+ * Layout rules of the legacy SDK, which the element applies to the box it renders into:
+ * - PC, `type="popup"`: the SDK draws its own trigger (`type: 'point'`) into a box of at least 362×40,
+ *   given that size from the start so the page does not jump when it renders.
+ * - PC, `type="embed"`: at least 300×270.
+ * - Mobile: full screen, with the SDK's header (back and help buttons), only while verifying.
+ */
+import { LEGACY_LAYOUT, parseDisasterTicket, type LegacyCapInitOptions, type LegacyCaptchaGlobals, type LegacyCaptchaResult } from '@tencent-captcha/protocol';
+import { legacyGlobal, loadLegacySdk } from '../sdk-loader.js';
+import { DriverStageError, createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
+
+/** Inline styles of the legacy SDK's box for a layout (CSS property names in camelCase). */
+export function legacyLayout(type: 'popup' | 'embed', mobile: boolean): Record<string, string> {
+  if (mobile) {
+    return { position: 'fixed', inset: '0', width: '100%', height: '100%', zIndex: '2147483000', background: '#fff' };
+  }
+  const { width, height } = type === 'embed' ? LEGACY_LAYOUT.embed : LEGACY_LAYOUT.pcTrigger;
+  return { display: 'block', width: `${width}px`, height: `${height}px`, minWidth: `${width}px`, minHeight: `${height}px` };
+}
+
+/** The legacy SDK's `lang`: 2052 simplified Chinese, 1028 traditional Chinese, 1033 English. */
+export function toLegacyLang(lang: string): 2052 | 1028 | 1033 {
+  const tag = lang.toLowerCase();
+  if (!tag.startsWith('zh')) return 1033;
+  return /-(tw|hk|mo|hant)\b/.test(tag) ? 1028 : 2052;
+}
+
+/** Reads the legacy callback: a ticket is a solve; no ticket (ret 1) is the user giving up. */
+export function classifyLegacyResult(result: LegacyCaptchaResult, config: Pick<DriverConfig, 'appId' | 'bizState'>): DriverOutcome {
+  const extra = config.bizState === undefined ? {} : { bizState: config.bizState };
+  const { ticket } = result;
+  if (typeof ticket === 'string' && ticket !== '') {
+    const disaster = parseDisasterTicket(ticket);
+    if (disaster.ok || disaster.error !== 'not_disaster') {
+      const errorCode = disaster.ok ? disaster.ticket.errorCode : undefined;
+      return { ...createFallback('legacy', config, 'sdk_error_code', errorCode, 'unknown_error'), ticket };
+    }
+    return { status: 'verified', ticket, randstr: '', appId: config.appId, driver: 'legacy', ...extra };
+  }
+  return { status: 'closed', ret: result.ret, appId: config.appId, driver: 'legacy', ...extra };
+}
+
+/** A driver for `capInit`. The legacy SDK is a page-wide singleton, so use one legacy element per page. */
+export function createLegacyDriver(): CaptchaDriver {
+  let sdk: LegacyCaptchaGlobals | undefined;
+  let box: HTMLElement | undefined;
+
+  const destroy = () => {
+    if (box) {
+      box.removeAttribute('style');
+      box = undefined;
+      try {
+        sdk?.capDestroy();
+      } catch {
+        // ignore: tearing down must not throw
+      }
+    }
+  };
+
+  return {
+    name: 'legacy',
+    load(config) {
+      sdk = legacyGlobal();
+      if (sdk) return undefined;
+      return loadLegacySdk({ src: config.src, nonce: config.nonce, timeout: config.loadTimeout }).then((loaded) => {
+        sdk = loaded;
+      });
+    },
+    show(config, onOutcome) {
+      destroy();
+      const { mobile, container } = config;
+      if (!sdk || !container) throw new DriverStageError('sdk_init_error', new Error('SDK not loaded'));
+      const options: LegacyCapInitOptions = {
+        ...(config.options as LegacyCapInitOptions),
+        callback: (result) => {
+          // On mobile the SDK covers the screen; give the page back once the user is done.
+          if (mobile && box === container) destroy();
+          onOutcome(classifyLegacyResult(result ?? { ret: 1 }, config));
+        },
+      };
+      if (mobile) options.showHeader ??= true;
+      else options.type = config.type === 'embed' ? 'embed' : 'point';
+      if (config.lang !== undefined) options.lang = toLegacyLang(config.lang);
+      Object.assign(container.style, legacyLayout(config.type, mobile));
+      box = container;
+      try {
+        sdk.capInit(container, options);
+      } catch (error) {
+        destroy();
+        throw new DriverStageError('sdk_init_error', error);
+      }
+    },
+    refresh() {
+      if (!box || !sdk) return false;
+      sdk.capRefresh();
+      return true;
+    },
+    destroy,
+  };
+}

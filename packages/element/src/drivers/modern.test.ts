@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { parseDisasterTicket } from '@tencent-captcha/protocol';
+import { classifyModernResult, toModernOptions, toUserLanguage } from './modern.js';
+import type { DriverConfig } from './driver.js';
+
+const config = { appId: '199999164', bizState: undefined };
+
+describe('classifyModernResult()', () => {
+  it('reads a ticket without errorCode as verified, keeping the 2.0 fields', () => {
+    const outcome = classifyModernResult(
+      { ret: 0, ticket: 'tr03abc', randstr: '@EcL', appid: '199999164', bizState: 'b', sid: 's1', verifyDuration: 12, actionDuration: 900 },
+      config,
+    );
+    expect(outcome).toEqual({
+      status: 'verified', ticket: 'tr03abc', randstr: '@EcL', appId: '199999164', bizState: 'b',
+      sid: 's1', verifyDuration: 12, actionDuration: 900, driver: 'modern',
+    });
+  });
+
+  it('reads an errorCode as fallback and passes the SDK own ticket and randstr through, although ret is 0', () => {
+    const ticket = 'trerror_1006_199999164_1649302812';
+    const outcome = classifyModernResult(
+      { ret: 0, ticket, randstr: '@bwvwg7d4e3q', errorCode: 1006, errorMessage: 'get_captcha_config_request_error' },
+      config,
+    );
+    expect(outcome).toMatchObject({
+      status: 'fallback', ticket, randstr: '@bwvwg7d4e3q', errorCode: 1006,
+      errorMessage: 'get_captcha_config_request_error', reason: 'sdk_error_code', appId: '199999164',
+    });
+  });
+
+  it('builds a well-formed disaster ticket when the SDK reports an errorCode without a ticket', () => {
+    const outcome = classifyModernResult({ ret: 0, ticket: null, errorCode: 1002 }, config);
+    expect(outcome.status).toBe('fallback');
+    if (outcome.status !== 'fallback') return;
+    const parsed = parseDisasterTicket(outcome.ticket);
+    expect(parsed).toMatchObject({ ok: true, ticket: { errorCode: 1002, appId: '199999164' } });
+    expect(outcome.randstr).toMatch(/^@[0-9a-z]{11}$/);
+  });
+
+  it('reads a disaster ticket without errorCode as fallback with the code from the ticket', () => {
+    const outcome = classifyModernResult({ ret: 0, ticket: 'terror_1003_199999164_1649302812', randstr: '@x' }, config);
+    expect(outcome).toMatchObject({ status: 'fallback', errorCode: 1003, reason: 'sdk_error_code' });
+  });
+
+  it('reads no ticket and no errorCode as closed, whatever ret says', () => {
+    expect(classifyModernResult({ ret: 2, ticket: null }, config)).toEqual({ status: 'closed', ret: 2, appId: '199999164', driver: 'modern' });
+    expect(classifyModernResult({ ret: 0, ticket: '' }, config)).toMatchObject({ status: 'closed', ret: 0 });
+  });
+
+  it('uses the configured bizState when the SDK does not echo it', () => {
+    expect(classifyModernResult({ ret: 2, ticket: null }, { ...config, bizState: { a: 1 } })).toMatchObject({ bizState: { a: 1 } });
+  });
+});
+
+describe('toUserLanguage()', () => {
+  it.each([
+    ['zh-CN', 'zh-cn'], ['zh', 'zh-cn'], ['zh-Hans-CN', 'zh-cn'], ['zh-TW', 'zh-tw'], ['zh-Hant', 'zh-tw'],
+    ['zh-HK', 'zh-hk'], ['en', 'en'], ['en-GB', 'en'], ['en-IN', 'en-in'], ['es-419', 'es-la'], ['pt-BR', 'pt'],
+    ['pt-PT', 'pt-pt'], ['cs', 'cs-cz'], ['uk', 'uk-ua'], ['ja-JP', 'ja'], ['de_AT', 'de'],
+  ])('maps %s to %s', (tag, expected) => {
+    expect(toUserLanguage(tag)).toBe(expected);
+  });
+
+  it('returns undefined for languages Tencent does not offer', () => {
+    expect(toUserLanguage('sw')).toBeUndefined();
+    expect(toUserLanguage('')).toBeUndefined();
+  });
+});
+
+describe('toModernOptions()', () => {
+  const base: DriverConfig = {
+    appId: '199999164', src: 'x', nonce: undefined, loadTimeout: 1, type: 'popup', lang: undefined, darkMode: false,
+    bizState: undefined, aidEncrypted: undefined, options: {}, container: undefined, mobile: false,
+  };
+
+  it('passes only what is set', () => {
+    expect(toModernOptions(base)).toEqual({ type: 'popup' });
+  });
+
+  it('maps the attributes, which win over the options property', () => {
+    expect(
+      toModernOptions({ ...base, type: 'embed', lang: 'zh-CN', darkMode: 'force', bizState: 'b', aidEncrypted: 'aid', options: { needFeedBack: false, userLanguage: 'ja', type: 'popup' } }),
+    ).toEqual({ type: 'embed', userLanguage: 'zh-cn', enableDarkMode: 'force', bizState: 'b', aidEncrypted: 'aid', needFeedBack: false });
+  });
+
+  it('keeps options.userLanguage when the page declares no language', () => {
+    expect(toModernOptions({ ...base, options: { userLanguage: 'ja' } })).toMatchObject({ userLanguage: 'ja' });
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The element's events. Each is an `Event` subclass with a readonly `detail`, `bubbles` and
+ * `composed`, listed in `HTMLElementEventMap` so `addEventListener('verified', e => e.detail.ticket)`
+ * is typed. They are dispatched after the element's state (status, form value, validity) is committed.
+ */
+
+/** Which SDK produced a result: `TencentCaptcha` (TCaptcha.js / TJCaptcha.js) or the legacy `capInit`. */
+export type CaptchaDriverName = 'modern' | 'legacy';
+
+/** Why a disaster ticket stands in for a real one. */
+export const FallbackReason = {
+  /** Tencent's script failed to load (HTTP error, network error, blocked by CSP) or threw while evaluating. */
+  SdkLoadError: 'sdk_load_error',
+  /** Tencent's script did not load within `load-timeout`. */
+  SdkLoadTimeout: 'sdk_load_timeout',
+  /** `new TencentCaptcha(…)` (or `capInit`) threw. */
+  SdkInitError: 'sdk_init_error',
+  /** The instance's `show()` threw. */
+  SdkShowError: 'sdk_show_error',
+  /** The SDK itself called back with an `errorCode` (its own disaster ticket is passed through). */
+  SdkErrorCode: 'sdk_error_code',
+} as const;
+/** One of {@link FallbackReason}'s values. */
+export type FallbackReason = (typeof FallbackReason)[keyof typeof FallbackReason];
+
+/** `detail` of the `verified` event: a real ticket from a solved challenge. */
+export interface VerifiedDetail {
+  readonly status: 'verified';
+  /** The ticket to verify on the server (`tr03…`/`t03…` from Tencent). */
+  readonly ticket: string;
+  /** The random string to send with it (`''` from the legacy SDK, which has none). */
+  readonly randstr: string;
+  /** The CaptchaAppId the ticket belongs to. */
+  readonly appId: string;
+  /** Echo of `biz-state`. */
+  readonly bizState?: unknown;
+  /** Trace id (2.0 SDK). */
+  readonly sid?: string;
+  /** ms the verify request took (2.0 SDK). */
+  readonly verifyDuration?: number;
+  /** ms from the user's action to success (2.0 SDK). */
+  readonly actionDuration?: number;
+  /** Which SDK produced it. */
+  readonly driver: CaptchaDriverName;
+}
+
+/**
+ * `detail` of the `fallback` event: the captcha could not run and a disaster ticket in Tencent's
+ * format (`trerror_<errorCode>_<appId>_<unixSeconds>`) stands in. Send it like any ticket; the server
+ * decides whether to let it through.
+ */
+export interface FallbackDetail {
+  readonly status: 'fallback';
+  /** The disaster ticket: the SDK's own when it reported an `errorCode`, else one built by the element. */
+  readonly ticket: string;
+  /** `'@'` and random base-36 digits, or the SDK's. */
+  readonly randstr: string;
+  readonly appId: string;
+  readonly bizState?: unknown;
+  /** Tencent's client errorCode: 1001 when the script failed, timed out or threw; else the SDK's own. */
+  readonly errorCode: number;
+  /** Short machine string, e.g. `jsload_error`, `get_captcha_config_request_error`. */
+  readonly errorMessage: string;
+  /** What failed. */
+  readonly reason: FallbackReason;
+  readonly driver: CaptchaDriverName;
+}
+
+/** `detail` of the `closed` event: the user closed the challenge (ret 2; ret 1 in the legacy SDK). */
+export interface ClosedDetail {
+  readonly status: 'closed';
+  /** The SDK's `ret`. */
+  readonly ret: number;
+  readonly appId: string;
+  readonly bizState?: unknown;
+  readonly driver: CaptchaDriverName;
+}
+
+/** What `verify()` resolves with: a real ticket, or a disaster ticket standing in for one. */
+export type TencentCaptchaVerification = VerifiedDetail | FallbackDetail;
+
+const init = { bubbles: true, composed: true } as const;
+
+/** Fired when the user solved the challenge. The ticket and randstr are now in the form. */
+export class TencentCaptchaVerifiedEvent extends Event {
+  static readonly eventName = 'verified' as const;
+  readonly detail: VerifiedDetail;
+  constructor(detail: VerifiedDetail) {
+    super(TencentCaptchaVerifiedEvent.eventName, init);
+    this.detail = Object.freeze({ ...detail });
+  }
+}
+
+/** Fired when a disaster ticket stands in for a real one. The disaster ticket is now in the form. */
+export class TencentCaptchaFallbackEvent extends Event {
+  static readonly eventName = 'fallback' as const;
+  readonly detail: FallbackDetail;
+  constructor(detail: FallbackDetail) {
+    super(TencentCaptchaFallbackEvent.eventName, init);
+    this.detail = Object.freeze({ ...detail });
+  }
+}
+
+/** Fired when the user closed the challenge without solving it. */
+export class TencentCaptchaClosedEvent extends Event {
+  static readonly eventName = 'closed' as const;
+  readonly detail: ClosedDetail;
+  constructor(detail: ClosedDetail) {
+    super(TencentCaptchaClosedEvent.eventName, init);
+    this.detail = Object.freeze({ ...detail });
+  }
+}
+
+/** The element's events by name. */
+export interface TencentCaptchaEventMap {
+  verified: TencentCaptchaVerifiedEvent;
+  fallback: TencentCaptchaFallbackEvent;
+  closed: TencentCaptchaClosedEvent;
+}
+
+declare global {
+  // Events bubble and are composed, so any element (or the document) may hear them.
+  interface HTMLElementEventMap extends TencentCaptchaEventMap {}
+  interface DocumentEventMap extends TencentCaptchaEventMap {}
+}

@@ -1,0 +1,117 @@
+import { css } from 'lit';
+
+/** Styles of `<tencent-captcha>`. Theme through the `--tencent-captcha-*` custom properties and the parts. */
+export const styles = css`
+  :host {
+    --_bg: var(--tencent-captcha-background, #fff);
+    --_fg: var(--tencent-captcha-color, #1f1f1f);
+    --_border: var(--tencent-captcha-border-color, #767676);
+    --_accent: var(--tencent-captcha-accent, #0052d9);
+    --_success: var(--tencent-captcha-success, #00803d);
+    --_warning: var(--tencent-captcha-warning, #a15c00);
+    display: inline-block;
+    font: var(--tencent-captcha-font, inherit);
+    color: var(--_fg);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  :host([type='embed']) {
+    display: block;
+  }
+  /* Dark: 'force' always, 'true'/'' when the system is dark (as Tencent's enableDarkMode). */
+  :host([dark-mode='force']) {
+    --_bg: var(--tencent-captcha-background, #1f1f1f);
+    --_fg: var(--tencent-captcha-color, #ececec);
+    --_border: var(--tencent-captcha-border-color, #8c8c8c);
+    --_accent: var(--tencent-captcha-accent, #6ea1ff);
+    --_success: var(--tencent-captcha-success, #5fd38d);
+    --_warning: var(--tencent-captcha-warning, #f5b14c);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([dark-mode]:not([dark-mode='false'])) {
+      --_bg: var(--tencent-captcha-background, #1f1f1f);
+      --_fg: var(--tencent-captcha-color, #ececec);
+      --_border: var(--tencent-captcha-border-color, #8c8c8c);
+      --_accent: var(--tencent-captcha-accent, #6ea1ff);
+      --_success: var(--tencent-captcha-success, #5fd38d);
+      --_warning: var(--tencent-captcha-warning, #f5b14c);
+    }
+  }
+  [part='base'] {
+    display: inline-flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5em;
+  }
+  :host([type='embed']) [part='base'] {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+  }
+  button {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5em;
+    box-sizing: border-box;
+    min-height: var(--tencent-captcha-min-height, 2.5rem);
+    padding: 0 1em;
+    border: 1px solid var(--_border);
+    border-radius: var(--tencent-captcha-radius, 4px);
+    background: var(--_bg);
+    color: var(--_fg);
+    font: inherit;
+    cursor: pointer;
+  }
+  button:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  button:disabled,
+  button[aria-disabled='true'] {
+    cursor: default;
+  }
+  button:disabled {
+    opacity: 0.6;
+  }
+  [part='icon'] {
+    flex: none;
+    box-sizing: border-box;
+    width: 1.1em;
+    height: 1.1em;
+    border: 2px solid var(--_border);
+    border-radius: 3px;
+  }
+  [part='icon'].busy {
+    border-color: var(--_accent);
+    border-right-color: transparent;
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+  [part='icon'].verified {
+    border-color: var(--_success);
+    background: var(--_success);
+    clip-path: polygon(14% 48%, 0 64%, 38% 100%, 100% 22%, 85% 8%, 38% 70%);
+  }
+  [part='icon'].fallback {
+    border-color: var(--_warning);
+  }
+  [part='status'] {
+    font-size: 0.875em;
+  }
+  [part='status'].fallback {
+    color: var(--_warning);
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    [part='icon'].busy {
+      animation: none;
+      border-right-color: var(--_accent);
+      border-style: dotted;
+    }
+  }
+`;

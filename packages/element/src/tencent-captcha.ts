@@ -1,0 +1,501 @@
+import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { SdkUrl } from '@tencent-captcha/protocol';
+import { CaptchaStatus } from './status.js';
+import { TencentCaptchaError, type TencentCaptchaErrorCode } from './errors.js';
+import {
+  TencentCaptchaClosedEvent,
+  TencentCaptchaFallbackEvent,
+  TencentCaptchaVerifiedEvent,
+  type TencentCaptchaVerification,
+} from './events.js';
+import { DEFAULT_LOAD_TIMEOUT, SdkLoadError } from './sdk-loader.js';
+import { DriverStageError, createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './drivers/driver.js';
+import { createModernDriver } from './drivers/modern.js';
+import { createLegacyDriver } from './drivers/legacy.js';
+import { observeLang, resolveLang, stringsFor } from './i18n/index.js';
+import { styles } from './tencent-captcha.styles.js';
+
+/** Where Tencent's script comes from when `src` is not set. */
+export const CaptchaRegion = {
+  /** `TCaptcha.js` on turing.captcha.qcloud.com (Captcha 1.0; the long-standing URL). */
+  China: 'china',
+  /** `TJCaptcha.js` on turing.captcha.qcloud.com (Captcha 2.0, same API). */
+  ChinaV2: 'china-v2',
+  /** `TJNCaptcha-global.js` on ca.turing.captcha.qcloud.com (tencentcloud.com accounts). */
+  International: 'international',
+} as const;
+/** One of {@link CaptchaRegion}'s values. */
+export type CaptchaRegion = (typeof CaptchaRegion)[keyof typeof CaptchaRegion];
+
+const REGION_SRC: Record<CaptchaRegion, string> = {
+  china: SdkUrl.China,
+  'china-v2': SdkUrl.ChinaV2,
+  international: SdkUrl.International,
+};
+
+/** Prefix of the form fields when `name` is not set: `tencent-captcha-ticket`, `tencent-captcha-randstr`. */
+export const DEFAULT_FIELD_PREFIX = 'tencent-captcha';
+
+/** The form field names for a `name` prefix (the server adapters read the default ones). */
+export function fieldNames(prefix: string = DEFAULT_FIELD_PREFIX): { ticket: string; randstr: string } {
+  const p = prefix || DEFAULT_FIELD_PREFIX;
+  return { ticket: `${p}-ticket`, randstr: `${p}-randstr` };
+}
+
+/** Small screens, where the legacy SDK must go full screen. */
+export const MOBILE_QUERY = '(max-width: 767px), (hover: none) and (pointer: coarse)';
+
+const darkModeConverter = {
+  fromAttribute: (value: string | null): boolean | 'force' => (value === null || value === 'false' ? false : value === 'force' ? 'force' : true),
+  toAttribute: (value: boolean | 'force'): string | null => (value === 'force' ? 'force' : value ? '' : null),
+};
+
+const PENDING: readonly CaptchaStatus[] = ['loading', 'ready', 'verifying'];
+const FAILED_CODE: Partial<Record<CaptchaStatus, TencentCaptchaErrorCode>> = { closed: 'closed', idle: 'cancelled', error: 'misconfigured' };
+
+interface Waiter {
+  resolve(value: TencentCaptchaVerification): void;
+  reject(reason: unknown): void;
+}
+
+/**
+ * Tencent Cloud Captcha (腾讯云验证码) as a form control. It loads Tencent's script once per page, shows
+ * the challenge as a popup (from its own button or a slotted one) or embedded, and puts the ticket and
+ * randstr into its form. When the script cannot load, hangs, throws, or the SDK reports an errorCode,
+ * a disaster ticket in Tencent's format stands in, so the form is never stuck.
+ *
+ * Form fields: `<name>-ticket` and `<name>-randstr`, with `name` defaulting to `tencent-captcha`.
+ *
+ * @summary Tencent Cloud Captcha as a form-associated custom element with client-side disaster recovery.
+ * @tagname tencent-captcha
+ *
+ * @attr lang - Language of the element's strings and of the challenge (Tencent's `userLanguage`). Falls back to the nearest ancestor's `lang`, `<html lang>`, then the browser's language (which is not passed to the SDK).
+ * @attr nonce - CSP nonce for the `<script>` that loads Tencent's SDK (needed under `script-src 'nonce-…'` without `'strict-dynamic'`). Read through the `nonce` property, which survives the browser's nonce hiding.
+ *
+ * @fires {TencentCaptchaVerifiedEvent} verified - The user solved the challenge. `detail`: `{ ticket, randstr, appId, bizState, sid, … }`. The ticket is now in the form.
+ * @fires {TencentCaptchaFallbackEvent} fallback - A disaster ticket stands in: the script failed (at once), hung (after `load-timeout`), the constructor or `show()` threw, or the SDK reported an `errorCode` (its own ticket is passed through). `detail`: `{ ticket, randstr, errorCode, errorMessage, reason, … }`. The ticket is now in the form.
+ * @fires {TencentCaptchaClosedEvent} closed - The user closed the challenge (ret 2; ret 1 in the legacy SDK). `detail`: `{ ret, appId, bizState }`.
+ *
+ * @slot trigger - Your own trigger, replacing the default button (popup). Clicks on it open the challenge; use a real `<button type="button">`.
+ * @slot captcha - Filled by the element: the light-DOM box the SDK renders into (embed type and the legacy SDK). Style it from outside as `tencent-captcha > [slot=captcha]`.
+ *
+ * @csspart base - The wrapper of button and status.
+ * @csspart button - The default trigger button.
+ * @csspart icon - The checkbox / spinner / check mark in the button.
+ * @csspart label - The button's text.
+ * @csspart status - The `role="status"` live region with the current state in words.
+ *
+ * @cssprop --tencent-captcha-background - Button background. Default `#fff` (`#1f1f1f` dark).
+ * @cssprop --tencent-captcha-color - Text colour. Default `#1f1f1f` (`#ececec` dark).
+ * @cssprop --tencent-captcha-border-color - Button and checkbox border. Default `#767676`.
+ * @cssprop --tencent-captcha-accent - Focus ring and spinner. Default `#0052d9`.
+ * @cssprop --tencent-captcha-success - Check mark. Default `#00803d`.
+ * @cssprop --tencent-captcha-warning - Fallback text and icon. Default `#a15c00`.
+ * @cssprop --tencent-captcha-radius - Button corner radius. Default `4px`.
+ * @cssprop --tencent-captcha-min-height - Button height. Default `2.5rem`.
+ * @cssprop --tencent-captcha-font - Font shorthand. Default `inherit`.
+ */
+export class TencentCaptchaElement extends LitElement {
+  static override styles = styles;
+  /** Makes the element a form control (`ElementInternals`). */
+  static formAssociated = true;
+
+  /** Your CaptchaAppId (digits, from Tencent's console). Required. */
+  @property({ attribute: 'app-id' }) appId = '';
+
+  /** `popup`: a centred overlay opened from the trigger. `embed`: rendered inline at once. */
+  @property({ reflect: true }) type: 'popup' | 'embed' = 'popup';
+
+  /** Tencent's `enableDarkMode`: `dark-mode` (or `="true"`) follows the system, `dark-mode="force"` is always dark. Also themes the element. */
+  @property({ attribute: 'dark-mode', reflect: true, converter: darkModeConverter }) darkMode: boolean | 'force' = false;
+
+  /** Opaque value the SDK copies into the result as `bizState`. */
+  @property({ attribute: 'biz-state' }) bizState: unknown = undefined;
+
+  /** Encrypted CaptchaAppId proof (`aidEncrypted`), computed on your server, once CaptchaAppId enforcement is on. */
+  @property({ attribute: 'aid-encrypted' }) aidEncrypted = '';
+
+  /** ms to wait for Tencent's script (retry included) before falling back with errorCode 1001. */
+  @property({ attribute: 'load-timeout', type: Number }) loadTimeout = DEFAULT_LOAD_TIMEOUT;
+
+  /** Script URL, overriding `region` (for the emulator, or the legacy SDK's one-time URL). */
+  @property() src = '';
+
+  /** Which of Tencent's scripts to load when `src` is not set. */
+  @property() region: CaptchaRegion = 'china';
+
+  /** `modern`: the `TencentCaptcha` SDK. `legacy`: the 天御 `capInit` SDK (needs `src`). */
+  @property() driver: 'modern' | 'legacy' = 'modern';
+
+  /** Prefix of the form fields: `<name>-ticket`, `<name>-randstr`. Empty means `tencent-captcha`. */
+  @property() name = '';
+
+  /** Blocks form submission until verified (or fallen back). */
+  @property({ type: Boolean, reflect: true }) required = false;
+
+  /** Disables the trigger and `show()`; a disabled control is not submitted. */
+  @property({ type: Boolean, reflect: true }) disabled = false;
+
+  /** Extra SDK options (`needFeedBack`, `loading`, `ready`, `showFn`, `verifyFn`, `aidEncryptedType`, legacy `themeColor`, …). The attributes win. */
+  @property({ attribute: false }) options: Readonly<Record<string, unknown>> = {};
+
+  @state() private _status: CaptchaStatus = 'idle';
+  @state() private _formDisabled = false;
+
+  readonly #internals = this.attachInternals();
+  #result: TencentCaptchaVerification | undefined;
+  #driver: CaptchaDriver | undefined;
+  #run = 0;
+  #pending: Promise<void> | undefined;
+  #stopped = false;
+  #waiters = new Set<Waiter>();
+  #unobserveLang: (() => void) | undefined;
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  /** Where the element is: idle, loading, ready, verifying, verified, fallback, closed or error. Also exposed as the CSS custom state `:state(<status>)`. */
+  get status(): CaptchaStatus {
+    return this._status;
+  }
+
+  /** The form fields this element submits. */
+  get fieldNames(): { ticket: string; randstr: string } {
+    return fieldNames(this.name);
+  }
+
+  /** The form this control belongs to. */
+  get form(): HTMLFormElement | null {
+    return this.#internals.form;
+  }
+
+  /** Constraint validation state (`valueMissing` while `required` and not verified). */
+  get validity(): ValidityState {
+    return this.#internals.validity;
+  }
+
+  /** The localized validation message, or `''`. */
+  get validationMessage(): string {
+    return this.#internals.validationMessage;
+  }
+
+  /** Whether the control takes part in constraint validation. */
+  get willValidate(): boolean {
+    return this.#internals.willValidate;
+  }
+
+  /** As `HTMLInputElement.checkValidity()`. */
+  checkValidity(): boolean {
+    return this.#internals.checkValidity();
+  }
+
+  /** As `HTMLInputElement.reportValidity()`: shows the message at the trigger. */
+  reportValidity(): boolean {
+    return this.#internals.reportValidity();
+  }
+
+  /** Focuses the trigger. The element never moves focus by itself. */
+  override focus(options?: FocusOptions): void {
+    this.#anchor()?.focus(options);
+  }
+
+  /**
+   * Loads Tencent's script if needed and shows the challenge. Never rejects: failures end in the
+   * `fallback` state and event. Does nothing while disabled or already loading.
+   */
+  show(): Promise<void> {
+    if (this.#isDisabled()) return Promise.resolve();
+    if (this._status === 'loading' && this.#pending) return this.#pending;
+    this.#stopped = false;
+    const pending = this.#start().finally(() => {
+      if (this.#pending === pending) this.#pending = undefined;
+    });
+    this.#pending = pending;
+    return pending;
+  }
+
+  /** Resolves with the result once the user solved the challenge or a disaster ticket stands in; shows the challenge if needed. Rejects with a {@link TencentCaptchaError} when closed, cancelled, disabled or misconfigured, or with `signal.reason`. */
+  verify(options: { signal?: AbortSignal } = {}): Promise<TencentCaptchaVerification> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#result) return Promise.resolve(this.#result);
+    if (this.#isDisabled()) return Promise.reject(new TencentCaptchaError('disabled', 'The captcha is disabled'));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.#waiters.delete(waiter);
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = {
+        resolve: (value) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        reject: (reason) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(reason);
+        },
+      };
+      this.#waiters.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (!PENDING.includes(this._status)) void this.show();
+    });
+  }
+
+  /** Clears the result and the SDK's UI; back to `idle` (an embedded challenge is shown afresh). */
+  reset(): void {
+    this.#stopped = false;
+    this.#cancel();
+  }
+
+  /** Tears the SDK's UI down and clears the result; an embedded challenge stays away until `show()`. */
+  destroy(): void {
+    this.#stopped = true;
+    this.#cancel();
+  }
+
+  /** The current ticket and randstr (a real or a disaster ticket), or `null`. */
+  getTicket(): { ticket: string; randstr: string } | null {
+    const result = this.#result;
+    return result ? { ticket: result.ticket, randstr: result.randstr } : null;
+  }
+
+  /** Discards the result and asks for a fresh challenge (e.g. after the server rejected the ticket): the SDK's own refresh where it has one (`capRefresh`), else `show()` anew. */
+  refresh(): Promise<void> {
+    if (this.#isDisabled()) return Promise.resolve();
+    if (this._status !== 'loading' && this.#driver?.refresh()) {
+      this.#commit('verifying');
+      return Promise.resolve();
+    }
+    return this.show();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#unobserveLang = observeLang(() => this.requestUpdate());
+    this.#syncForm();
+    if (this.hasUpdated) this.#autoStart();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unobserveLang?.();
+    // A popup or embedded challenge must not outlive the element; a finished result stays (the element may just be moving).
+    if (PENDING.includes(this._status)) this.#cancel();
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  /** @internal Form reset: clear the result. */
+  formResetCallback(): void {
+    this.reset();
+  }
+
+  /** @internal The element or its fieldset was disabled or enabled. */
+  formDisabledCallback(disabled: boolean): void {
+    this._formDisabled = disabled;
+  }
+
+  protected override updated(): void {
+    this.#syncForm();
+    this.#autoStart();
+  }
+
+  protected override render() {
+    const strings = stringsFor(resolveLang(this).lang);
+    const status = this._status;
+    const done = status === 'fallback' || status === 'closed' || status === 'error';
+    const busy = status === 'loading' || status === 'ready';
+    const label = status === 'verified' ? strings.verified : done && status !== 'error' ? strings.retry : strings.verify;
+    const message: Partial<Record<CaptchaStatus, string>> = {
+      loading: strings.loading,
+      verifying: strings.verifying,
+      verified: strings.verifiedStatus,
+      fallback: strings.fallback,
+      closed: strings.closed,
+      error: strings.error,
+    };
+    const icon = busy ? 'busy' : status === 'verified' || status === 'fallback' ? status : '';
+    const trigger =
+      !this.#autoStarts() || done
+        ? html`<slot name="trigger" @click=${this.#onTrigger}
+            ><button
+              part="button"
+              type="button"
+              ?disabled=${this.#isDisabled()}
+              aria-disabled=${status === 'verified' ? 'true' : nothing}
+              aria-busy=${busy ? 'true' : nothing}
+            >
+              <span part="icon" class=${icon} aria-hidden="true"></span><span part="label">${label}</span>
+            </button></slot
+          >`
+        : nothing;
+    return html`<div part="base">
+      ${trigger}<slot name="captcha"></slot>
+      <div part="status" class=${status} role="status">${message[status] ?? ''}</div>
+    </div>`;
+  }
+
+  readonly #onTrigger = (): void => {
+    if (this._status !== 'verified') void this.show();
+  };
+
+  async #start(): Promise<void> {
+    const run = ++this.#run;
+    const config = this.#config();
+    const driver = this.#driverFor();
+    driver.destroy();
+    if (!config) return this.#commit('error');
+    // `ready` is the SDK being loaded: no `loading` flash when it already is.
+    const loading = driver.load(config);
+    if (loading) {
+      this.#commit('loading');
+      try {
+        await loading;
+      } catch (error) {
+        if (run !== this.#run) return;
+        const reason = error instanceof SdkLoadError && error.kind === 'timeout' ? 'sdk_load_timeout' : 'sdk_load_error';
+        return this.#commit('fallback', createFallback(driver.name, config, reason));
+      }
+      if (run !== this.#run) return;
+    }
+    this.#commit('ready');
+    try {
+      driver.show(config, (outcome) => {
+        if (run === this.#run) this.#commit(outcome.status, outcome);
+      });
+    } catch (error) {
+      if (run !== this.#run) return;
+      const reason = error instanceof DriverStageError ? error.reason : 'sdk_init_error';
+      return this.#commit('fallback', createFallback(driver.name, config, reason));
+    }
+    // The SDK may have called back synchronously (an errorCode at once): keep what it said.
+    if (run === this.#run && this._status === 'ready') this.#commit('verifying');
+  }
+
+  /** The single place where the status changes. Form value, validity and custom state follow; then the event; then `verify()` callers. */
+  #commit(status: CaptchaStatus, outcome?: DriverOutcome): void {
+    this._status = status;
+    this.#result = outcome && (outcome.status === 'verified' || outcome.status === 'fallback') ? outcome : undefined;
+    this.#syncForm();
+    try {
+      this.#internals.states.clear();
+      this.#internals.states.add(status);
+    } catch {
+      // CustomStateSet is missing or only takes `--dashed` names in older browsers.
+    }
+    if (outcome?.status === 'verified') this.dispatchEvent(new TencentCaptchaVerifiedEvent(outcome));
+    else if (outcome?.status === 'fallback') this.dispatchEvent(new TencentCaptchaFallbackEvent(outcome));
+    else if (outcome?.status === 'closed') this.dispatchEvent(new TencentCaptchaClosedEvent(outcome));
+    if (PENDING.includes(status)) return;
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    const result = this.#result;
+    const code = FAILED_CODE[status] ?? 'cancelled';
+    for (const waiter of waiters) {
+      if (result) waiter.resolve(result);
+      else waiter.reject(new TencentCaptchaError(code, `The captcha was not verified (${code})`));
+    }
+  }
+
+  #cancel(): void {
+    this.#run++;
+    this.#driver?.destroy();
+    this.#commit('idle');
+  }
+
+  #syncForm(): void {
+    const result = this.#result;
+    const names = this.fieldNames;
+    let value: FormData | null = null;
+    if (result) {
+      value = new FormData();
+      value.append(names.ticket, result.ticket);
+      value.append(names.randstr, result.randstr);
+    }
+    this.#internals.setFormValue(value);
+    if (this.required && !result) {
+      this.#internals.setValidity({ valueMissing: true }, stringsFor(resolveLang(this).lang).required, this.#anchor());
+    } else {
+      this.#internals.setValidity({});
+    }
+  }
+
+  #anchor(): HTMLElement | undefined {
+    const slot = this.renderRoot?.querySelector?.<HTMLSlotElement>('slot[name="trigger"]');
+    const slotted = slot?.assignedElements()[0];
+    return (slotted as HTMLElement | undefined) ?? this.renderRoot?.querySelector?.<HTMLElement>('[part="button"]') ?? undefined;
+  }
+
+  #isDisabled(): boolean {
+    return this.disabled || this._formDisabled;
+  }
+
+  #mobile(): boolean {
+    return this.driver === 'legacy' && (globalThis.matchMedia?.(MOBILE_QUERY).matches ?? false);
+  }
+
+  /** Embedded challenges (and the legacy SDK's own trigger on PC) show without a click. */
+  #autoStarts(): boolean {
+    return this.type === 'embed' || (this.driver === 'legacy' && !this.#mobile());
+  }
+
+  #autoStart(): void {
+    if (this.isConnected && !this.#stopped && this._status === 'idle' && this.#autoStarts() && this.appId && !this.#isDisabled()) {
+      void this.show();
+    }
+  }
+
+  #driverFor(): CaptchaDriver {
+    const name = this.driver === 'legacy' ? 'legacy' : 'modern';
+    if (this.#driver?.name !== name) {
+      this.#driver?.destroy();
+      this.#driver = name === 'legacy' ? createLegacyDriver() : createModernDriver();
+    }
+    return this.#driver;
+  }
+
+  #config(): DriverConfig | undefined {
+    const appId = String(this.appId ?? '').trim();
+    const legacy = this.driver === 'legacy';
+    const src = this.src || (legacy ? '' : (REGION_SRC[this.region] ?? SdkUrl.China));
+    if (!/^\d{1,20}$/.test(appId) || !src) return undefined;
+    const { lang, page } = resolveLang(this);
+    const type = this.type === 'embed' ? 'embed' : 'popup';
+    const timeout = Number(this.loadTimeout);
+    return {
+      appId,
+      src,
+      nonce: this.nonce || undefined,
+      loadTimeout: Number.isFinite(timeout) && timeout >= 0 ? timeout : DEFAULT_LOAD_TIMEOUT,
+      type,
+      lang: page ? lang : undefined,
+      darkMode: this.darkMode,
+      bizState: this.bizState,
+      aidEncrypted: this.aidEncrypted || undefined,
+      options: this.options ?? {},
+      container: type === 'embed' || legacy ? this.#container() : undefined,
+      mobile: this.#mobile(),
+    };
+  }
+
+  #container(): HTMLElement {
+    let box = this.querySelector<HTMLElement>(':scope > [slot="captcha"]');
+    if (!box) {
+      box = this.ownerDocument.createElement('div');
+      box.slot = 'captcha';
+      this.append(box);
+    }
+    return box;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tencent-captcha': TencentCaptchaElement;
+  }
+}
