@@ -1,1 +1,33 @@
-export {};
+/**
+ * `@tencent-captcha/emulator`: an offline stand-in for Tencent Cloud Captcha (腾讯云验证码) — the
+ * browser SDK (`TCaptcha.js` / `TJCaptcha.js`), `DescribeCaptchaResult` with TC3 signatures, and the
+ * legacy v2 API — with fault injection from code and over a JSON control endpoint.
+ *
+ * @packageDocumentation
+ */
+export { createEmulator, type Emulator, type EmulatorSdkUrls } from './emulator.js';
+export { DEMO_CREDENTIALS, type EmulatorOptions, type EmulatorApp } from './options.js';
+export { EmulatorError, EmulatorErrorCode } from './errors.js';
+export {
+  FaultTarget,
+  ApiFaultKind,
+  SdkFaultKind,
+  checkApiFault,
+  checkSdkFault,
+  parseFaultCommand,
+  type ApiFault,
+  type SdkFault,
+  type FaultFor,
+  type FaultDelay,
+  type FaultStep,
+  type FaultQueueEntry,
+  type FaultState,
+  type FaultCommand,
+  type FaultController,
+  type SetFaultOptions,
+  type SdkCallSite,
+} from './faults.js';
+export { type IssueTicketOptions, type IssuedTicket } from './tickets.js';
+export { ControlErrorCode } from './control.js';
+export { SDK_SCRIPTS, CHALLENGE_TOLERANCE } from './sdk-routes.js';
+export { API_ERROR_MESSAGES, type ApiEnvelope } from './api/describe-captcha-result.js';

@@ -1,0 +1,198 @@
+/**
+ * The SDK host: the `TencentCaptcha` scripts (`/TCaptcha.js`, `/TJCaptcha.js` and the
+ * international names) and the endpoints the script calls on its own origin:
+ *
+ * - `POST /__emulator/sdk/construct` — consulted (synchronously) by `new TencentCaptcha()`, so a
+ *   `constructor-throw` fault set after the script loaded still applies;
+ * - `POST /__emulator/sdk/show` — consulted (synchronously) by `show()`: applies `show-throw`,
+ *   `error-code`, `user-close`, checks the app id and `aidEncrypted`, and opens a challenge;
+ * - `POST /__emulator/sdk/verify` — checks an answer and issues a real ticket.
+ *
+ * Bodies are JSON sent as `text/plain` so that browsers need no preflight.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ClientErrorCode } from '@tencent-captcha/protocol';
+import { verifyAidEncrypted } from './aid-encrypted.js';
+import type { EmulatorContext } from './context.js';
+import type { SdkFault } from './faults.js';
+import { readJsonBody } from './control.js';
+import { send, sendJson } from './http.js';
+import { BrowserAsset, renderBrowserAsset } from './sdk-assets.js';
+
+/** The script paths the SDK host serves, with the disaster-ticket prefix each SDK generation uses. */
+export const SDK_SCRIPTS = {
+  '/TCaptcha.js': { prefix: 'terror_' },
+  '/TJCaptcha.js': { prefix: 'trerror_' },
+  '/TCaptcha-global.js': { prefix: 'terror_' },
+  '/TJNCaptcha-global.js': { prefix: 'trerror_' },
+} as const;
+
+/** How close (in slider units of 0–100) an answer must be to the target. */
+export const CHALLENGE_TOLERANCE = 4;
+const SESSION_LIFETIME_MS = 10 * 60_000;
+const MAX_SESSIONS = 10_000;
+
+/** The boot object the server writes into the SDK bundle. @internal */
+export interface SdkBoot {
+  /** The emulator origin (fallback when `document.currentScript` is unavailable). */
+  origin: string;
+  /** Which script path was requested, e.g. `/TJCaptcha.js`. */
+  script: string;
+  prefix: 'terror_' | 'trerror_';
+  tolerance: number;
+}
+
+/** The show endpoint's answer. @internal */
+export type ShowAnswer =
+  | { action: 'throw'; message: string }
+  | { action: 'error'; errorCode: number; errorMessage?: string }
+  | { action: 'close' }
+  | { action: 'challenge'; sid: string; target: number };
+
+interface Session {
+  appId: string;
+  target: number;
+  fetchedAt: number;
+  createdAt: number;
+}
+
+const JS = { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-store' };
+
+const newTarget = (): number => randomInt(15, 86);
+const newSid = (): string => randomBytes(12).toString('hex');
+
+/** Creates the SDK routes of one emulator. @internal */
+export function createSdkRoutes(ctx: EmulatorContext) {
+  const sessions = new Map<string, Session>();
+
+  function openSession(appId: string): { sid: string; target: number } {
+    const now = ctx.options.now();
+    for (const [sid, s] of sessions) {
+      if (sessions.size >= MAX_SESSIONS || s.createdAt + SESSION_LIFETIME_MS < now) sessions.delete(sid);
+      else break;
+    }
+    const sid = newSid();
+    const target = newTarget();
+    sessions.set(sid, { appId, target, fetchedAt: now, createdAt: now });
+    return { sid, target };
+  }
+
+  async function serveScript(req: IncomingMessage, res: ServerResponse, path: keyof typeof SDK_SCRIPTS, headers: Record<string, string>): Promise<string> {
+    const fault: SdkFault | undefined = ctx.faults.takeSdk('script');
+    if (fault?.kind === 'script-hang') {
+      req.resume();
+      return 'fault script-hang';
+    }
+    if (fault?.kind === 'script-404') {
+      send(res, 404, 'Not Found\n', { ...headers, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      return 'fault script-404';
+    }
+    if (fault?.kind === 'script-latency' && !(await ctx.delay(fault.ms))) return 'closed';
+    if (fault?.kind === 'script-throw') {
+      const message = fault.message ?? 'tencent-captcha emulator: this SDK script throws (injected fault script-throw)';
+      send(res, 200, `throw new Error(${JSON.stringify(message)});\n`, { ...headers, ...JS });
+      return 'fault script-throw';
+    }
+    const boot: SdkBoot = { origin: ctx.url(), script: path, prefix: SDK_SCRIPTS[path].prefix, tolerance: CHALLENGE_TOLERANCE };
+    const text = renderBrowserAsset(BrowserAsset.Sdk, boot);
+    if (text === undefined) {
+      send(
+        res,
+        500,
+        'throw new Error("@tencent-captcha/emulator: the browser SDK is not built (dist/browser/tcaptcha.js is missing). ' +
+          'Run the build: pnpm --filter @tencent-captcha/emulator build");\n',
+        { ...headers, ...JS },
+      );
+      return 'SDK bundle missing: run the build';
+    }
+    send(res, 200, text, { ...headers, ...JS });
+    return fault ? `served after fault ${fault.kind}` : 'served';
+  }
+
+  function show(body: Record<string, unknown>): ShowAnswer {
+    const fault = ctx.faults.takeSdk('show');
+    if (fault?.kind === 'show-throw') return { action: 'throw', message: fault.message ?? 'tencent-captcha emulator: show() throws (injected fault show-throw)' };
+    if (fault?.kind === 'error-code') {
+      return fault.errorMessage === undefined ? { action: 'error', errorCode: fault.errorCode } : { action: 'error', errorCode: fault.errorCode, errorMessage: fault.errorMessage };
+    }
+    if (fault?.kind === 'user-close') return { action: 'close' };
+    const configError: ShowAnswer = { action: 'error', errorCode: ClientErrorCode.GetCaptchaConfigRequestError };
+    const appId = typeof body.appid === 'string' ? body.appid : '';
+    const secret = ctx.options.apps.get(appId);
+    // Tencent cannot load the configuration of an unknown app (errorCode 1006).
+    if (secret === undefined) return configError;
+    const aid = body.aidEncrypted;
+    if (aid !== undefined && aid !== null && aid !== '') {
+      const check = verifyAidEncrypted({
+        aidEncrypted: String(aid),
+        type: typeof body.aidEncryptedType === 'string' ? body.aidEncryptedType : 'cbc',
+        aad: typeof body.aidEncryptedAad === 'string' ? body.aidEncryptedAad : undefined,
+        appId,
+        appSecretKey: secret,
+        now: Math.floor(ctx.options.signatureNow() / 1000),
+      });
+      if (!check.ok) return configError;
+    } else if (ctx.options.requireAidEncrypted) {
+      return configError;
+    }
+    return { action: 'challenge', ...openSession(appId) };
+  }
+
+  function verify(body: Record<string, unknown>): unknown {
+    const sid = typeof body.sid === 'string' ? body.sid : '';
+    const value = typeof body.value === 'number' && Number.isFinite(body.value) ? body.value : Number.NaN;
+    const session = sessions.get(sid);
+    const now = ctx.options.now();
+    if (!session || session.createdAt + SESSION_LIFETIME_MS < now) {
+      sessions.delete(sid);
+      const appId = typeof body.appid === 'string' ? body.appid : '';
+      if (!ctx.options.apps.has(appId)) return { pass: false, reason: 'expired' };
+      return { pass: false, reason: 'expired', ...openSession(appId) };
+    }
+    if (!(Math.abs(value - session.target) <= CHALLENGE_TOLERANCE)) {
+      session.target = newTarget();
+      return { pass: false, reason: 'wrong', sid, target: session.target };
+    }
+    sessions.delete(sid);
+    const issued = ctx.tickets.issue({ appId: session.appId, fetchedAt: session.fetchedAt });
+    return { pass: true, sid, ticket: issued.ticket, randstr: issued.randstr };
+  }
+
+  return {
+    /** Handles the script paths and `/__emulator/sdk/*`; returns `undefined` for other paths. */
+    async handle(req: IncomingMessage, res: ServerResponse, url: URL, headers: Record<string, string>): Promise<string | undefined> {
+      const method = req.method ?? 'GET';
+      if (Object.hasOwn(SDK_SCRIPTS, url.pathname)) {
+        if (method !== 'GET') {
+          sendJson(res, 405, { code: 'method_not_allowed', message: 'Use GET.' }, { ...headers, allow: 'GET' });
+          return 'method not allowed';
+        }
+        return serveScript(req, res, url.pathname as keyof typeof SDK_SCRIPTS, headers);
+      }
+      const action = /^\/__emulator\/sdk\/(construct|show|verify)$/.exec(url.pathname)?.[1];
+      if (!action) return undefined;
+      if (method !== 'POST') {
+        sendJson(res, 405, { code: 'method_not_allowed', message: 'Use POST.' }, { ...headers, allow: 'POST' });
+        return 'method not allowed';
+      }
+      const body = await readJsonBody(req, res, headers);
+      if (!body) return 'bad body';
+      const input = typeof body.value === 'object' && body.value !== null ? (body.value as Record<string, unknown>) : {};
+      let answer: unknown;
+      if (action === 'construct') {
+        const fault = ctx.faults.takeSdk('construct');
+        answer =
+          fault?.kind === 'constructor-throw'
+            ? { action: 'throw', message: fault.message ?? 'tencent-captcha emulator: the constructor throws (injected fault constructor-throw)' }
+            : { action: 'none' };
+      } else if (action === 'show') {
+        answer = show(input);
+      } else {
+        answer = verify(input);
+      }
+      sendJson(res, 200, answer, headers);
+      return `sdk ${action}: ${JSON.stringify(answer).slice(0, 80).replace(/"ticket":"[^"]*"/, '"ticket":"…"')}`;
+    },
+  };
+}
