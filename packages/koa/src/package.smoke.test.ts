@@ -1,0 +1,184 @@
+/**
+ * The published package from a consumer's point of view: `pnpm pack` protocol, core and koa (their
+ * built `dist`, so run `pnpm build` first; turbo's `test` task does), install the tarballs with koa
+ * into a scratch package, then `require()` and `import()` `@tencent-captcha/koa`, run a Koa app with
+ * it against the emulator, and type-check a TypeScript consumer (NodeNext) that reads the typed
+ * `ctx.state.captcha`.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type TestEmulator } from './testing/harness.js';
+
+const run = promisify(execFile);
+const packagesDir = resolve(import.meta.dirname, '../..');
+const PACKAGES = ['protocol', 'core', 'koa'] as const;
+const INSTALL_TIMEOUT_MS = 150_000;
+
+let scratch: string;
+let consumer: string;
+let emulator: TestEmulator;
+
+/** Runs a command; on failure the error carries its stdout and stderr. */
+async function sh(file: string, args: string[], cwd: string, timeout = 60_000, env: NodeJS.ProcessEnv = process.env) {
+  try {
+    return await run(file, args, { cwd, timeout, env, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${file} ${args.join(' ')} failed in ${cwd}\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
+  }
+}
+
+/** The consumer's runtime check, as CommonJS (`require`) and as ESM (`import`). */
+function consumerScript(kind: 'cjs' | 'esm'): string {
+  const load =
+    kind === 'cjs'
+      ? `const { tencentCaptcha, isCaptchaHttpError } = require('@tencent-captcha/koa');
+const { createCaptchaVerifier } = require('@tencent-captcha/core');
+const Koa = require('koa');`
+      : `const { tencentCaptcha, isCaptchaHttpError } = await import('@tencent-captcha/koa');
+const { createCaptchaVerifier } = await import('@tencent-captcha/core');
+const { default: Koa } = await import('koa');`;
+  const body = `${load}
+const env = process.env;
+const verifier = createCaptchaVerifier({
+  captchaAppId: env.SMOKE_APP_ID, appSecretKey: env.SMOKE_APP_SECRET_KEY,
+  secretId: env.SMOKE_SECRET_ID, secretKey: env.SMOKE_SECRET_KEY, endpoint: env.SMOKE_ENDPOINT, env: {},
+});
+const app = new Koa();
+app.use(tencentCaptcha({ verifier, mode: 'closed' }));
+app.use((ctx) => { ctx.body = { handled: true, reason: ctx.state.captcha.reason }; });
+const server = app.listen(0, '127.0.0.1');
+await new Promise((r) => server.once('listening', r));
+const url = 'http://127.0.0.1:' + server.address().port + '/';
+const post = async (headers) => {
+  const res = await fetch(url, { method: 'POST', headers });
+  return { status: res.status, body: await res.json() };
+};
+const missing = await post({});
+const verified = await post({ 'x-tencent-captcha-ticket': env.SMOKE_TICKET, 'x-tencent-captcha-randstr': env.SMOKE_RANDSTR });
+server.close();
+await verifier.close();
+process.stdout.write(JSON.stringify({
+  kind: ${JSON.stringify(kind)},
+  name: tencentCaptcha.name,
+  brandCheck: typeof isCaptchaHttpError,
+  missing,
+  verified,
+}));
+`;
+  return kind === 'cjs' ? `(async () => {\n${body}\n})().catch((e) => { console.error(e); process.exit(1); });\n` : body;
+}
+
+const TYPED_CONSUMER = `import Koa from 'koa';
+import { tencentCaptcha, isCaptchaHttpError, type TencentCaptchaOptions } from '@tencent-captcha/koa';
+import { createCaptchaVerifier, type CaptchaVerdict } from '@tencent-captcha/core';
+
+const verifier = createCaptchaVerifier({ captchaAppId: '1', appSecretKey: 'k', secretId: 's', secretKey: 'k' });
+const options: TencentCaptchaOptions = { verifier, mode: 'closed', skip: (ctx) => ctx.path === '/health' };
+const app = new Koa();
+app.use(async (ctx, next) => {
+  try {
+    await next();
+  } catch (error) {
+    if (isCaptchaHttpError(error)) ctx.body = { code: error.code, retry: error.headers['retry-after'] };
+    else throw error;
+  }
+});
+app.use(tencentCaptcha(options));
+app.use((ctx) => {
+  const verdict: CaptchaVerdict | undefined = ctx.state.captcha;
+  ctx.body = verdict?.reason;
+});
+// @ts-expect-error a verifier and verifier options together are refused
+tencentCaptcha({ verifier, secretId: 'x' });
+`;
+
+beforeAll(async () => {
+  const missing = PACKAGES.filter((name) => !existsSync(join(packagesDir, name, 'dist', 'index.js')));
+  if (missing.length > 0) {
+    throw new Error(`Build first (pnpm build, or turbo's test task does it): no dist in ${missing.join(', ')}`);
+  }
+  emulator = await startEmulator();
+  scratch = await mkdtemp(join(tmpdir(), 'tc-koa-smoke-'));
+  const tarballs = join(scratch, 'tarballs');
+  await mkdir(tarballs);
+  // pnpm pack turns `workspace:^` into real version ranges, as publishing does.
+  for (const name of PACKAGES) await sh('pnpm', ['pack', '--pack-destination', tarballs], join(packagesDir, name));
+  const files = await readdir(tarballs);
+  const tarball = (name: string): string => {
+    const file = files.find((f) => f.startsWith(`tencent-captcha-${name}-`) && f.endsWith('.tgz'));
+    if (!file) throw new Error(`no tarball for ${name} in ${files.join(', ')}`);
+    return `file:${join(tarballs, file)}`;
+  };
+
+  consumer = join(scratch, 'consumer');
+  await mkdir(consumer);
+  const local = Object.fromEntries(PACKAGES.map((name) => [`@tencent-captcha/${name}`, tarball(name)]));
+  await writeFile(
+    join(consumer, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'smoke-consumer',
+        private: true,
+        version: '1.0.0',
+        dependencies: { ...local, koa: '^3.3.0', '@types/koa': '^3.0.0', '@types/node': '^20.19.0' },
+        // koa's dependency on core (and core's on protocol) resolve to the packed tarballs too.
+        overrides: local,
+      },
+      null,
+      2,
+    ),
+  );
+  await sh(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--loglevel=error'],
+    consumer,
+    INSTALL_TIMEOUT_MS,
+  );
+  await writeFile(join(consumer, 'check.cjs'), consumerScript('cjs'));
+  await writeFile(join(consumer, 'check.mjs'), consumerScript('esm'));
+  await writeFile(join(consumer, 'typed.mts'), TYPED_CONSUMER);
+}, INSTALL_TIMEOUT_MS + 60_000);
+
+afterAll(async () => {
+  await emulator?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('the packed @tencent-captcha/koa in a scratch consumer', () => {
+  it.each(['cjs', 'esm'] as const)('%s: loads and answers over HTTP (400 without a ticket, 200 with one)', async (kind) => {
+    const { ticket, randstr } = emulator.issueTicket();
+    const { stdout } = await sh('node', [kind === 'cjs' ? 'check.cjs' : 'check.mjs'], consumer, 30_000, {
+      ...process.env,
+      SMOKE_APP_ID: emulator.appId,
+      SMOKE_APP_SECRET_KEY: emulator.appSecretKey,
+      SMOKE_SECRET_ID: emulator.secretId,
+      SMOKE_SECRET_KEY: emulator.secretKey,
+      SMOKE_ENDPOINT: emulator.apiUrl,
+      SMOKE_TICKET: ticket,
+      SMOKE_RANDSTR: randstr,
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      kind,
+      name: 'tencentCaptcha',
+      brandCheck: 'function',
+      missing: { status: 400, body: { code: 'ticket_missing', message: expect.any(String) } },
+      verified: { status: 200, body: { handled: true, reason: 'verified' } },
+    });
+  }, 40_000);
+
+  it('type-checks a NodeNext TypeScript consumer, ctx.state.captcha typed', async () => {
+    const tsc = join(packagesDir, 'koa', 'node_modules', 'typescript', 'bin', 'tsc');
+    await sh(
+      'node',
+      [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', 'typed.mts'],
+      consumer,
+      60_000,
+    );
+  }, 70_000);
+});
