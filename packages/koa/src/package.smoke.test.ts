@@ -20,6 +20,7 @@ const PACKAGES = ['protocol', 'core', 'koa'] as const;
 const INSTALL_TIMEOUT_MS = 150_000;
 
 let scratch: string;
+let koaTarball: string;
 let consumer: string;
 let emulator: TestEmulator;
 
@@ -75,6 +76,7 @@ process.stdout.write(JSON.stringify({
 }
 
 const TYPED_CONSUMER = `import Koa from 'koa';
+import { Router } from '@koa/router';
 import { tencentCaptcha, isCaptchaHttpError, type TencentCaptchaOptions } from '@tencent-captcha/koa';
 import { createCaptchaVerifier, type CaptchaVerdict } from '@tencent-captcha/core';
 
@@ -92,8 +94,15 @@ app.use(async (ctx, next) => {
 app.use(tencentCaptcha(options));
 app.use((ctx) => {
   const verdict: CaptchaVerdict | undefined = ctx.state.captcha;
-  ctx.body = verdict?.reason;
+  // @ts-expect-error ctx.state.captcha is typed (a verdict), not \`any\`
+  const wrong: string = ctx.state.captcha;
+  ctx.body = [verdict?.reason, wrong];
 });
+const router = new Router();
+router.post('/login', tencentCaptcha({ verifier, mode: 'closed', getUserIp: (ctx) => ctx.ip }), (ctx) => {
+  ctx.body = { accepted: ctx.state.captcha?.accepted === true };
+});
+app.use(router.routes());
 // @ts-expect-error a verifier and verifier options together are refused
 tencentCaptcha({ verifier, secretId: 'x' });
 `;
@@ -116,6 +125,7 @@ beforeAll(async () => {
     return `file:${join(tarballs, file)}`;
   };
 
+  koaTarball = tarball('koa').slice('file:'.length);
   consumer = join(scratch, 'consumer');
   await mkdir(consumer);
   const local = Object.fromEntries(PACKAGES.map((name) => [`@tencent-captcha/${name}`, tarball(name)]));
@@ -126,7 +136,13 @@ beforeAll(async () => {
         name: 'smoke-consumer',
         private: true,
         version: '1.0.0',
-        dependencies: { ...local, koa: '^3.3.0', '@types/koa': '^3.0.0', '@types/node': '^20.19.0' },
+        dependencies: {
+          ...local,
+          koa: '^3.3.0',
+          '@koa/router': '^15.7.0',
+          '@types/koa': '^3.0.0',
+          '@types/node': '^20.19.0',
+        },
         // koa's dependency on core (and core's on protocol) resolve to the packed tarballs too.
         overrides: local,
       },
@@ -171,6 +187,15 @@ describe('the packed @tencent-captcha/koa in a scratch consumer', () => {
       verified: { status: 200, body: { handled: true, reason: 'verified' } },
     });
   }, 40_000);
+
+  it('ships dist (ESM, CJS, both typings), the README and the sources, but no tests', async () => {
+    const { stdout } = await sh('tar', ['-tzf', koaTarball], scratch);
+    const files = stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'src/index.ts', 'src/middleware.ts']),
+    );
+    expect(files.filter((f) => f.includes('.test.') || f.startsWith('src/testing'))).toEqual([]);
+  });
 
   it('type-checks a NodeNext TypeScript consumer, ctx.state.captcha typed', async () => {
     const tsc = join(packagesDir, 'koa', 'node_modules', 'typescript', 'bin', 'tsc');
