@@ -59,3 +59,21 @@ export {
   type DegradedAcceptanceResult,
 } from './store.js';
 export { CAPTCHA_FIELD_NAMES, CAPTCHA_HEADER_NAMES } from './fields.js';
+export { createCaptchaVerifier } from './verifier.js';
+export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory.js';
+export {
+  createRedisStore,
+  ACCEPT_DEGRADED_SCRIPT,
+  type RedisScriptClient,
+  type RedisStoreOptions,
+} from './stores/redis.js';
+export {
+  buildAidEncrypted,
+  decryptAidEncrypted,
+  type AidEncryptedType,
+  type AidEncryptedOptions,
+  type AidEncryptedResult,
+  type AidEncryptedPayload,
+  type DecryptAidEncryptedOptions,
+} from './aid-encrypted.js';
+export { validateInput, parseIp, MAX_TICKET_LENGTH, MAX_RANDSTR_LENGTH, type ValidInput, type InputCheck, type ParsedIp } from './input.js';

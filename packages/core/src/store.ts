@@ -18,7 +18,7 @@ export interface BudgetCounter {
 
 /** Input of {@link CaptchaStore.acceptDegraded}. */
 export interface DegradedAcceptanceRequest {
-  /** Key of the replay guard entry for this ticket (a hash, never the raw ticket). */
+  /** Key of the replay guard entry for this ticket (it contains the ticket, which is single use anyway). */
   replayKey: string;
   /** How long the ticket stays refused after acceptance: its remaining validity. */
   replayTtlMs: number;
