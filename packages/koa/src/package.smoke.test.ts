@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -140,6 +140,7 @@ beforeAll(async () => {
           ...local,
           koa: '^3.3.0',
           '@koa/router': '^15.7.0',
+          '@koa/bodyparser': '^6.1.0',
           '@types/koa': '^3.0.0',
           '@types/node': '^20.19.0',
         },
@@ -159,6 +160,11 @@ beforeAll(async () => {
   await writeFile(join(consumer, 'check.cjs'), consumerScript('cjs'));
   await writeFile(join(consumer, 'check.mjs'), consumerScript('esm'));
   await writeFile(join(consumer, 'typed.mts'), TYPED_CONSUMER);
+  // The README's complete example must compile against the published packages as it is written.
+  const readme = await readFile(join(packagesDir, 'koa', 'README.md'), 'utf8');
+  const example = /## Example[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!example) throw new Error('README.md has no ```ts block under "## Example"');
+  await writeFile(join(consumer, 'readme-example.mts'), example);
 }, INSTALL_TIMEOUT_MS + 60_000);
 
 afterAll(async () => {
@@ -197,13 +203,13 @@ describe('the packed @tencent-captcha/koa in a scratch consumer', () => {
     expect(files.filter((f) => f.includes('.test.') || f.startsWith('src/testing'))).toEqual([]);
   });
 
-  it('type-checks a NodeNext TypeScript consumer, ctx.state.captcha typed', async () => {
+  it('type-checks a NodeNext TypeScript consumer (ctx.state.captcha typed, @koa/router) and the README example', async () => {
     const tsc = join(packagesDir, 'koa', 'node_modules', 'typescript', 'bin', 'tsc');
     await sh(
       'node',
-      [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', 'typed.mts'],
+      [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', 'typed.mts', 'readme-example.mts'],
       consumer,
-      60_000,
+      120_000,
     );
-  }, 70_000);
+  }, 130_000);
 });
