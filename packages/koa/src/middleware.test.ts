@@ -288,6 +288,34 @@ describe('tencentCaptcha() answers each verdict', () => {
     });
   });
 
+  /** A disaster ticket as the browser sends it when the captcha could not load (errorCode 1001). */
+  function disasterTicket(ageSeconds = 0): Record<string, string> {
+    const seconds = Math.floor(Date.now() / 1000) - ageSeconds;
+    return { [TICKET_FIELD]: `trerror_1001_${emulator.appId}_${seconds}`, [RANDSTR_FIELD]: '@dr1001' };
+  }
+
+  it('lets a fresh disaster ticket through as degraded in adaptive mode', async () => {
+    const verifier = resources.verifier(emulator);
+    const server = await serve(tencentCaptcha({ verifier }));
+    const res = await request(server).post('/login').send(disasterTicket()).expect(200);
+    expect(res.body.captcha).toMatchObject({ status: 'degraded', accepted: true, reason: 'disaster_ticket' });
+  });
+
+  it('503 with Retry-After for a disaster ticket in closed mode (not the user’s fault)', async () => {
+    const verifier = resources.verifier(emulator);
+    const server = await serve(tencentCaptcha({ verifier, mode: 'closed' }));
+    const res = await request(server).post('/login').send(disasterTicket()).expect(503);
+    expect(res.body.code).toBe('disaster_ticket');
+    expect(res.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+  });
+
+  it('403 for a stale disaster ticket, in any mode', async () => {
+    const verifier = resources.verifier(emulator);
+    const server = await serve(tencentCaptcha({ verifier, mode: 'open' }));
+    const res = await request(server).post('/login').send(disasterTicket(3_600)).expect(403);
+    expect(res.body.code).toBe('disaster_ticket_expired');
+  });
+
   it('503 budget_exhausted once the degraded budget is spent', async () => {
     const verifier = resources.verifier(emulator, { budgets: { perIp: 1, outagePerIp: 1 } });
     const server = await serve(tencentCaptcha({ verifier }));

@@ -106,8 +106,9 @@ function linkClientAbort(ctx: CaptchaContext): { signal: AbortSignal; unlink: ()
  *
  * @example
  * ```ts
- * const verifier = createCaptchaVerifier({ appId, appSecretKey });
+ * const verifier = createCaptchaVerifier({}); // credentials from the environment
  * router.post('/login', bodyParser(), tencentCaptcha({ verifier, mode: 'closed' }), login);
+ * router.post('/comments', bodyParser(), tencentCaptcha({ verifier, mode: 'open' }), comment);
  * ```
  * @throws core's `CaptchaConfigError` (code `invalid_option`, `missing_credential`, …) for invalid
  *   adapter or verifier options.

@@ -94,8 +94,6 @@ export type TencentCaptchaOptions = TencentCaptchaVerifierOptions | TencentCaptc
 /** Options after validation. @internal */
 export interface ResolvedKoaCaptchaOptions {
   verifier: CaptchaVerifier;
-  /** Whether the middleware created (and so owns) the verifier. */
-  ownsVerifier: boolean;
   mode: CaptchaMode | ((ctx: CaptchaContext) => CaptchaMode | undefined) | undefined;
   getTicket: (ctx: CaptchaContext) => MaybePromise<CaptchaFieldValue>;
   getRandstr: (ctx: CaptchaContext) => MaybePromise<CaptchaFieldValue>;
@@ -155,7 +153,6 @@ export function resolveOptions(
   const getUserIp = optionalFunction<ResolvedKoaCaptchaOptions['getUserIp']>(raw, 'getUserIp');
 
   let verifier: CaptchaVerifier;
-  let ownsVerifier = false;
   if (raw.verifier !== undefined) {
     if (!isVerifier(raw.verifier)) {
       invalid('verifier', '`verifier` must be a verifier from createCaptchaVerifier() of @tencent-captcha/core');
@@ -181,12 +178,10 @@ export function resolveOptions(
     // A fixed mode becomes the verifier's own mode too, so its `options` and hooks report it.
     if (typeof mode === 'string') coreOptions.mode = mode;
     verifier = createCaptchaVerifier(coreOptions as CaptchaVerifierOptions);
-    ownsVerifier = true;
   }
 
   return {
     verifier,
-    ownsVerifier,
     mode: mode as ResolvedKoaCaptchaOptions['mode'],
     getTicket: getTicket ?? defaults.getTicket,
     getRandstr: getRandstr ?? defaults.getRandstr,
