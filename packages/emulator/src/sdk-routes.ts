@@ -6,7 +6,8 @@
  *   `constructor-throw` fault set after the script loaded still applies;
  * - `POST /__emulator/sdk/show` — consulted (synchronously) by `show()`: applies `show-throw`,
  *   `error-code`, `user-close`, checks the app id and `aidEncrypted`, and opens a challenge;
- * - `POST /__emulator/sdk/verify` — checks an answer and issues a real ticket.
+ * - `POST /__emulator/sdk/verify` — checks an answer and issues a real ticket;
+ * - `POST /__emulator/sdk/refresh` — a new gap position (the refresh button, `refresh()`).
  *
  * Bodies are JSON sent as `text/plain` so that browsers need no preflight.
  */
@@ -159,6 +160,18 @@ export function createSdkRoutes(ctx: EmulatorContext) {
     return { pass: true, sid, ticket: issued.ticket, randstr: issued.randstr };
   }
 
+  function refresh(body: Record<string, unknown>): unknown {
+    const sid = typeof body.sid === 'string' ? body.sid : '';
+    const session = sessions.get(sid);
+    if (session && session.createdAt + SESSION_LIFETIME_MS >= ctx.options.now()) {
+      session.target = newTarget();
+      return { sid, target: session.target };
+    }
+    sessions.delete(sid);
+    const appId = typeof body.appid === 'string' ? body.appid : '';
+    return ctx.options.apps.has(appId) ? openSession(appId) : {};
+  }
+
   return {
     /** Handles the script paths and `/__emulator/sdk/*`; returns `undefined` for other paths. */
     async handle(req: IncomingMessage, res: ServerResponse, url: URL, headers: Record<string, string>): Promise<string | undefined> {
@@ -170,7 +183,7 @@ export function createSdkRoutes(ctx: EmulatorContext) {
         }
         return serveScript(req, res, url.pathname as keyof typeof SDK_SCRIPTS, headers);
       }
-      const action = /^\/__emulator\/sdk\/(construct|show|verify)$/.exec(url.pathname)?.[1];
+      const action = /^\/__emulator\/sdk\/(construct|show|verify|refresh)$/.exec(url.pathname)?.[1];
       if (!action) return undefined;
       if (method !== 'POST') {
         sendJson(res, 405, { code: 'method_not_allowed', message: 'Use POST.' }, { ...headers, allow: 'POST' });
@@ -188,6 +201,8 @@ export function createSdkRoutes(ctx: EmulatorContext) {
             : { action: 'none' };
       } else if (action === 'show') {
         answer = show(input);
+      } else if (action === 'refresh') {
+        answer = refresh(input);
       } else {
         answer = verify(input);
       }
