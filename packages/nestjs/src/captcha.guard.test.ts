@@ -10,7 +10,12 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CaptchaVerdict, RequireCaptcha, SkipCaptcha } from './captcha.decorators.js';
 import { CaptchaModule } from './captcha.module.js';
+import type { CaptchaHttpRequest } from './captcha.options.js';
 import { PLATFORMS, emulatorVerifierOptions, startApp } from './test-support.js';
+
+interface RequestWithQuery extends CaptchaHttpRequest {
+  query: Record<string, string | undefined>;
+}
 
 /** Handlers that ran, in order, with the verdict they were given. */
 const calls: Array<{ route: string; verdict: CaptchaVerdict | undefined }> = [];
@@ -42,6 +47,17 @@ class FormController {
   status(@CaptchaVerdict('status') status: CaptchaVerdict['status']) {
     calls.push({ route: 'status', verdict: undefined });
     return { status };
+  }
+
+  @Get('query')
+  @RequireCaptcha({
+    // The platform's request type is accepted as the getter's parameter type.
+    getTicket: (req: RequestWithQuery) => req.query.t,
+    getRandstr: (req: RequestWithQuery) => req.query.r,
+    skip: (req: RequestWithQuery) => req.query.t === 'let-me-in-please',
+  })
+  query(@CaptchaVerdict() verdict: CaptchaVerdict | undefined) {
+    return ran('query', verdict);
   }
 
   @Post('public')
@@ -150,6 +166,16 @@ describe.each(PLATFORMS)('CaptchaGuard on %s', (platform) => {
     it('injects one field of the verdict with @CaptchaVerdict(field)', async () => {
       const res = await http().post('/status').send(solve()).expect(200);
       expect(res.body).toEqual({ status: 'verified' });
+    });
+
+    it("uses a route's own getters and skip instead of the module's", async () => {
+      const { ticket, randstr } = emulator.issueTicket();
+      // The default places are not read on this route.
+      await http().get('/query').set('x-tencent-captcha-ticket', ticket).set('x-tencent-captcha-randstr', randstr).expect(400);
+      const res = await http().get('/query').query({ t: ticket, r: randstr }).expect(200);
+      expect(res.body.verdict).toMatchObject({ status: 'verified' });
+      const skipped = await http().get('/query').query({ t: 'let-me-in-please' }).expect(200);
+      expect(skipped.body).toEqual({ route: 'query', verdict: null });
     });
 
     it('leaves routes without @RequireCaptcha alone (no verdict)', async () => {

@@ -31,6 +31,15 @@ export interface CaptchaHttpRequest {
 export type CaptchaRequestValue = string | null | undefined | Promise<string | null | undefined>;
 
 /**
+ * A function of the request that says whether to skip verification. Declared as a method type, so a
+ * function whose parameter is the platform's own request type (Express `Request`, `FastifyRequest`)
+ * is accepted.
+ */
+export type CaptchaSkipFunction = {
+  skip(request: CaptchaHttpRequest, context: ExecutionContext): boolean | Promise<boolean>;
+}['skip'];
+
+/**
  * Options that can be set for all guarded routes (on the module) and per route
  * (`@RequireCaptcha(options)`); a route's value wins over the module's.
  */
@@ -46,7 +55,7 @@ export interface CaptchaRouteOptions {
    * callers). A skipped request gets no verdict. `@SkipCaptcha()` is the static form.
    * @default false
    */
-  skip?: boolean | ((request: CaptchaHttpRequest, context: ExecutionContext) => boolean | Promise<boolean>);
+  skip?: boolean | CaptchaSkipFunction;
   /**
    * Reads the ticket from the request.
    * @default the body field `tencent-captcha-ticket`, else the header `x-tencent-captcha-ticket`
@@ -97,8 +106,13 @@ export interface CaptchaModuleExtras {
   globalGuard?: boolean;
 }
 
-/** A getter after defaults are filled in. */
-export type CaptchaRequestGetter = (request: CaptchaHttpRequest, context: ExecutionContext) => CaptchaRequestValue;
+/**
+ * A getter of a request value (ticket, randstr, user IP). Declared as a method type, so a function
+ * whose parameter is the platform's own request type is accepted.
+ */
+export type CaptchaRequestGetter = {
+  get(request: CaptchaHttpRequest, context: ExecutionContext): CaptchaRequestValue;
+}['get'];
 
 /** The module's adapter options after validation, defaults filled in (token `CAPTCHA_RESOLVED_OPTIONS`). */
 export interface ResolvedCaptchaModuleOptions {

@@ -33,5 +33,6 @@ export {
   type CaptchaHttpRequest,
   type CaptchaRequestValue,
   type CaptchaRequestGetter,
+  type CaptchaSkipFunction,
   type ResolvedCaptchaModuleOptions,
 } from './captcha.options.js';
