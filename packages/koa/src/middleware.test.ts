@@ -1,7 +1,6 @@
 /**
  * `tencentCaptcha()` over real HTTP: Koa apps on port 0, supertest, verifiers wired to the emulator.
  */
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import Koa from 'koa';
 import { Router } from '@koa/router';
@@ -14,6 +13,8 @@ import {
   RANDSTR_HEADER,
   Resources,
   parseBody,
+  postThenHangUp,
+  spyOnVerify,
   TICKET_FIELD,
   TICKET_HEADER,
   startEmulator,
@@ -452,12 +453,8 @@ describe('tencentCaptcha() per route', () => {
 describe('tencentCaptcha({ skip })', () => {
   /** Wraps a verifier to count calls. */
   function countingVerifier(): { verifier: CaptchaVerifier; calls: () => number } {
-    const inner = resources.verifier(emulator);
-    let calls = 0;
-    const verifier: CaptchaVerifier = Object.create(inner, {
-      verify: { value: (...args: Parameters<CaptchaVerifier['verify']>) => (calls++, inner.verify(...args)) },
-    });
-    return { verifier, calls: () => calls };
+    const spy = spyOnVerify(resources.verifier(emulator));
+    return { verifier: spy.verifier, calls: () => spy.calls.length };
   }
 
   it('skip: true runs the route without verifying and leaves ctx.state.captcha unset', async () => {
@@ -556,16 +553,7 @@ describe('tencentCaptcha() and a client that disconnects', () => {
             }
           : {}),
       });
-      const calls: Array<{ signal: AbortSignal | undefined; settled: Promise<unknown> }> = [];
-      const verifier: CaptchaVerifier = Object.create(inner, {
-        verify: {
-          value: (input: Parameters<CaptchaVerifier['verify']>[0], options: Parameters<CaptchaVerifier['verify']>[1]) => {
-            const promise = inner.verify(input, options);
-            calls.push({ signal: options?.signal, settled: promise.then(() => 'resolved', (error: unknown) => error) });
-            return promise;
-          },
-        },
-      });
+      const { verifier, calls } = spyOnVerify(inner);
       let handled = false;
       const appErrors: unknown[] = [];
       const app = new Koa();
@@ -581,22 +569,13 @@ describe('tencentCaptcha() and a client that disconnects', () => {
       const hangsBefore = emulatorLog.filter((line) => line.includes('hang')).length;
 
       const began = Date.now();
-      const payload = JSON.stringify(ticketBody(emulator.issueTicket()));
-      const client = http.request(`${server.url}/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      });
-      const clientDone = new Promise<string>((resolve) => {
-        client.on('response', () => resolve('answered'));
-        client.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-      });
-      client.end(payload);
+      const client = postThenHangUp(`${server.url}/login`, ticketBody(emulator.issueTicket()));
       // Wait until the emulator holds the verification request, then the client goes away.
       await expect
         .poll(() => emulatorLog.filter((line) => line.includes('hang')).length, { timeout: 5_000, interval: 10 })
         .toBe(hangsBefore + 1);
       expect(calls).toHaveLength(1);
-      client.destroy();
+      client.hangUp();
 
       const call = calls[0]!;
       const reason = await call.settled;
@@ -609,7 +588,7 @@ describe('tencentCaptcha() and a client that disconnects', () => {
         expect(upstreamSignals).toHaveLength(1);
         expect(upstreamSignals[0]!.aborted).toBe(true);
       }
-      expect(await clientDone).not.toBe('answered');
+      expect(await client.outcome).not.toBe('answered');
       // Koa reports the abort through app 'error' (exposed, so its default handler prints nothing).
       await expect.poll(() => appErrors.length, { timeout: 2_000 }).toBe(1);
       expect(appErrors[0]).toBe(reason);
@@ -618,20 +597,12 @@ describe('tencentCaptcha() and a client that disconnects', () => {
   );
 
   it('does not abort a verification whose client stays', async () => {
-    const inner = resources.verifier(emulator);
-    const signals: AbortSignal[] = [];
-    const verifier: CaptchaVerifier = Object.create(inner, {
-      verify: {
-        value: (input: Parameters<CaptchaVerifier['verify']>[0], options: Parameters<CaptchaVerifier['verify']>[1]) => {
-          signals.push(options!.signal!);
-          return inner.verify(input, options);
-        },
-      },
-    });
+    const { verifier, calls } = spyOnVerify(resources.verifier(emulator));
     const server = await serve(tencentCaptcha({ verifier }));
     emulator.faults.set('api', { kind: 'latency', ms: 100 }, { times: 1 });
     await request(server).post('/login').send(ticketBody(emulator.issueTicket())).expect(200);
-    expect(signals).toHaveLength(1);
-    expect(signals[0]!.aborted).toBe(false);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.signal?.aborted).toBe(false);
+    expect(await calls[0]!.settled).toBe('resolved');
   });
 });

@@ -3,6 +3,7 @@
  * are always closed.
  */
 import { once } from 'node:events';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type Koa from 'koa';
@@ -88,4 +89,52 @@ export const RANDSTR_HEADER = 'x-tencent-captcha-randstr';
  */
 export function parseBody(options?: Parameters<typeof bodyParser>[0]): Koa.Middleware {
   return bodyParser(options) as unknown as Koa.Middleware;
+}
+
+/** One call a {@link spyOnVerify} verifier saw. */
+export interface VerifyCall {
+  signal: AbortSignal | undefined;
+  mode: string | undefined;
+  /** Resolves with `'resolved'`, or with what `verify` rejected with. */
+  settled: Promise<unknown>;
+}
+
+/** Wraps a verifier so a test sees every `verify` call, its signal and how it settled. */
+export function spyOnVerify(inner: CaptchaVerifier): { verifier: CaptchaVerifier; calls: VerifyCall[] } {
+  const calls: VerifyCall[] = [];
+  const verifier: CaptchaVerifier = Object.create(inner, {
+    verify: {
+      value: (...args: Parameters<CaptchaVerifier['verify']>) => {
+        const promise = inner.verify(...args);
+        calls.push({
+          signal: args[1]?.signal,
+          mode: args[1]?.mode,
+          settled: promise.then(
+            () => 'resolved',
+            (error: unknown) => error,
+          ),
+        });
+        return promise;
+      },
+    },
+  });
+  return { verifier, calls };
+}
+
+/**
+ * POSTs a JSON body with Node's http client and lets the test hang up mid-request. `outcome`
+ * resolves with `'answered'` if a response arrived, else the client's error code.
+ */
+export function postThenHangUp(url: string, body: unknown): { outcome: Promise<string>; hangUp: () => void } {
+  const payload = JSON.stringify(body);
+  const client = http.request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+  });
+  const outcome = new Promise<string>((resolve) => {
+    client.on('response', () => resolve('answered'));
+    client.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
+  client.end(payload);
+  return { outcome, hangUp: () => client.destroy() };
 }
