@@ -22,6 +22,8 @@ export interface TransportResponse {
 /** Sends requests to one endpoint. */
 export interface Transport {
   send(request: TransportRequest): Promise<TransportResponse>;
+  /** Starts lazy work (loading undici) so the first verification does not pay for it. */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export function createFetchTransport(endpoint: string, fetchFn: FetchLike): Tran
       const res = await fetchFn(endpoint, { method: 'POST', headers, body, signal });
       return { status: res.status, body: await res.text() };
     },
+    warm() {},
     async close() {},
   };
 }
@@ -86,6 +89,9 @@ export function createUndiciTransport(endpoint: string): Transport {
         chunks.push(chunk);
       }
       return { status: res.statusCode, body: new TextDecoder().decode(concat(chunks)) };
+    },
+    warm() {
+      if (!closed) getPool().catch(() => undefined);
     },
     async close() {
       closed = true;
