@@ -7,8 +7,11 @@ import 'reflect-metadata';
 import { Controller, Get, HttpCode, Post, type INestApplication } from '@nestjs/common';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Test } from '@nestjs/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CAPTCHA_VERIFIER } from './captcha.constants.js';
 import { CaptchaVerdict, RequireCaptcha, SkipCaptcha } from './captcha.decorators.js';
+import { CaptchaGuard } from './captcha.guard.js';
 import { CaptchaModule } from './captcha.module.js';
 import type { CaptchaHttpRequest } from './captcha.options.js';
 import { PLATFORMS, emulatorVerifierOptions, startApp } from './test-support.js';
@@ -296,5 +299,28 @@ describe.each(PLATFORMS)('CaptchaGuard on %s', (platform) => {
       const res = await http().post('/skipped-class/required').send(solve()).expect(200);
       expect(res.body.verdict).toMatchObject({ status: 'verified', mode: 'closed' });
     });
+  });
+});
+
+describe('CaptchaGuard outside HTTP', () => {
+  const rpcContext = (handler: () => void, cls: object) =>
+    ({ getType: () => 'rpc', getHandler: () => handler, getClass: () => cls, switchToHttp: () => { throw new Error('not http'); } }) as never;
+
+  it('lets RPC handlers without @RequireCaptcha through (globalGuard in a hybrid app) and refuses to guard one with it', async () => {
+    const verify = vi.fn();
+    const moduleRef = await Test.createTestingModule({ imports: [CaptchaModule.forRoot({})] })
+      .overrideProvider(CAPTCHA_VERIFIER)
+      .useValue({ verify, close: async () => {} })
+      .compile();
+    const guard = moduleRef.get(CaptchaGuard);
+    class Handlers {
+      plain() {}
+      guarded() {}
+    }
+    RequireCaptcha()(Handlers.prototype, 'guarded', Object.getOwnPropertyDescriptor(Handlers.prototype, 'guarded')!);
+    await expect(guard.canActivate(rpcContext(Handlers.prototype.plain, Handlers))).resolves.toBe(true);
+    await expect(guard.canActivate(rpcContext(Handlers.prototype.guarded, Handlers))).rejects.toThrow(/HTTP routes only/);
+    expect(verify).not.toHaveBeenCalled();
+    await moduleRef.close();
   });
 });
