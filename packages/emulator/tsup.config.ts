@@ -4,6 +4,7 @@ import { defineConfig } from 'tsup';
 /** Browser scripts served by the emulator: IIFE bundles with protocol's ticket code inlined. */
 const BROWSER_ENTRIES = {
   tcaptcha: 'src/browser/tcaptcha.ts',
+  'legacy-capinit': 'src/browser/legacy-capinit.ts',
 };
 
 export default defineConfig({
@@ -28,7 +29,7 @@ export default defineConfig({
       keepNames: true,
       legalComments: 'none',
       logLevel: 'warning',
-      banner: { js: '/* Tencent Captcha emulator SDK (@tencent-captcha/emulator). Not Tencent\'s code. */' },
+      banner: { js: '/* Tencent Captcha emulator (@tencent-captcha/emulator): a stand-in, not Tencent\'s code. */' },
     });
   },
 });

@@ -7,7 +7,8 @@
  * - `POST /__emulator/sdk/show` — consulted (synchronously) by `show()`: applies `show-throw`,
  *   `error-code`, `user-close`, checks the app id and `aidEncrypted`, and opens a challenge;
  * - `POST /__emulator/sdk/verify` — checks an answer and issues a real ticket;
- * - `POST /__emulator/sdk/refresh` — a new gap position (the refresh button, `refresh()`).
+ * - `POST /__emulator/sdk/refresh` — a new gap position (the refresh button, `refresh()`);
+ * - `POST /__emulator/sdk/legacy-show` — opens a challenge for the legacy `capInit` script.
  *
  * Bodies are JSON sent as `text/plain` so that browsers need no preflight.
  */
@@ -52,6 +53,8 @@ export type ShowAnswer =
   | { action: 'challenge'; sid: string; target: number };
 
 interface Session {
+  /** `legacy` sessions issue legacy (`003`) tickets. */
+  kind: 'modern' | 'legacy';
   appId: string;
   target: number;
   fetchedAt: number;
@@ -63,11 +66,53 @@ const JS = { 'content-type': 'application/javascript; charset=utf-8', 'cache-con
 const newTarget = (): number => randomInt(15, 86);
 const newSid = (): string => randomBytes(12).toString('hex');
 
+/**
+ * Serves a browser script, applying the script faults (404, hang, latency, throw) first. `render`
+ * returns the script, or `undefined` when the bundle has not been built. @internal
+ */
+export async function serveScriptWithFaults(
+  ctx: EmulatorContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string>,
+  render: () => string | undefined,
+  asset: BrowserAsset,
+): Promise<string> {
+  const fault: SdkFault | undefined = ctx.faults.takeSdk('script');
+  if (fault?.kind === 'script-hang') {
+    req.resume();
+    return 'fault script-hang';
+  }
+  if (fault?.kind === 'script-404') {
+    send(res, 404, 'Not Found\n', { ...headers, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    return 'fault script-404';
+  }
+  if (fault?.kind === 'script-latency' && !(await ctx.delay(fault.ms))) return 'closed';
+  if (fault?.kind === 'script-throw') {
+    const message = fault.message ?? 'tencent-captcha emulator: this script throws (injected fault script-throw)';
+    send(res, 200, `throw new Error(${JSON.stringify(message)});\n`, { ...headers, ...JS });
+    return 'fault script-throw';
+  }
+  const text = render();
+  if (text === undefined) {
+    send(
+      res,
+      500,
+      `throw new Error("@tencent-captcha/emulator: the browser scripts are not built (dist/browser/${asset} is missing). ` +
+        'Run the build: pnpm --filter @tencent-captcha/emulator build");\n',
+      { ...headers, ...JS },
+    );
+    return 'browser bundle missing: run the build';
+  }
+  send(res, 200, text, { ...headers, ...JS });
+  return fault ? `served after fault ${fault.kind}` : 'served';
+}
+
 /** Creates the SDK routes of one emulator. @internal */
 export function createSdkRoutes(ctx: EmulatorContext) {
   const sessions = new Map<string, Session>();
 
-  function openSession(appId: string): { sid: string; target: number } {
+  function openSession(appId: string, kind: Session['kind'] = 'modern'): { sid: string; target: number } {
     const now = ctx.options.now();
     for (const [sid, s] of sessions) {
       if (sessions.size >= MAX_SESSIONS || s.createdAt + SESSION_LIFETIME_MS < now) sessions.delete(sid);
@@ -75,40 +120,13 @@ export function createSdkRoutes(ctx: EmulatorContext) {
     }
     const sid = newSid();
     const target = newTarget();
-    sessions.set(sid, { appId, target, fetchedAt: now, createdAt: now });
+    sessions.set(sid, { kind, appId, target, fetchedAt: now, createdAt: now });
     return { sid, target };
   }
 
   async function serveScript(req: IncomingMessage, res: ServerResponse, path: keyof typeof SDK_SCRIPTS, headers: Record<string, string>): Promise<string> {
-    const fault: SdkFault | undefined = ctx.faults.takeSdk('script');
-    if (fault?.kind === 'script-hang') {
-      req.resume();
-      return 'fault script-hang';
-    }
-    if (fault?.kind === 'script-404') {
-      send(res, 404, 'Not Found\n', { ...headers, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-      return 'fault script-404';
-    }
-    if (fault?.kind === 'script-latency' && !(await ctx.delay(fault.ms))) return 'closed';
-    if (fault?.kind === 'script-throw') {
-      const message = fault.message ?? 'tencent-captcha emulator: this SDK script throws (injected fault script-throw)';
-      send(res, 200, `throw new Error(${JSON.stringify(message)});\n`, { ...headers, ...JS });
-      return 'fault script-throw';
-    }
     const boot: SdkBoot = { origin: ctx.url(), script: path, prefix: SDK_SCRIPTS[path].prefix, tolerance: CHALLENGE_TOLERANCE };
-    const text = renderBrowserAsset(BrowserAsset.Sdk, boot);
-    if (text === undefined) {
-      send(
-        res,
-        500,
-        'throw new Error("@tencent-captcha/emulator: the browser SDK is not built (dist/browser/tcaptcha.js is missing). ' +
-          'Run the build: pnpm --filter @tencent-captcha/emulator build");\n',
-        { ...headers, ...JS },
-      );
-      return 'SDK bundle missing: run the build';
-    }
-    send(res, 200, text, { ...headers, ...JS });
-    return fault ? `served after fault ${fault.kind}` : 'served';
+    return serveScriptWithFaults(ctx, req, res, headers, () => renderBrowserAsset(BrowserAsset.Sdk, boot), BrowserAsset.Sdk);
   }
 
   function show(body: Record<string, unknown>): ShowAnswer {
@@ -147,17 +165,24 @@ export function createSdkRoutes(ctx: EmulatorContext) {
     const now = ctx.options.now();
     if (!session || session.createdAt + SESSION_LIFETIME_MS < now) {
       sessions.delete(sid);
-      const appId = typeof body.appid === 'string' ? body.appid : '';
-      if (!ctx.options.apps.has(appId)) return { pass: false, reason: 'expired' };
-      return { pass: false, reason: 'expired', ...openSession(appId) };
+      const reopened = reopen(body);
+      return reopened ? { pass: false, reason: 'expired', ...reopened } : { pass: false, reason: 'expired' };
     }
     if (!(Math.abs(value - session.target) <= CHALLENGE_TOLERANCE)) {
       session.target = newTarget();
       return { pass: false, reason: 'wrong', sid, target: session.target };
     }
     sessions.delete(sid);
+    if (session.kind === 'legacy') return { pass: true, sid, ticket: ctx.tickets.issueLegacy().ticket, randstr: '' };
     const issued = ctx.tickets.issue({ appId: session.appId, fetchedAt: session.fetchedAt });
     return { pass: true, sid, ticket: issued.ticket, randstr: issued.randstr };
+  }
+
+  /** A new session for a client whose session expired. */
+  function reopen(body: Record<string, unknown>): { sid: string; target: number } | undefined {
+    if (body.legacy === true) return openSession(ctx.options.appId, 'legacy');
+    const appId = typeof body.appid === 'string' ? body.appid : '';
+    return ctx.options.apps.has(appId) ? openSession(appId) : undefined;
   }
 
   function refresh(body: Record<string, unknown>): unknown {
@@ -168,8 +193,7 @@ export function createSdkRoutes(ctx: EmulatorContext) {
       return { sid, target: session.target };
     }
     sessions.delete(sid);
-    const appId = typeof body.appid === 'string' ? body.appid : '';
-    return ctx.options.apps.has(appId) ? openSession(appId) : {};
+    return reopen(body) ?? {};
   }
 
   return {
@@ -183,7 +207,7 @@ export function createSdkRoutes(ctx: EmulatorContext) {
         }
         return serveScript(req, res, url.pathname as keyof typeof SDK_SCRIPTS, headers);
       }
-      const action = /^\/__emulator\/sdk\/(construct|show|verify|refresh)$/.exec(url.pathname)?.[1];
+      const action = /^\/__emulator\/sdk\/(construct|show|verify|refresh|legacy-show)$/.exec(url.pathname)?.[1];
       if (!action) return undefined;
       if (method !== 'POST') {
         sendJson(res, 405, { code: 'method_not_allowed', message: 'Use POST.' }, { ...headers, allow: 'POST' });
@@ -203,6 +227,8 @@ export function createSdkRoutes(ctx: EmulatorContext) {
         answer = show(input);
       } else if (action === 'refresh') {
         answer = refresh(input);
+      } else if (action === 'legacy-show') {
+        answer = openSession(ctx.options.appId, 'legacy');
       } else {
         answer = verify(input);
       }

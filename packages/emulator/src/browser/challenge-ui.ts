@@ -35,6 +35,8 @@ export interface ChallengeConfig {
   help: string | false;
   /** CSP nonce for the injected stylesheet. */
   nonce?: string;
+  /** Accent colour (CSS), e.g. the legacy SDK's `themeColor`. */
+  accent?: string;
   /** Gap position, 0–100. */
   target: number;
   verify(value: number): Promise<VerifyAnswer>;
@@ -73,18 +75,21 @@ const CSS = `
 .tce-box[data-theme=dark] .tce-track{background:linear-gradient(135deg,#1c4a75,#4b3a7a)}
 .tce-gap,.tce-piece{position:absolute;top:16px;width:40px;height:40px;margin-left:-20px;border-radius:6px;box-sizing:border-box}
 .tce-gap{border:2px dashed rgba(0,0,0,.6);background:rgba(255,255,255,.35)}
-.tce-piece{background:#1f6feb;box-shadow:0 2px 6px rgba(0,0,0,.35)}
-.tce-slider{width:100%;margin:0;accent-color:#1f6feb}
-.tce-verify{font:inherit;padding:6px 18px;border:0;border-radius:6px;background:#1f6feb;color:#fff;cursor:pointer}
+.tce-piece{background:var(--tce-accent,#1f6feb);box-shadow:0 2px 6px rgba(0,0,0,.35)}
+.tce-slider{width:100%;margin:0;accent-color:var(--tce-accent,#1f6feb)}
+.tce-verify{font:inherit;padding:6px 18px;border:0;border-radius:6px;background:var(--tce-accent,#1f6feb);color:#fff;cursor:pointer}
 .tce-verify:disabled{opacity:.6;cursor:default}
 .tce-status{min-height:1.5em;margin:0}
 .tce-help{color:inherit}
 .tce-loading{display:flex;align-items:center;justify-content:center;min-height:120px}
-.tce-box :focus-visible{outline:2px solid #1f6feb;outline-offset:2px}
+.tce-box :focus-visible{outline:2px solid var(--tce-accent,#1f6feb);outline-offset:2px}
+.tce-trigger{box-sizing:border-box;width:100%;height:100%;min-height:40px;font:inherit;border:1px solid #d0d7de;border-radius:6px;background:#f6f8fa;color:#1f2328;cursor:pointer}
+.tce-trigger:disabled{cursor:default;color:#1a7f37}
 @media (prefers-reduced-motion:no-preference){.tce-piece{transition:left 60ms linear}}
 `;
 
-function ensureStyle(nonce: string | undefined): void {
+/** Adds the challenge's stylesheet to the document once. */
+export function ensureStyle(nonce: string | undefined): void {
   if (document.getElementById(STYLE_ID)) return;
   const style = document.createElement('style');
   style.id = STYLE_ID;
@@ -128,6 +133,7 @@ export function openChallenge(config: ChallengeConfig): Challenge {
     'aria-describedby': `${id}-desc`,
   });
   box.setAttribute('role', popup ? 'dialog' : 'group');
+  if (config.accent) box.style.setProperty('--tce-accent', config.accent);
   if (popup) box.setAttribute('aria-modal', 'true');
 
   const overlay = popup ? el('div', { class: 'tce-overlay tcaptcha-transform', 'data-testid': 'tcaptcha-overlay' }) : undefined;

@@ -88,3 +88,41 @@ export function describeBody(input: { ticket: string; randstr: string; appId: st
     ...input.extra,
   };
 }
+
+/** Calls the legacy v2 API with a v2 signature (GET query, or a form POST). */
+export async function callLegacy(input: {
+  legacyApiUrl: string;
+  secretId: string;
+  secretKey: string;
+  params: Record<string, string | number>;
+  method?: 'GET' | 'POST';
+  signatureMethod?: 'HmacSHA1' | 'HmacSHA256';
+  timestamp?: number;
+  nonce?: number;
+  signedHost?: string;
+}): Promise<RawResponse & { json: any }> {
+  const { signV2 } = await import('@tencent-captcha/protocol');
+  const url = new URL(input.legacyApiUrl);
+  const method = input.method ?? 'GET';
+  const params: Record<string, string | number> = {
+    Region: 'gz',
+    Timestamp: input.timestamp ?? Math.floor(Date.now() / 1000),
+    Nonce: input.nonce ?? Math.floor(Math.random() * 1e9) + 1,
+    SecretId: input.secretId,
+    ...(input.signatureMethod ? { SignatureMethod: input.signatureMethod } : {}),
+    ...input.params,
+  };
+  const signature = await signV2({ method, host: input.signedHost ?? url.host, path: url.pathname, params, secretKey: input.secretKey });
+  const query = new URLSearchParams(Object.entries({ ...params, Signature: signature }).map(([k, v]) => [k, String(v)])).toString();
+  const res =
+    method === 'GET'
+      ? await rawRequest(`${input.legacyApiUrl}?${query}`)
+      : await rawRequest(input.legacyApiUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: query });
+  let json: any;
+  try {
+    json = JSON.parse(res.text);
+  } catch {
+    json = undefined;
+  }
+  return { ...res, json };
+}

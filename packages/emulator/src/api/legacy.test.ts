@@ -1,0 +1,91 @@
+// The legacy `003` API over HTTP: v2 signatures, CaptchaIframeQuery's single-use script URL, and
+// CaptchaCheck (20 minutes, accepted twice).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator, type Emulator } from '../emulator.js';
+import { callLegacy, rawRequest } from '../testing/http-client.js';
+
+let emulator: Emulator;
+const clock = { t: Date.now() };
+beforeAll(async () => {
+  emulator = await createEmulator({ port: 0, now: () => clock.t });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+const IFRAME_QUERY = { Action: 'CaptchaIframeQuery', captchaType: 9, disturbLevel: 1, isHttps: 0, clientType: 2, accountType: 0 };
+const check = (ticket: string) => ({ Action: 'CaptchaCheck', ticket, captchaType: 9, disturbLevel: 1, userIp: '203.0.113.9' });
+const legacy = (params: Record<string, string | number>, extra: Partial<Parameters<typeof callLegacy>[0]> = {}) =>
+  callLegacy({ legacyApiUrl: emulator.legacyApiUrl, secretId: emulator.secretId, secretKey: emulator.secretKey, params, ...extra });
+
+describe('legacy v2 API', () => {
+  it('CaptchaIframeQuery answers a single-use script URL on the emulator', async () => {
+    const res = await legacy(IFRAME_QUERY);
+    expect(res.json).toEqual({ code: 0, codeDesc: 'Success', message: 'No Error', url: expect.stringMatching(new RegExp(`^${emulator.url}/legacy/TCapIframeApi\\.js\\?appid=${emulator.appId}&clientype=2&lang=2052&asig=`)) });
+    const first = await rawRequest(res.json.url);
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toMatch(/^application\/javascript/);
+    expect(first.text).toContain('capInit');
+    const second = await rawRequest(res.json.url);
+    expect(second.status).toBe(403);
+  });
+
+  it('CaptchaCheck accepts a legacy ticket twice, then answers 5100', async () => {
+    const { ticket } = emulator.issueLegacyTicket();
+    expect((await legacy(check(ticket))).json).toEqual({ code: 0, codeDesc: 'Success', message: 'No Error' });
+    expect((await legacy(check(ticket), { method: 'POST' })).json.code).toBe(0);
+    expect((await legacy(check(ticket))).json).toEqual({ code: 5100, codeDesc: 'CaptchaCheckFailed', message: expect.stringContaining('twice') });
+  });
+
+  it('CaptchaCheck answers 5100 after 20 minutes and for unknown tickets', async () => {
+    const { ticket } = emulator.issueLegacyTicket();
+    clock.t += 20 * 60_000 + 1;
+    try {
+      expect((await legacy(check(ticket))).json).toMatchObject({ code: 5100, message: expect.stringContaining('expired') });
+    } finally {
+      clock.t -= 20 * 60_000 + 1;
+    }
+    expect((await legacy(check('t02nonsense'))).json.code).toBe(5100);
+    // A modern ticket is not a legacy ticket.
+    expect((await legacy(check(emulator.issueTicket().ticket))).json.code).toBe(5100);
+  });
+
+  it('accepts HmacSHA256 and a host signed without the port or as csec.api.qcloud.com', async () => {
+    const { ticket } = emulator.issueLegacyTicket();
+    expect((await legacy(check(ticket), { signatureMethod: 'HmacSHA256', signedHost: '127.0.0.1' })).json.code).toBe(0);
+    expect((await legacy(check(ticket), { signedHost: 'csec.api.qcloud.com' })).json.code).toBe(0);
+  });
+
+  it('answers 4100 for a bad signature, 4104 for an unknown SecretId, 4500 for a stale timestamp or a replayed nonce', async () => {
+    expect((await legacy(IFRAME_QUERY, { secretKey: 'wrong' })).json).toMatchObject({ code: 4100 });
+    expect((await legacy(IFRAME_QUERY, { secretId: 'AKIDother' })).json).toMatchObject({ code: 4104 });
+    expect((await legacy(IFRAME_QUERY, { timestamp: Math.floor(Date.now() / 1000) - 400 })).json).toMatchObject({ code: 4500 });
+    const timestamp = Math.floor(Date.now() / 1000);
+    expect((await legacy(IFRAME_QUERY, { nonce: 4242, timestamp })).json.code).toBe(0);
+    expect((await legacy(IFRAME_QUERY, { nonce: 4242, timestamp })).json).toMatchObject({ code: 4500 });
+  });
+
+  it('answers 4000 for missing parameters and unknown actions', async () => {
+    expect((await legacy({ Action: 'CaptchaCheck', captchaType: 9 })).json).toMatchObject({ code: 4000, message: expect.stringContaining('ticket') });
+    expect((await legacy({ ...IFRAME_QUERY, clientType: '' })).json).toMatchObject({ code: 4000 });
+    expect((await legacy({ Action: 'DescribeInstances' })).json).toMatchObject({ code: 4000 });
+    const unsigned = await rawRequest(`${emulator.legacyApiUrl}?Action=CaptchaCheck`);
+    expect(JSON.parse(unsigned.text)).toMatchObject({ code: 4000 });
+  });
+
+  it('a script URL that was never issued is refused', async () => {
+    expect((await rawRequest(`${emulator.url}/legacy/TCapIframeApi.js?asig=made-up`)).status).toBe(403);
+  });
+
+  it('the SDK script faults apply to the legacy script too, and a 404 leaves the URL usable', async () => {
+    emulator.faults.set('sdk', { kind: 'script-404' }, { times: 1 });
+    try {
+      const { json } = await legacy(IFRAME_QUERY);
+      expect((await rawRequest(json.url)).status).toBe(404);
+      expect((await rawRequest(json.url)).status).toBe(200);
+      expect((await rawRequest(json.url)).status).toBe(403);
+    } finally {
+      emulator.faults.clear();
+    }
+  });
+});
