@@ -1,3 +1,82 @@
+// Browser tests of <tencent-captcha> in headless Chromium, against a real @tencent-captcha/emulator
+// started for the run (its SDK scripts, faults and solve hook). Tests read the emulator's URLs from
+// /__emulator.json. /__csp.html serves a page under a strict nonce-based Content-Security-Policy
+// header (each request gets a fresh nonce), for csp.browser.test.ts.
+import { randomBytes } from 'node:crypto';
+import { createEmulator } from '@tencent-captcha/emulator';
 import { definePackageBrowserConfig } from '../../wtr.shared.mjs';
 
-export default definePackageBrowserConfig(import.meta.dirname);
+/** @returns {import('@web/test-runner').TestRunnerPlugin} */
+function emulatorPlugin() {
+  /** @type {import('@tencent-captcha/emulator').Emulator | undefined} */
+  let emulator;
+  return {
+    name: 'tencent-captcha-emulator',
+    async serverStart() {
+      emulator = await createEmulator({ port: 0, host: '127.0.0.1' });
+    },
+    async serverStop() {
+      await emulator?.close();
+    },
+    serve(context) {
+      if (!emulator) return undefined;
+      if (context.path === '/__emulator.json') {
+        const { url, sdkUrl, sdkUrls, controlUrl, appId } = emulator;
+        return { body: JSON.stringify({ url, sdkUrl, sdkUrls, controlUrl, appId }), type: 'json' };
+      }
+      if (context.path === '/__csp.html') {
+        const strictDynamic = context.query['strict-dynamic'] !== '0';
+        const nonce = randomBytes(16).toString('base64');
+        context.set('Content-Security-Policy', cspHeader(nonce, emulator.url, strictDynamic));
+        return { body: cspPage(nonce, emulator, context.query), type: 'html' };
+      }
+      return undefined;
+    },
+  };
+}
+
+/** The policy of the CSP test page: what the README recommends, with the emulator standing in for Tencent's hosts. */
+function cspHeader(nonce, emulatorOrigin, strictDynamic) {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'${strictDynamic ? " 'strict-dynamic'" : ''}`,
+    `style-src 'self' 'nonce-${nonce}' ${emulatorOrigin}`,
+    `connect-src 'self' ${emulatorOrigin}`,
+    `frame-src ${emulatorOrigin}`,
+    `img-src 'self' data: ${emulatorOrigin}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+/** A page with the element in markup, its script and violations recorded on `window.__csp`. */
+function cspPage(nonce, emulator, query) {
+  const noNonceAttr = query['element-nonce'] === '0';
+  const attr = (value) => String(value).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>tencent-captcha under a strict CSP</title>
+<script nonce="${nonce}">
+  window.__csp = { violations: [], nonce: ${JSON.stringify(nonce)} };
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__csp.violations.push({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample });
+  });
+</script>
+</head>
+<body>
+<main>
+  <form id="form">
+    <tencent-captcha app-id="${attr(emulator.appId)}" src="${attr(emulator.sdkUrl)}" load-timeout="3000"${noNonceAttr ? '' : ` nonce="${nonce}"`}></tencent-captcha>
+  </form>
+</main>
+<script type="module" nonce="${nonce}">
+  import '/src/define.ts';
+  window.__csp.ready = true;
+</script>
+</body>
+</html>`;
+}
+
+export default definePackageBrowserConfig(import.meta.dirname, {
+  plugins: [emulatorPlugin()],
+});

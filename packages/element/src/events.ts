@@ -79,35 +79,36 @@ export interface ClosedDetail {
 /** What `verify()` resolves with: a real ticket, or a disaster ticket standing in for one. */
 export type TencentCaptchaVerification = VerifiedDetail | FallbackDetail;
 
-const init = { bubbles: true, composed: true } as const;
+/** What the three events share: a frozen, readonly `detail`; `bubbles` and `composed`. */
+abstract class TencentCaptchaEvent<D> extends Event {
+  readonly detail: D;
+  constructor(type: string, detail: D) {
+    super(type, { bubbles: true, composed: true });
+    this.detail = Object.freeze({ ...detail });
+  }
+}
 
 /** Fired when the user solved the challenge. The ticket and randstr are now in the form. */
-export class TencentCaptchaVerifiedEvent extends Event {
-  static readonly eventName = 'verified' as const;
-  readonly detail: VerifiedDetail;
+export class TencentCaptchaVerifiedEvent extends TencentCaptchaEvent<VerifiedDetail> {
+  static readonly eventName = 'verified';
   constructor(detail: VerifiedDetail) {
-    super(TencentCaptchaVerifiedEvent.eventName, init);
-    this.detail = Object.freeze({ ...detail });
+    super('verified', detail);
   }
 }
 
 /** Fired when a disaster ticket stands in for a real one. The disaster ticket is now in the form. */
-export class TencentCaptchaFallbackEvent extends Event {
-  static readonly eventName = 'fallback' as const;
-  readonly detail: FallbackDetail;
+export class TencentCaptchaFallbackEvent extends TencentCaptchaEvent<FallbackDetail> {
+  static readonly eventName = 'fallback';
   constructor(detail: FallbackDetail) {
-    super(TencentCaptchaFallbackEvent.eventName, init);
-    this.detail = Object.freeze({ ...detail });
+    super('fallback', detail);
   }
 }
 
 /** Fired when the user closed the challenge without solving it. */
-export class TencentCaptchaClosedEvent extends Event {
-  static readonly eventName = 'closed' as const;
-  readonly detail: ClosedDetail;
+export class TencentCaptchaClosedEvent extends TencentCaptchaEvent<ClosedDetail> {
+  static readonly eventName = 'closed';
   constructor(detail: ClosedDetail) {
-    super(TencentCaptchaClosedEvent.eventName, init);
-    this.detail = Object.freeze({ ...detail });
+    super('closed', detail);
   }
 }
 

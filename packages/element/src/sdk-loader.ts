@@ -28,13 +28,7 @@ export class SdkLoadError extends Error {
   readonly kind: SdkLoadErrorKind;
   readonly src: string;
   constructor(kind: SdkLoadErrorKind, src: string) {
-    super(
-      kind === 'timeout'
-        ? `Tencent's captcha script did not load in time: ${src}`
-        : kind === 'missing'
-          ? `Tencent's captcha script loaded but did not define its global (did it throw?): ${src}`
-          : `Tencent's captcha script failed to load: ${src}`,
-    );
+    super(`Tencent's captcha script ${kind === 'error' ? 'failed to load' : kind === 'timeout' ? 'timed out' : 'defined nothing'}: ${src}`);
     this.name = 'SdkLoadError';
     this.kind = kind;
     this.src = src;

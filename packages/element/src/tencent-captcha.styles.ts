@@ -3,40 +3,29 @@ import { css } from 'lit';
 /** Styles of `<tencent-captcha>`. Theme through the `--tencent-captcha-*` custom properties and the parts. */
 export const styles = css`
   :host {
-    --_bg: var(--tencent-captcha-background, #fff);
-    --_fg: var(--tencent-captcha-color, #1f1f1f);
-    --_border: var(--tencent-captcha-border-color, #767676);
-    --_accent: var(--tencent-captcha-accent, #0052d9);
-    --_success: var(--tencent-captcha-success, #00803d);
-    --_warning: var(--tencent-captcha-warning, #a15c00);
+    color-scheme: light;
+    --_bg: var(--tencent-captcha-background, light-dark(#fff, #1f1f1f));
+    --_fg: var(--tencent-captcha-color, light-dark(#1f1f1f, #ececec));
+    --_border: var(--tencent-captcha-border-color, light-dark(#767676, #8c8c8c));
+    --_accent: var(--tencent-captcha-accent, light-dark(#0052d9, #6ea1ff));
+    --_success: var(--tencent-captcha-success, light-dark(#00803d, #5fd38d));
+    --_warning: var(--tencent-captcha-warning, light-dark(#a15c00, #f5b14c));
     display: inline-block;
     font: var(--tencent-captcha-font, inherit);
     color: var(--_fg);
+  }
+  /* As Tencent's enableDarkMode: dark-mode follows the system, dark-mode="force" is always dark. */
+  :host([dark-mode]:not([dark-mode='false'])) {
+    color-scheme: light dark;
+  }
+  :host([dark-mode='force']) {
+    color-scheme: dark;
   }
   :host([hidden]) {
     display: none;
   }
   :host([type='embed']) {
     display: block;
-  }
-  /* Dark: 'force' always, 'true'/'' when the system is dark (as Tencent's enableDarkMode). */
-  :host([dark-mode='force']) {
-    --_bg: var(--tencent-captcha-background, #1f1f1f);
-    --_fg: var(--tencent-captcha-color, #ececec);
-    --_border: var(--tencent-captcha-border-color, #8c8c8c);
-    --_accent: var(--tencent-captcha-accent, #6ea1ff);
-    --_success: var(--tencent-captcha-success, #5fd38d);
-    --_warning: var(--tencent-captcha-warning, #f5b14c);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host([dark-mode]:not([dark-mode='false'])) {
-      --_bg: var(--tencent-captcha-background, #1f1f1f);
-      --_fg: var(--tencent-captcha-color, #ececec);
-      --_border: var(--tencent-captcha-border-color, #8c8c8c);
-      --_accent: var(--tencent-captcha-accent, #6ea1ff);
-      --_success: var(--tencent-captcha-success, #5fd38d);
-      --_warning: var(--tencent-captcha-warning, #f5b14c);
-    }
   }
   [part='base'] {
     display: inline-flex;
@@ -67,12 +56,9 @@ export const styles = css`
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
-  button:disabled,
-  button[aria-disabled='true'] {
-    cursor: default;
-  }
   button:disabled {
     opacity: 0.6;
+    cursor: default;
   }
   [part='icon'] {
     flex: none;

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { SdkUrl } from '@tencent-captcha/protocol';
 import { CaptchaStatus } from './status.js';
 import { TencentCaptchaError, type TencentCaptchaErrorCode } from './errors.js';
@@ -100,48 +99,65 @@ export class TencentCaptchaElement extends LitElement {
   static override styles = styles;
   /** Makes the element a form control (`ElementInternals`). */
   static formAssociated = true;
+  static override properties = {
+    appId: { attribute: 'app-id' },
+    type: { reflect: true },
+    darkMode: { attribute: 'dark-mode', reflect: true, converter: darkModeConverter },
+    bizState: { attribute: 'biz-state' },
+    aidEncrypted: { attribute: 'aid-encrypted' },
+    loadTimeout: { attribute: 'load-timeout', type: Number },
+    src: {},
+    region: {},
+    driver: {},
+    name: {},
+    required: { type: Boolean, reflect: true },
+    disabled: { type: Boolean, reflect: true },
+    options: { attribute: false },
+    _status: { state: true },
+    _formDisabled: { state: true },
+  };
 
   /** Your CaptchaAppId (digits, from Tencent's console). Required. */
-  @property({ attribute: 'app-id' }) appId = '';
+  appId = '';
 
   /** `popup`: a centred overlay opened from the trigger. `embed`: rendered inline at once. */
-  @property({ reflect: true }) type: 'popup' | 'embed' = 'popup';
+  type: 'popup' | 'embed' = 'popup';
 
   /** Tencent's `enableDarkMode`: `dark-mode` (or `="true"`) follows the system, `dark-mode="force"` is always dark. Also themes the element. */
-  @property({ attribute: 'dark-mode', reflect: true, converter: darkModeConverter }) darkMode: boolean | 'force' = false;
+  darkMode: boolean | 'force' = false;
 
   /** Opaque value the SDK copies into the result as `bizState`. */
-  @property({ attribute: 'biz-state' }) bizState: unknown = undefined;
+  bizState: unknown = undefined;
 
   /** Encrypted CaptchaAppId proof (`aidEncrypted`), computed on your server, once CaptchaAppId enforcement is on. */
-  @property({ attribute: 'aid-encrypted' }) aidEncrypted = '';
+  aidEncrypted = '';
 
   /** ms to wait for Tencent's script (retry included) before falling back with errorCode 1001. */
-  @property({ attribute: 'load-timeout', type: Number }) loadTimeout = DEFAULT_LOAD_TIMEOUT;
+  loadTimeout = DEFAULT_LOAD_TIMEOUT;
 
   /** Script URL, overriding `region` (for the emulator, or the legacy SDK's one-time URL). */
-  @property() src = '';
+  src = '';
 
   /** Which of Tencent's scripts to load when `src` is not set. */
-  @property() region: CaptchaRegion = 'china';
+  region: CaptchaRegion = 'china';
 
   /** `modern`: the `TencentCaptcha` SDK. `legacy`: the 天御 `capInit` SDK (needs `src`). */
-  @property() driver: 'modern' | 'legacy' = 'modern';
+  driver: 'modern' | 'legacy' = 'modern';
 
   /** Prefix of the form fields: `<name>-ticket`, `<name>-randstr`. Empty means `tencent-captcha`. */
-  @property() name = '';
+  name = '';
 
   /** Blocks form submission until verified (or fallen back). */
-  @property({ type: Boolean, reflect: true }) required = false;
+  required = false;
 
   /** Disables the trigger and `show()`; a disabled control is not submitted. */
-  @property({ type: Boolean, reflect: true }) disabled = false;
+  disabled = false;
 
   /** Extra SDK options (`needFeedBack`, `loading`, `ready`, `showFn`, `verifyFn`, `aidEncryptedType`, legacy `themeColor`, …). The attributes win. */
-  @property({ attribute: false }) options: Readonly<Record<string, unknown>> = {};
+  options: Readonly<Record<string, unknown>> = {};
 
-  @state() private _status: CaptchaStatus = 'idle';
-  @state() private _formDisabled = false;
+  private _status: CaptchaStatus = 'idle';
+  private _formDisabled = false;
 
   readonly #internals = this.attachInternals();
   #result: TencentCaptchaVerification | undefined;
@@ -221,24 +237,18 @@ export class TencentCaptchaElement extends LitElement {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#result) return Promise.resolve(this.#result);
-    if (this.#isDisabled()) return Promise.reject(new TencentCaptchaError('disabled', 'The captcha is disabled'));
+    if (this.#isDisabled()) return Promise.reject(new TencentCaptchaError('disabled', 'Not verified: disabled'));
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        this.#waiters.delete(waiter);
-        reject(signal?.reason);
-      };
-      const waiter: Waiter = {
-        resolve: (value) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        reject: (reason) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(reason);
-        },
-      };
+      const waiter: Waiter = { resolve, reject };
       this.#waiters.add(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.#waiters.delete(waiter);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
       if (!PENDING.includes(this._status)) void this.show();
     });
   }
@@ -261,13 +271,9 @@ export class TencentCaptchaElement extends LitElement {
     return result ? { ticket: result.ticket, randstr: result.randstr } : null;
   }
 
-  /** Discards the result and asks for a fresh challenge (e.g. after the server rejected the ticket): the SDK's own refresh where it has one (`capRefresh`), else `show()` anew. */
+  /** Discards the result and asks for a fresh challenge (e.g. after the server rejected the ticket): in place through the SDK's own refresh while a challenge is on screen, else `show()` anew. */
   refresh(): Promise<void> {
-    if (this.#isDisabled()) return Promise.resolve();
-    if (this._status !== 'loading' && this.#driver?.refresh()) {
-      this.#commit('verifying');
-      return Promise.resolve();
-    }
+    if (this._status === 'verifying' && this.#driver?.refresh()) return Promise.resolve();
     return this.show();
   }
 
@@ -320,24 +326,12 @@ export class TencentCaptchaElement extends LitElement {
       error: strings.error,
     };
     const icon = busy ? 'busy' : status === 'verified' || status === 'fallback' ? status : '';
+    // Compact markup: Lit templates ship as written.
     const trigger =
       !this.#autoStarts() || done
-        ? html`<slot name="trigger" @click=${this.#onTrigger}
-            ><button
-              part="button"
-              type="button"
-              ?disabled=${this.#isDisabled()}
-              aria-disabled=${status === 'verified' ? 'true' : nothing}
-              aria-busy=${busy ? 'true' : nothing}
-            >
-              <span part="icon" class=${icon} aria-hidden="true"></span><span part="label">${label}</span>
-            </button></slot
-          >`
+        ? html`<slot name="trigger" @click=${this.#onTrigger}><button part="button" type="button" ?disabled=${this.#isDisabled()} aria-disabled=${status === 'verified' ? 'true' : nothing} aria-busy=${busy ? 'true' : nothing}><span part="icon" class=${icon} aria-hidden="true"></span><span part="label">${label}</span></button></slot>`
         : nothing;
-    return html`<div part="base">
-      ${trigger}<slot name="captcha"></slot>
-      <div part="status" class=${status} role="status">${message[status] ?? ''}</div>
-    </div>`;
+    return html`<div part="base">${trigger}<slot name="captcha"></slot><div part="status" class=${status} role="status">${message[status] ?? ''}</div></div>`;
   }
 
   readonly #onTrigger = (): void => {
@@ -398,7 +392,7 @@ export class TencentCaptchaElement extends LitElement {
     const code = FAILED_CODE[status] ?? 'cancelled';
     for (const waiter of waiters) {
       if (result) waiter.resolve(result);
-      else waiter.reject(new TencentCaptchaError(code, `The captcha was not verified (${code})`));
+      else waiter.reject(new TencentCaptchaError(code, `Not verified: ${code}`));
     }
   }
 

@@ -33,7 +33,7 @@ export type DriverOutcome = VerifiedDetail | FallbackDetail | ClosedDetail;
 export class DriverStageError extends Error {
   readonly reason: FallbackReason;
   constructor(reason: FallbackReason, cause: unknown) {
-    super(`Tencent's captcha SDK threw (${reason})`, { cause });
+    super(reason, { cause });
     this.name = 'DriverStageError';
     this.reason = reason;
   }

@@ -39,10 +39,4 @@ describe('classifyLegacyResult()', () => {
   it('reads ret 1 (no ticket) as closed', () => {
     expect(classifyLegacyResult({ ret: 1 }, config)).toEqual({ status: 'closed', ret: 1, appId: '199999164', driver: 'legacy' });
   });
-
-  it('passes a disaster ticket through as a fallback', () => {
-    expect(classifyLegacyResult({ ret: 0, ticket: 'terror_1001_199999164_1649302812' }, config)).toMatchObject({
-      status: 'fallback', ticket: 'terror_1001_199999164_1649302812', errorCode: 1001, driver: 'legacy',
-    });
-  });
 });

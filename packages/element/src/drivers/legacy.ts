@@ -9,9 +9,9 @@
  * - PC, `type="embed"`: at least 300×270.
  * - Mobile: full screen, with the SDK's header (back and help buttons), only while verifying.
  */
-import { LEGACY_LAYOUT, parseDisasterTicket, type LegacyCapInitOptions, type LegacyCaptchaGlobals, type LegacyCaptchaResult } from '@tencent-captcha/protocol';
+import { LEGACY_LAYOUT, type LegacyCapInitOptions, type LegacyCaptchaGlobals, type LegacyCaptchaResult } from '@tencent-captcha/protocol';
 import { legacyGlobal, loadLegacySdk } from '../sdk-loader.js';
-import { DriverStageError, createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
+import { DriverStageError, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
 
 /** Inline styles of the legacy SDK's box for a layout (CSS property names in camelCase). */
 export function legacyLayout(type: 'popup' | 'embed', mobile: boolean): Record<string, string> {
@@ -29,16 +29,11 @@ export function toLegacyLang(lang: string): 2052 | 1028 | 1033 {
   return /-(tw|hk|mo|hant)\b/.test(tag) ? 1028 : 2052;
 }
 
-/** Reads the legacy callback: a ticket is a solve; no ticket (ret 1) is the user giving up. */
+/** Reads the legacy callback: a ticket is a solve; no ticket (ret 1) is the user giving up. The legacy SDK has no errorCodes. */
 export function classifyLegacyResult(result: LegacyCaptchaResult, config: Pick<DriverConfig, 'appId' | 'bizState'>): DriverOutcome {
   const extra = config.bizState === undefined ? {} : { bizState: config.bizState };
   const { ticket } = result;
   if (typeof ticket === 'string' && ticket !== '') {
-    const disaster = parseDisasterTicket(ticket);
-    if (disaster.ok || disaster.error !== 'not_disaster') {
-      const errorCode = disaster.ok ? disaster.ticket.errorCode : undefined;
-      return { ...createFallback('legacy', config, 'sdk_error_code', errorCode, 'unknown_error'), ticket };
-    }
     return { status: 'verified', ticket, randstr: '', appId: config.appId, driver: 'legacy', ...extra };
   }
   return { status: 'closed', ret: result.ret, appId: config.appId, driver: 'legacy', ...extra };

@@ -15,6 +15,7 @@ import {
 } from '@tencent-captcha/protocol';
 import { loadTencentSdk, modernGlobal } from '../sdk-loader.js';
 import { DriverStageError, ENTRY_JS_LOAD_ERROR, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
+import type { VerifiedDetail } from '../events.js';
 
 const languages: readonly string[] = USER_LANGUAGES;
 
@@ -73,12 +74,9 @@ export function classifyModernResult(result: TencentCaptchaResult, config: Pick<
     };
   }
   if (nonEmpty(ticket)) {
-    const detail = { status: 'verified', ticket, randstr: result.randstr ?? '', appId, driver: 'modern', ...extra } as const;
-    const optional: { sid?: string; verifyDuration?: number; actionDuration?: number } = {};
-    if (result.sid !== undefined) optional.sid = result.sid;
-    if (result.verifyDuration !== undefined) optional.verifyDuration = result.verifyDuration;
-    if (result.actionDuration !== undefined) optional.actionDuration = result.actionDuration;
-    return { ...detail, ...optional };
+    const detail: Record<string, unknown> = { status: 'verified', ticket, randstr: result.randstr ?? '', appId, driver: 'modern', ...extra };
+    for (const key of ['sid', 'verifyDuration', 'actionDuration'] as const) if (result[key] !== undefined) detail[key] = result[key];
+    return detail as unknown as VerifiedDetail;
   }
   return { status: 'closed', ret: result.ret, appId, driver: 'modern', ...extra };
 }

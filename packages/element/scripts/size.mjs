@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// Measures what `import '@tencent-captcha/element/define'` costs a page: dist/define.js bundled and
+// minified with esbuild, gzipped (level 9), once with Lit left out (the element's own code, including
+// the few ticket-format functions it takes from @tencent-captcha/protocol) and once with Lit.
+// Writes dist/size.json; with --readme, rewrites the table between the size markers in README.md.
+// Fails when the own code exceeds the budget, or when server-side code leaks into the bundle.
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = resolve(import.meta.dirname, '..');
+const BUDGET = 6 * 1024;
+// Strings that only server code (signing, the API host) contains; none may reach the browser.
+const FORBIDDEN = ['TC3-HMAC-SHA256', 'tencentcloudapi', 'tc3_request', 'HmacSHA'];
+
+async function measure(external) {
+  const result = await build({
+    entryPoints: [resolve(root, 'dist/define.js')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'browser',
+    write: false,
+    external,
+    logLevel: 'silent',
+    legalComments: 'none',
+  });
+  const code = result.outputFiles[0].contents;
+  return { code: new TextDecoder().decode(code), min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+}
+
+const own = await measure(['lit', 'lit/*', '@lit/*', 'lit-html', 'lit-html/*', 'lit-element', 'lit-element/*']);
+const withLit = await measure([]);
+
+const leaks = FORBIDDEN.filter((s) => withLit.code.includes(s));
+if (leaks.length > 0) {
+  console.error(`size: server-side code reached the browser bundle (found ${leaks.join(', ')})`);
+  process.exit(1);
+}
+
+const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
+const report = {
+  own: { minified: own.min, gzip: own.gzip },
+  withLit: { minified: withLit.min, gzip: withLit.gzip },
+  budget: BUDGET,
+};
+await writeFile(resolve(root, 'dist/size.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+const table = [
+  '| bundle (esbuild, minified, of `dist/define.js`) | minified | gzipped |',
+  '|---|---|---|',
+  `| the element's own code (Lit external; includes the ticket functions from protocol) | ${kb(own.min)} | **${kb(own.gzip)}** |`,
+  `| with Lit 3 | ${kb(withLit.min)} | **${kb(withLit.gzip)}** |`,
+].join('\n');
+console.log(table);
+
+if (process.argv.includes('--readme')) {
+  const path = resolve(root, 'README.md');
+  const readme = await readFile(path, 'utf8');
+  const start = '<!-- size:start -->';
+  const end = '<!-- size:end -->';
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) {
+    console.error('size: README.md has no size markers');
+    process.exit(1);
+  }
+  await writeFile(path, `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
+}
+
+if (own.gzip > BUDGET) {
+  console.error(`size: the element's own code is ${kb(own.gzip)} gzipped, over the ${kb(BUDGET)} budget`);
+  process.exit(1);
+}
