@@ -257,6 +257,24 @@ describe.each(PLATFORMS)('CaptchaGuard on %s', (platform) => {
       expect(calls).toEqual([]);
     });
 
+    it("accepts a fresh disaster ticket from the browser (the SDK could not load) as degraded, but not on a closed route", async () => {
+      const disaster = () => ({
+        'tencent-captcha-ticket': `trerror_1001_${emulator.appId}_${Math.floor(Date.now() / 1000)}`,
+        'tencent-captcha-randstr': '@k3j5h2g7f9d',
+      });
+      const res = await http().post('/comment').send(disaster()).expect(200);
+      expect(res.body.verdict).toMatchObject({ status: 'degraded', accepted: true, reason: 'disaster_ticket' });
+      const closed = await http().post('/login').send(disaster()).expect(503);
+      expect(closed.body.code).toBe('disaster_ticket');
+      expect(closed.headers['retry-after']).toMatch(/^\d+$/);
+    });
+
+    it('answers 403 for a forged disaster ticket of another app', async () => {
+      const forged = { 'tencent-captcha-ticket': `trerror_1001_123456789_${Math.floor(Date.now() / 1000)}`, 'tencent-captcha-randstr': '@k3j5h2g7f9d' };
+      const res = await http().post('/comment').send(forged).expect(403);
+      expect(res.body.code).toBe('disaster_ticket_app_id_mismatch');
+    });
+
     it('answers 503 with Retry-After for an HTTP 5xx from Tencent in closed mode', async () => {
       emulator.faults.set('api', { kind: 'http-error', status: 502 });
       const res = await http().post('/login').send(solve()).expect(503);

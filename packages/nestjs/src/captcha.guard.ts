@@ -13,8 +13,9 @@ import { getCaptchaVerdict, linkClientAbort, setCaptchaVerdict, setResponseHeade
 /**
  * Verifies the Tencent Cloud Captcha ticket of an HTTP request.
  *
- * `@RequireCaptcha()` applies it (with `@UseGuards`); `CaptchaModule.forRoot({ ... }, )` with
- * `globalGuard: true` registers it for every route. It reads the route's options from the handler and
+ * `@RequireCaptcha()` applies it (with `@UseGuards`); `CaptchaModule.forRoot({ globalGuard: true })`
+ * registers it for every route. Used on its own (`@UseGuards(CaptchaGuard)`) it applies the module's
+ * options. It reads the route's options from the handler and
  * then the controller class (`reflector.getAllAndOverride`), so a method's `@RequireCaptcha()` or
  * `@SkipCaptcha()` overrides its class's.
  *
