@@ -6,7 +6,7 @@ import {
   CAPTCHA_FIELD_NAMES,
   CAPTCHA_HEADER_NAMES,
   CaptchaConfigError,
-  type CaptchaMode,
+  CaptchaMode,
   type CaptchaVerifier,
   type CaptchaVerifierOptions,
 } from '@tencent-captcha/core';
@@ -156,7 +156,7 @@ export const defaultGetRandstr: CaptchaRequestGetter = bodyOrHeader(CAPTCHA_FIEL
 /** The default user IP getter: the platform's `request.ip`. */
 export const defaultGetUserIp: CaptchaRequestGetter = (request) => request.ip;
 
-const MODES: readonly unknown[] = ['adaptive', 'open', 'closed'];
+const MODES: readonly unknown[] = Object.values(CaptchaMode);
 const GETTERS = ['getTicket', 'getRandstr', 'getUserIp'] as const;
 
 /**
@@ -170,7 +170,7 @@ export function validateRouteOptions(options: unknown, where: string): CaptchaRo
   }
   const o = options as Record<string, unknown>;
   if (o.mode !== undefined && !MODES.includes(o.mode)) {
-    throw new CaptchaConfigError('invalid_option', `${where}.mode`, `${where}.mode must be 'adaptive', 'open' or 'closed'.`);
+    throw new CaptchaConfigError('invalid_option', `${where}.mode`, `${where}.mode must be one of ${MODES.map((m) => `'${String(m)}'`).join(', ')}.`);
   }
   if (o.skip !== undefined && typeof o.skip !== 'boolean' && typeof o.skip !== 'function') {
     throw new CaptchaConfigError('invalid_option', `${where}.skip`, `${where}.skip must be a boolean or a function.`);
