@@ -182,8 +182,6 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       },
     );
   });
-  // Clients may reset or drop sockets (and the connection-reset fault does); never crash on that.
-  server.on('clientError', (_error, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
