@@ -1,0 +1,328 @@
+/**
+ * The demo server: a Koa app with a login page guarded by `<tencent-captcha>` in the browser and
+ * `@tencent-captcha/koa` on the server. By default it runs on an embedded emulator (no Tencent account,
+ * no network); with Tencent credentials in the environment it verifies against the real service.
+ *
+ * In emulator mode the emulator's browser-facing paths (`/TCaptcha.js`, `/__emulator/…`) are proxied
+ * through the demo's own origin, so the page needs one port only (also behind a port forward) and the
+ * fault panel talks to the emulator's control endpoint without crossing origins.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import Koa from 'koa';
+import { Router } from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import {
+  CaptchaMode,
+  ENV,
+  createCaptchaVerifier,
+  httpResponseForVerdict,
+  type CaptchaVerdict,
+  type CaptchaVerifier,
+  type CaptchaVerifierOptions,
+} from '@tencent-captcha/core';
+import { isCaptchaHttpError, tencentCaptcha } from '@tencent-captcha/koa';
+import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
+import { summarizeVerdict } from './summary.js';
+
+/** Where tickets are verified: the embedded emulator, or Tencent's real service. */
+export const DemoBackend = {
+  Emulator: 'emulator',
+  Tencent: 'tencent',
+} as const;
+/** One of {@link DemoBackend}'s values. */
+export type DemoBackend = (typeof DemoBackend)[keyof typeof DemoBackend];
+
+/** The SDK script the page loads from the emulator (Captcha 1.0 name: disaster tickets `terror_…`). */
+export const EMULATOR_SDK_PATH = '/TCaptcha.js';
+
+/** Options of {@link createDemoServer}. */
+export interface DemoServerOptions {
+  /** TCP port; `0` picks a free one. @default 3000 */
+  port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /**
+   * An emulator to verify against (you start and close it; tests pass one on port 0). Without it the
+   * server picks by {@link detectBackend}: real Tencent when its credentials are in `env`, otherwise an
+   * embedded emulator it starts and closes itself.
+   */
+  emulator?: Emulator;
+  /** Force a backend instead of detecting it from `env`. @default detectBackend(env) */
+  backend?: DemoBackend;
+  /** Where Tencent credentials are read from. @default process.env */
+  env?: Record<string, string | undefined>;
+  /** The initial policy mode (the page can change it). @default 'adaptive' */
+  mode?: CaptchaMode;
+  /** More options for `createCaptchaVerifier` (deadlines, budgets…); credentials and endpoint are the demo's. */
+  verifier?: Omit<CaptchaVerifierOptions, 'endpoint' | 'captchaAppId' | 'appSecretKey' | 'secretId' | 'secretKey' | 'env'>;
+  /** How long the page lets Tencent's script load before falling back, in ms. @default 5000 */
+  loadTimeoutMs?: number;
+  /** Receives one line per login and per fault change (never secrets). @default no output */
+  log?: (line: string) => void;
+  /** Folder with the built page (`index.html`, `app.js`, `styles.css`). @default <package>/dist/public */
+  publicDir?: string;
+}
+
+/** A running demo server. */
+export interface DemoServer {
+  /** The page, e.g. `http://127.0.0.1:3000`. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly backend: DemoBackend;
+  /** The emulator in use (`undefined` on real Tencent). */
+  readonly emulator: Emulator | undefined;
+  /** The verifier behind the login route. */
+  readonly verifier: CaptchaVerifier;
+  /** The CaptchaAppId the page uses. */
+  readonly appId: string;
+  /** The policy mode the login route passes to `verify` (the page's mode switch changes it). */
+  mode: CaptchaMode;
+  /** Stops listening and closes the verifier, and the emulator if the server started it. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The environment variables that switch the demo to real Tencent (all four must be set). */
+export const TENCENT_ENV = [ENV.secretId, ENV.secretKey, ENV.captchaAppId, ENV.appSecretKey] as const;
+
+/** Real Tencent when all of {@link TENCENT_ENV} are set, otherwise the emulator. */
+export function detectBackend(env: Record<string, string | undefined> = process.env): DemoBackend {
+  return TENCENT_ENV.every((name) => (env[name] ?? '').trim() !== '') ? 'tencent' : 'emulator';
+}
+
+const MODES: readonly string[] = Object.values(CaptchaMode);
+const PACKAGE_ROOT = resolve(import.meta.dirname, '..');
+const STATIC_FILE = /^\/([a-z0-9-]+\.(?:js|css|png|svg|map))$/;
+const CONTENT_TYPES: Record<string, string> = {
+  js: 'application/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  png: 'image/png',
+  svg: 'image/svg+xml',
+  map: 'application/json; charset=utf-8',
+};
+/** Browser-facing paths of the emulator, proxied through the demo's origin. */
+const EMULATOR_PATH = /^\/(?:TCaptcha\.js|TJCaptcha\.js|TCaptcha-global\.js|TJNCaptcha-global\.js|__emulator(?:\/.*)?)$/;
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Forwards a browser request to the emulator and streams the answer back (hangs stay hangs). */
+function proxyToEmulator(emulator: Emulator, req: IncomingMessage, res: ServerResponse): void {
+  const headers = { ...req.headers, host: `${emulator.host}:${emulator.port}` };
+  const upstream = httpRequest(
+    { host: emulator.host, port: emulator.port, method: req.method, path: req.url, headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', () => {
+    if (!res.headersSent) {
+      res.writeHead(502, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ code: 'emulator_unreachable', message: 'The emulator did not answer.' }));
+    } else {
+      res.destroy();
+    }
+  });
+  // A browser that gives up (e.g. a hanging script) must not leave the upstream request open.
+  res.on('close', () => upstream.destroy());
+  req.pipe(upstream);
+}
+
+/**
+ * Starts the demo: the Koa app, and the embedded emulator unless one is given or Tencent credentials
+ * are set. Resolves once it listens.
+ *
+ * @example
+ * ```ts
+ * const demo = await createDemoServer({ port: 0 });
+ * console.log(demo.url, demo.backend);
+ * await demo.close();
+ * ```
+ */
+export async function createDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
+  const env = options.env ?? process.env;
+  const backend: DemoBackend = options.emulator ? 'emulator' : (options.backend ?? detectBackend(env));
+  let mode: CaptchaMode = options.mode ?? 'adaptive';
+  if (!MODES.includes(mode)) throw new TypeError(`mode must be one of ${MODES.join(', ')}`);
+  const log = options.log ?? (() => {});
+  const publicDir = options.publicDir ?? resolve(PACKAGE_ROOT, 'dist/public');
+  const loadTimeoutMs = options.loadTimeoutMs ?? 5000;
+
+  let template: string;
+  try {
+    template = await readFile(resolve(publicDir, 'index.html'), 'utf8');
+  } catch {
+    throw new Error(`The demo page is not built (${resolve(publicDir, 'index.html')} is missing): run \`pnpm --filter @tencent-captcha/demo build\`.`);
+  }
+
+  const ownsEmulator = backend === 'emulator' && !options.emulator;
+  const emulator = backend === 'emulator' ? (options.emulator ?? (await createEmulator({ port: 0 }))) : undefined;
+
+  let verifier: CaptchaVerifier;
+  try {
+    verifier = emulator
+      ? createCaptchaVerifier({
+          ...options.verifier,
+          endpoint: emulator.apiUrl,
+          captchaAppId: emulator.appId,
+          appSecretKey: emulator.appSecretKey,
+          secretId: emulator.secretId,
+          secretKey: emulator.secretKey,
+        })
+      : createCaptchaVerifier({ ...options.verifier, env });
+  } catch (error) {
+    if (ownsEmulator) await emulator?.close();
+    throw error;
+  }
+  const appId = emulator ? emulator.appId : String(verifier.options.captchaAppId);
+
+  const page = (): string => {
+    const config = { backend, appId, mode, faultsUrl: emulator ? '/__emulator/faults' : null };
+    const sdkSrc = emulator ? ` src="${EMULATOR_SDK_PATH}"` : '';
+    return template
+      .replaceAll('%APP_ID%', escapeHtml(appId))
+      .replaceAll(' data-sdk-src=""', sdkSrc)
+      .replaceAll('%LOAD_TIMEOUT%', String(loadTimeoutMs))
+      .replaceAll('%BACKEND_LABEL%', backend === 'emulator' ? 'Offline emulator' : 'Real Tencent Cloud')
+      .replace('%CONFIG_JSON%', JSON.stringify(config).replace(/</g, '\\u003c'));
+  };
+
+  const app = new Koa({ proxy: false });
+  const router = new Router();
+
+  // Refusals of the captcha middleware (respond: false) carry the verdict: show it to the visitor.
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (!isCaptchaHttpError(error)) throw error;
+      ctx.status = error.status;
+      ctx.set(error.headers);
+      ctx.body = { ok: false, code: error.code, message: error.message, summary: summarizeVerdict(error.verdict, error.status), verdict: error.verdict };
+      log(`POST ${ctx.path} → ${error.status} ${error.verdict.status} (${error.verdict.reason}, mode ${error.verdict.mode}, ${error.verdict.latencyMs} ms)`);
+    }
+  });
+  app.use(async (ctx, next) => {
+    ctx.set('x-content-type-options', 'nosniff');
+    ctx.set('referrer-policy', 'no-referrer');
+    await next();
+  });
+
+  router.get('/', (ctx) => {
+    ctx.type = 'html';
+    ctx.set('cache-control', 'no-store');
+    ctx.body = page();
+  });
+
+  router.get('/api/state', (ctx) => {
+    ctx.set('cache-control', 'no-store');
+    ctx.body = { backend, appId, mode, breaker: verifier.breakerState, faultsUrl: emulator ? '/__emulator/faults' : null };
+  });
+
+  router.put('/api/mode', (ctx) => {
+    const next = (ctx.request.body as { mode?: unknown } | undefined)?.mode;
+    if (typeof next !== 'string' || !MODES.includes(next)) {
+      ctx.status = 400;
+      ctx.body = { code: 'invalid_mode', message: `mode must be one of ${MODES.join(', ')}.` };
+      return;
+    }
+    mode = next as CaptchaMode;
+    log(`policy mode → ${mode}`);
+    ctx.body = { mode };
+  });
+
+  router.post(
+    '/login',
+    tencentCaptcha({ verifier, mode: () => mode, respond: false }),
+    (ctx) => {
+      const verdict = ctx.state.captcha as CaptchaVerdict;
+      const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+      const user = typeof body.username === 'string' && body.username.trim() !== '' ? body.username.trim().slice(0, 64) : 'guest';
+      const status = httpResponseForVerdict(verdict).status;
+      log(`POST /login → ${status} ${verdict.status}${verdict.status === 'degraded' ? ' accepted' : ''} (${verdict.reason}, mode ${verdict.mode}, ${verdict.latencyMs} ms)`);
+      ctx.body = { ok: true, user, summary: summarizeVerdict(verdict, status, user), verdict };
+    },
+  );
+
+  router.get(STATIC_FILE, async (ctx) => {
+    const name = STATIC_FILE.exec(ctx.path)?.[1] as string;
+    try {
+      ctx.body = await readFile(resolve(publicDir, name));
+    } catch {
+      ctx.status = 404;
+      return;
+    }
+    ctx.type = CONTENT_TYPES[name.split('.').pop() as string] ?? 'application/octet-stream';
+    ctx.set('cache-control', 'no-cache');
+  });
+
+  // One body parser for the app (JSON and urlencoded, small): the login form and the mode switch.
+  // (At app level rather than per route: @koa/bodyparser's types resolve another @types/koa copy here.)
+  app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '16kb', jsonLimit: '16kb' }));
+  app.use(router.routes()).use(router.allowedMethods());
+  const koaHandler = app.callback();
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] as string;
+    if (emulator && EMULATOR_PATH.test(path)) {
+      if (path.startsWith('/__emulator/faults') && req.method !== 'GET' && req.method !== 'OPTIONS') log(`fault switch: ${req.method} ${req.url}`);
+      proxyToEmulator(emulator, req, res);
+      return;
+    }
+    void koaHandler(req, res);
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3000, host, () => {
+        server.off('error', reject);
+        resolveListen();
+      });
+    });
+  } catch (error) {
+    await verifier.close();
+    if (ownsEmulator) await emulator?.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    backend,
+    emulator,
+    verifier,
+    appId,
+    get mode() {
+      return mode;
+    },
+    set mode(next: CaptchaMode) {
+      if (!MODES.includes(next)) throw new TypeError(`mode must be one of ${MODES.join(', ')}`);
+      mode = next;
+    },
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        });
+        await verifier.close();
+        if (ownsEmulator) await emulator?.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export { summarizeVerdict, type VerdictSummary } from './summary.js';
