@@ -76,4 +76,19 @@ export {
   type AidEncryptedPayload,
   type DecryptAidEncryptedOptions,
 } from './aid-encrypted.js';
-export { validateInput, parseIp, MAX_TICKET_LENGTH, MAX_RANDSTR_LENGTH, type ValidInput, type InputCheck, type ParsedIp } from './input.js';
+export { MAX_TICKET_LENGTH, MAX_RANDSTR_LENGTH } from './input.js';
+export {
+  verifyFetchRequest,
+  createVerdictResponse,
+  readCaptchaFields,
+  type FetchRequestOptions,
+  type CaptchaRequestFields,
+  type RequestFieldValue,
+} from './adapters/fetch.js';
+export {
+  captchaMiddleware,
+  type CaptchaMiddlewareOptions,
+  type NodeMiddleware,
+  type NodeRequestLike,
+  type NodeResponseLike,
+} from './adapters/express.js';
