@@ -162,7 +162,8 @@ const MAX_TIMES = 1_000_000;
 const MAX_STEPS = 100;
 const MAX_TEXT = 500;
 
-type Check<T> = { ok: true; value: T } | { ok: false; message: string };
+/** Result of validating a fault or command: the value, or why it was refused. */
+export type FaultCheck<T> = { ok: true; value: T } | { ok: false; message: string };
 const fail = (message: string): { ok: false; message: string } => ({ ok: false, message });
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -216,7 +217,7 @@ const SDK_FIELDS: Record<SdkFaultKind, readonly string[]> = {
 };
 
 /** Validates an API fault (from code or JSON). */
-export function checkApiFault(input: unknown): Check<ApiFault> {
+export function checkApiFault(input: unknown): FaultCheck<ApiFault> {
   if (!isRecord(input)) return fail('an api fault must be an object with a `kind`');
   const kind = input.kind;
   if (typeof kind !== 'string' || !Object.hasOwn(API_FIELDS, kind)) {
@@ -249,7 +250,7 @@ export function checkApiFault(input: unknown): Check<ApiFault> {
 }
 
 /** Validates an SDK fault (from code or JSON). */
-export function checkSdkFault(input: unknown): Check<SdkFault> {
+export function checkSdkFault(input: unknown): FaultCheck<SdkFault> {
   if (!isRecord(input)) return fail('an sdk fault must be an object with a `kind`');
   const kind = input.kind;
   if (typeof kind !== 'string' || !Object.hasOwn(SDK_FIELDS, kind)) {
@@ -265,11 +266,11 @@ export function checkSdkFault(input: unknown): Check<SdkFault> {
   return { ok: true, value: { ...input } as SdkFault };
 }
 
-function checkFault(target: FaultTarget, input: unknown): Check<ApiFault | SdkFault> {
+function checkFault(target: FaultTarget, input: unknown): FaultCheck<ApiFault | SdkFault> {
   return target === 'api' ? checkApiFault(input) : checkSdkFault(input);
 }
 
-function checkTimes(times: unknown, what: string): Check<number | undefined> {
+function checkTimes(times: unknown, what: string): FaultCheck<number | undefined> {
   if (times === undefined) return { ok: true, value: undefined };
   if (!intIn(times, 1, MAX_TIMES)) return fail(`${what} must be an integer from 1 to ${MAX_TIMES}`);
   return { ok: true, value: times };
@@ -280,12 +281,12 @@ export type FaultCommand =
   | { target: FaultTarget; fault: ApiFault | SdkFault; times?: number }
   | { target: FaultTarget; sequence: FaultStep<ApiFault | SdkFault>[] };
 
-function checkTarget(target: unknown): Check<FaultTarget> {
+function checkTarget(target: unknown): FaultCheck<FaultTarget> {
   if (target === 'api' || target === 'sdk') return { ok: true, value: target };
   return fail('`target` must be "api" or "sdk"');
 }
 
-function checkSteps(target: FaultTarget, steps: unknown): Check<FaultStep<ApiFault | SdkFault>[]> {
+function checkSteps(target: FaultTarget, steps: unknown): FaultCheck<FaultStep<ApiFault | SdkFault>[]> {
   if (!Array.isArray(steps) || steps.length === 0 || steps.length > MAX_STEPS) {
     return fail(`\`sequence\` must be an array of 1 to ${MAX_STEPS} steps`);
   }
@@ -307,7 +308,7 @@ function checkSteps(target: FaultTarget, steps: unknown): Check<FaultStep<ApiFau
 }
 
 /** Validates the JSON body of `POST /__emulator/faults`. */
-export function parseFaultCommand(body: unknown): Check<FaultCommand> {
+export function parseFaultCommand(body: unknown): FaultCheck<FaultCommand> {
   if (!isRecord(body)) return fail('the body must be a JSON object: { target, fault, times? } or { target, sequence }');
   const target = checkTarget(body.target);
   if (!target.ok) return target;
@@ -354,7 +355,7 @@ interface Entry<F> {
 export function createFaultQueues(): FaultQueues {
   const queues: { api: Entry<ApiFault>[]; sdk: Entry<SdkFault>[] } = { api: [], sdk: [] };
 
-  const orThrow = <T>(check: Check<T>): T => {
+  const orThrow = <T>(check: FaultCheck<T>): T => {
     if (!check.ok) throw new EmulatorError('invalid_fault', check.message);
     return check.value;
   };

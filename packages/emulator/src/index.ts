@@ -23,11 +23,13 @@ export {
   type FaultQueueEntry,
   type FaultState,
   type FaultCommand,
+  type FaultCheck,
   type FaultController,
   type SetFaultOptions,
   type SdkCallSite,
 } from './faults.js';
 export { type IssueTicketOptions, type IssuedTicket } from './tickets.js';
+export type { EmulatorHook, HookResult } from './browser/automation.js';
 export { ControlErrorCode } from './control.js';
 export { SDK_SCRIPTS, CHALLENGE_TOLERANCE } from './sdk-routes.js';
 export { API_ERROR_MESSAGES, type ApiEnvelope } from './api/describe-captcha-result.js';

@@ -11,10 +11,15 @@
  * Both wait up to `timeoutMs` (default 5000) for a challenge to be shown, then reject.
  */
 
+import type { LegacyCaptchaResult, TencentCaptchaResult } from '@tencent-captcha/protocol';
+
+/** What the page's callback received: the SDK's result, or the legacy script's `{ ret, ticket }`. */
+export type HookResult = TencentCaptchaResult | LegacyCaptchaResult;
+
 /** A challenge the hook can drive. @internal */
 export interface Automatable {
-  solve(): Promise<unknown>;
-  close(): Promise<unknown>;
+  solve(): Promise<HookResult>;
+  close(): Promise<HookResult>;
 }
 
 /** The global hook. */
@@ -23,9 +28,9 @@ export interface EmulatorHook {
   /** Whether a challenge is on screen. */
   readonly active: boolean;
   /** Solves the challenge on screen (waiting up to `timeoutMs` for one to be shown). */
-  solve(options?: { timeoutMs?: number }): Promise<unknown>;
+  solve(options?: { timeoutMs?: number }): Promise<HookResult>;
   /** Closes the challenge on screen as the user would. */
-  close(options?: { timeoutMs?: number }): Promise<unknown>;
+  close(options?: { timeoutMs?: number }): Promise<HookResult>;
   /** @internal */
   _register(entry: Automatable): () => void;
 }
