@@ -124,6 +124,8 @@ describe('/__emulator/tickets and /__emulator', () => {
   it('GET /__emulator describes the emulator without secrets', async () => {
     const res = await control('GET', '/__emulator');
     expect(res.json).toMatchObject({ url: emulator.url, apiUrl: emulator.apiUrl, sdkUrl: emulator.sdkUrl, appId: emulator.appId });
+    expect(res.json.faultKinds.api).toContain('connection-reset');
+    expect(res.json.faultKinds.sdk).toContain('script-404');
     expect(res.text).not.toContain(emulator.secretKey);
     expect(res.text).not.toContain(emulator.appSecretKey);
     expect(res.text).not.toContain(emulator.secretId);

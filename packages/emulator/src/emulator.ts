@@ -10,7 +10,7 @@ import { createLegacyRoutes } from './api/legacy.js';
 import type { EmulatorContext } from './context.js';
 import { handleControlRequest } from './control.js';
 import { EmulatorError } from './errors.js';
-import { createFaultQueues, type FaultController } from './faults.js';
+import { ApiFaultKind, SdkFaultKind, createFaultQueues, type FaultController } from './faults.js';
 import { corsHeaders, sendJson, send } from './http.js';
 import { renderIndexPage } from './index-page.js';
 import { resolveOptions, type EmulatorOptions } from './options.js';
@@ -135,6 +135,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     appId: resolved.appId,
     appIds: [...resolved.apps.keys()],
     faults: `${origin}/__emulator/faults`,
+    // For fault panels: every kind each target accepts.
+    faultKinds: { api: Object.values(ApiFaultKind), sdk: Object.values(SdkFaultKind) },
   });
 
   const sdkUrls = (): EmulatorSdkUrls => ({
