@@ -7,10 +7,8 @@
  * through the demo's own origin, so the page needs one port only (also behind a port forward) and the
  * fault panel talks to the emulator's control endpoint without crossing origins.
  */
-import { readFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
@@ -26,6 +24,8 @@ import {
 import { isCaptchaHttpError, tencentCaptcha } from '@tencent-captcha/koa';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import { summarizeVerdict } from './summary.js';
+import { DEMO_PUBLIC_DIR, loadDemoPage } from './assets.js';
+import { EMULATOR_SDK_PATH, isEmulatorPath, proxyToEmulator } from './emulator-proxy.js';
 
 /** Where tickets are verified: the embedded emulator, or Tencent's real service. */
 export const DemoBackend = {
@@ -34,9 +34,6 @@ export const DemoBackend = {
 } as const;
 /** One of {@link DemoBackend}'s values. */
 export type DemoBackend = (typeof DemoBackend)[keyof typeof DemoBackend];
-
-/** The SDK script the page loads from the emulator (Captcha 1.0 name: disaster tickets `terror_…`). */
-export const EMULATOR_SDK_PATH = '/TCaptcha.js';
 
 /** Options of {@link createDemoServer}. */
 export interface DemoServerOptions {
@@ -94,45 +91,6 @@ export function detectBackend(env: Record<string, string | undefined> = process.
 }
 
 const MODES: readonly string[] = Object.values(CaptchaMode);
-const PACKAGE_ROOT = resolve(import.meta.dirname, '..');
-const STATIC_FILE = /^\/([a-z0-9-]+\.(?:js|css|png|svg|map))$/;
-const CONTENT_TYPES: Record<string, string> = {
-  js: 'application/javascript; charset=utf-8',
-  css: 'text/css; charset=utf-8',
-  png: 'image/png',
-  svg: 'image/svg+xml',
-  map: 'application/json; charset=utf-8',
-};
-/** Browser-facing paths of the emulator, proxied through the demo's origin. */
-const EMULATOR_PATH = /^\/(?:TCaptcha\.js|TJCaptcha\.js|TCaptcha-global\.js|TJNCaptcha-global\.js|__emulator(?:\/.*)?)$/;
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Forwards a browser request to the emulator and streams the answer back (hangs stay hangs). */
-function proxyToEmulator(emulator: Emulator, req: IncomingMessage, res: ServerResponse): void {
-  const headers = { ...req.headers, host: `${emulator.host}:${emulator.port}` };
-  const upstream = httpRequest(
-    { host: emulator.host, port: emulator.port, method: req.method, path: req.url, headers },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  upstream.on('error', () => {
-    if (!res.headersSent) {
-      res.writeHead(502, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ code: 'emulator_unreachable', message: 'The emulator did not answer.' }));
-    } else {
-      res.destroy();
-    }
-  });
-  // A browser that gives up (e.g. a hanging script) must not leave the upstream request open.
-  res.on('close', () => upstream.destroy());
-  req.pipe(upstream);
-}
-
 /**
  * Starts the demo: the Koa app, and the embedded emulator unless one is given or Tencent credentials
  * are set. Resolves once it listens.
@@ -150,15 +108,8 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   let mode: CaptchaMode = options.mode ?? 'adaptive';
   if (!MODES.includes(mode)) throw new TypeError(`mode must be one of ${MODES.join(', ')}`);
   const log = options.log ?? (() => {});
-  const publicDir = options.publicDir ?? resolve(PACKAGE_ROOT, 'dist/public');
   const loadTimeoutMs = options.loadTimeoutMs ?? 5000;
-
-  let template: string;
-  try {
-    template = await readFile(resolve(publicDir, 'index.html'), 'utf8');
-  } catch {
-    throw new Error(`The demo page is not built (${resolve(publicDir, 'index.html')} is missing): run \`pnpm --filter @tencent-captcha/demo build\`.`);
-  }
+  const assets = await loadDemoPage(options.publicDir ?? DEMO_PUBLIC_DIR);
 
   const ownsEmulator = backend === 'emulator' && !options.emulator;
   const emulator = backend === 'emulator' ? (options.emulator ?? (await createEmulator({ port: 0 }))) : undefined;
@@ -181,16 +132,17 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   }
   const appId = emulator ? emulator.appId : String(verifier.options.captchaAppId);
 
-  const page = (): string => {
-    const config = { backend, appId, mode, faultsUrl: emulator ? '/__emulator/faults' : null };
-    const sdkSrc = emulator ? ` src="${EMULATOR_SDK_PATH}"` : '';
-    return template
-      .replaceAll('%APP_ID%', escapeHtml(appId))
-      .replaceAll(' data-sdk-src=""', sdkSrc)
-      .replaceAll('%LOAD_TIMEOUT%', String(loadTimeoutMs))
-      .replaceAll('%BACKEND_LABEL%', backend === 'emulator' ? 'Offline emulator' : 'Real Tencent Cloud')
-      .replace('%CONFIG_JSON%', JSON.stringify(config).replace(/</g, '\\u003c'));
-  };
+  const page = (): string =>
+    assets.render({
+      backend,
+      appId,
+      mode,
+      sdkSrc: emulator ? EMULATOR_SDK_PATH : undefined,
+      faultsUrl: emulator ? '/__emulator/faults' : null,
+      loadTimeoutMs,
+      serverLabel: '@tencent-captcha/koa',
+      serverNote: 'The Koa middleware tencentCaptcha() guards POST /login and puts the verdict on ctx.state.captcha.',
+    });
 
   const app = new Koa({ proxy: false });
   const router = new Router();
@@ -249,16 +201,12 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     },
   );
 
-  router.get(STATIC_FILE, async (ctx) => {
-    const name = STATIC_FILE.exec(ctx.path)?.[1] as string;
-    try {
-      ctx.body = await readFile(resolve(publicDir, name));
-    } catch {
-      ctx.status = 404;
-      return;
-    }
-    ctx.type = CONTENT_TYPES[name.split('.').pop() as string] ?? 'application/octet-stream';
+  router.get(/^\/[a-z0-9-]+\.(?:js|css|png|svg|map)$/, async (ctx) => {
+    const file = await assets.file(ctx.path);
+    if (!file) return;
+    ctx.type = file.type;
     ctx.set('cache-control', 'no-cache');
+    ctx.body = file.body;
   });
 
   // One body parser for the app (JSON and urlencoded, small): the login form and the mode switch.
@@ -268,9 +216,8 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   const koaHandler = app.callback();
 
   const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] as string;
-    if (emulator && EMULATOR_PATH.test(path)) {
-      if (path.startsWith('/__emulator/faults') && req.method !== 'GET' && req.method !== 'OPTIONS') log(`fault switch: ${req.method} ${req.url}`);
+    if (emulator && isEmulatorPath(req.url)) {
+      if (req.url?.startsWith('/__emulator/faults') && req.method !== 'GET' && req.method !== 'OPTIONS') log(`fault switch: ${req.method} ${req.url}`);
       proxyToEmulator(emulator, req, res);
       return;
     }
@@ -325,4 +272,3 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   };
 }
 
-export { summarizeVerdict, type VerdictSummary } from './summary.js';
