@@ -2,8 +2,9 @@
 // started for the run (its SDK scripts, faults and solve hook). Tests read the emulator's URLs from
 // /__emulator.json. /__csp.html serves a page under a strict nonce-based Content-Security-Policy
 // header (each request gets a fresh nonce), for csp.browser.test.ts.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { createEmulator } from '@tencent-captcha/emulator';
+import { signV2 } from '@tencent-captcha/protocol';
 import { definePackageBrowserConfig } from '../../wtr.shared.mjs';
 
 /** @returns {import('@web/test-runner').TestRunnerPlugin} */
@@ -24,6 +25,9 @@ function emulatorPlugin() {
         const { url, sdkUrl, sdkUrls, controlUrl, appId } = emulator;
         return { body: JSON.stringify({ url, sdkUrl, sdkUrls, controlUrl, appId }), type: 'json' };
       }
+      if (context.path === '/__legacy-url.json') {
+        return legacyScriptUrl(emulator).then((url) => ({ body: JSON.stringify({ url }), type: 'json' }));
+      }
       if (context.path === '/__csp.html') {
         const strictDynamic = context.query['strict-dynamic'] !== '0';
         const nonce = randomBytes(16).toString('base64');
@@ -33,6 +37,23 @@ function emulatorPlugin() {
       return undefined;
     },
   };
+}
+
+/**
+ * What a server does for the legacy SDK: a signed CaptchaIframeQuery (API v2) answering a single-use
+ * script URL for the page.
+ */
+async function legacyScriptUrl(emulator) {
+  const params = {
+    Action: 'CaptchaIframeQuery', Region: 'gz', Timestamp: Math.floor(Date.now() / 1000), Nonce: randomInt(1, 2 ** 31),
+    SecretId: emulator.secretId, captchaType: 9, disturbLevel: 1, isHttps: 0, clientType: 2,
+  };
+  const host = new URL(emulator.legacyApiUrl).host;
+  const Signature = await signV2({ method: 'GET', host, path: '/v2/index.php', params, secretKey: emulator.secretKey });
+  const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])), Signature });
+  const answer = await (await fetch(`${emulator.legacyApiUrl}?${query}`)).json();
+  if (answer.code !== 0) throw new Error(`CaptchaIframeQuery failed: ${JSON.stringify(answer)}`);
+  return answer.url;
 }
 
 /** The policy of the CSP test page: what the README recommends, with the emulator standing in for Tencent's hosts. */

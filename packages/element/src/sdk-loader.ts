@@ -104,7 +104,14 @@ function loadWithDeadline<T>(read: () => T | undefined, options: LoadSdkOptions)
       script.async = true;
       if (nonce) script.nonce = nonce;
       script.addEventListener('load', () => resolve(), { once: true });
-      script.addEventListener('error', () => reject(new SdkLoadError('error', src)), { once: true });
+      script.addEventListener(
+        'error',
+        () => {
+          script.remove();
+          reject(new SdkLoadError('error', src));
+        },
+        { once: true },
+      );
       scripts.push(script);
       document.head.append(script);
     });
@@ -137,8 +144,8 @@ function loadWithDeadline<T>(read: () => T | undefined, options: LoadSdkOptions)
     (error: unknown) => {
       settled = true;
       clearTimeout(timer);
-      // Failed tags go, so the page holds no broken copies; a hung request may still finish later and
-      // define the global, which the next call then picks up instead of loading again.
+      // The page keeps no broken or hung tags. A hung request may still finish later and define the
+      // global, which the next call then picks up instead of loading again.
       for (const script of scripts) script.remove();
       throw error;
     },

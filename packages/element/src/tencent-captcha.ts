@@ -50,6 +50,7 @@ const darkModeConverter = {
   toAttribute: (value: boolean | 'force'): string | null => (value === 'force' ? 'force' : value ? '' : null),
 };
 
+const SYNC_ATTRIBUTES = ['lang', 'name', 'required', 'disabled'];
 const PENDING: readonly CaptchaStatus[] = ['loading', 'ready', 'verifying'];
 const FAILED_CODE: Partial<Record<CaptchaStatus, TencentCaptchaErrorCode>> = { closed: 'closed', idle: 'cancelled', error: 'misconfigured' };
 
@@ -70,6 +71,9 @@ interface Waiter {
  * @tagname tencent-captcha
  *
  * @attr lang - Language of the element's strings and of the challenge (Tencent's `userLanguage`). Falls back to the nearest ancestor's `lang`, `<html lang>`, then the browser's language (which is not passed to the SDK).
+ * @attr name - Prefix of the form fields (`<name>-ticket`, `<name>-randstr`); default `tencent-captcha`. Property `name`.
+ * @attr {boolean} required - Blocks form submission until verified or fallen back. Property `required`.
+ * @attr {boolean} disabled - Disables the trigger and `show()`; a disabled control is not submitted. Property `disabled`.
  * @attr nonce - CSP nonce for the `<script>` that loads Tencent's SDK (needed under `script-src 'nonce-…'` without `'strict-dynamic'`). Read through the `nonce` property, which survives the browser's nonce hiding.
  *
  * @fires {TencentCaptchaVerifiedEvent} verified - The user solved the challenge. `detail`: `{ ticket, randstr, appId, bizState, sid, … }`. The ticket is now in the form.
@@ -109,9 +113,6 @@ export class TencentCaptchaElement extends LitElement {
     src: {},
     region: {},
     driver: {},
-    name: {},
-    required: { type: Boolean, reflect: true },
-    disabled: { type: Boolean, reflect: true },
     options: { attribute: false },
     _status: { state: true },
     _formDisabled: { state: true },
@@ -144,15 +145,6 @@ export class TencentCaptchaElement extends LitElement {
   /** `modern`: the `TencentCaptcha` SDK. `legacy`: the 天御 `capInit` SDK (needs `src`). */
   driver: 'modern' | 'legacy' = 'modern';
 
-  /** Prefix of the form fields: `<name>-ticket`, `<name>-randstr`. Empty means `tencent-captcha`. */
-  name = '';
-
-  /** Blocks form submission until verified (or fallen back). */
-  required = false;
-
-  /** Disables the trigger and `show()`; a disabled control is not submitted. */
-  disabled = false;
-
   /** Extra SDK options (`needFeedBack`, `loading`, `ready`, `showFn`, `verifyFn`, `aidEncryptedType`, legacy `themeColor`, …). The attributes win. */
   options: Readonly<Record<string, unknown>> = {};
 
@@ -169,7 +161,34 @@ export class TencentCaptchaElement extends LitElement {
   #unobserveLang: (() => void) | undefined;
 
   static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
+    return [...super.observedAttributes, ...SYNC_ATTRIBUTES];
+  }
+
+  // `name`, `required` and `disabled` live in their attributes and act at once, as on native
+  // controls: the form value, validity and disabled state are right before any re-render.
+
+  /** Prefix of the form fields: `<name>-ticket`, `<name>-randstr`. Empty means `tencent-captcha`. */
+  get name(): string {
+    return this.getAttribute('name') ?? '';
+  }
+  set name(value: string) {
+    this.setAttribute('name', value);
+  }
+
+  /** Blocks form submission until verified (or fallen back). */
+  get required(): boolean {
+    return this.hasAttribute('required');
+  }
+  set required(value: boolean) {
+    this.toggleAttribute('required', Boolean(value));
+  }
+
+  /** Disables the trigger and `show()`; a disabled control is not submitted (its ticket is kept). */
+  get disabled(): boolean {
+    return this.hasAttribute('disabled');
+  }
+  set disabled(value: boolean) {
+    this.toggleAttribute('disabled', Boolean(value));
   }
 
   /** Where the element is: idle, loading, ready, verifying, verified, fallback, closed or error. Also exposed as the CSS custom state `:state(<status>)`. */
@@ -293,7 +312,10 @@ export class TencentCaptchaElement extends LitElement {
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
-    if (name === 'lang') this.requestUpdate();
+    if (SYNC_ATTRIBUTES.includes(name)) {
+      this.#syncForm();
+      this.requestUpdate();
+    }
   }
 
   /** @internal Form reset: clear the result. */
@@ -305,6 +327,7 @@ export class TencentCaptchaElement extends LitElement {
   formDisabledCallback(disabled: boolean): void {
     this._formDisabled = disabled;
   }
+
 
   protected override updated(): void {
     this.#syncForm();

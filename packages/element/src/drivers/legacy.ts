@@ -7,7 +7,8 @@
  * - PC, `type="popup"`: the SDK draws its own trigger (`type: 'point'`) into a box of at least 362×40,
  *   given that size from the start so the page does not jump when it renders.
  * - PC, `type="embed"`: at least 300×270.
- * - Mobile: full screen, with the SDK's header (back and help buttons), only while verifying.
+ * - Mobile: full screen, with the SDK's header (back and help buttons), only while verifying (the
+ *   element's own trigger opens it).
  */
 import { LEGACY_LAYOUT, type LegacyCapInitOptions, type LegacyCaptchaGlobals, type LegacyCaptchaResult } from '@tencent-captcha/protocol';
 import { legacyGlobal, loadLegacySdk } from '../sdk-loader.js';
@@ -77,8 +78,9 @@ export function createLegacyDriver(): CaptchaDriver {
           onOutcome(classifyLegacyResult(result ?? { ret: 1 }, config));
         },
       };
+      // Mobile (the H5 API) takes no type; 'embed' into the full-screen box shows the challenge at once where one is honoured.
       if (mobile) options.showHeader ??= true;
-      else options.type = config.type === 'embed' ? 'embed' : 'point';
+      options.type = mobile || config.type === 'embed' ? 'embed' : 'point';
       if (config.lang !== undefined) options.lang = toLegacyLang(config.lang);
       Object.assign(container.style, legacyLayout(config.type, mobile));
       box = container;
