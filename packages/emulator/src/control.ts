@@ -71,14 +71,14 @@ export function parseTicketRequest(body: unknown): { ok: true; value: IssueTicke
   return { ok: true, value };
 }
 
-/** Handles `/__emulator`, `/__emulator/faults` and `/__emulator/tickets`. Returns `false` for other paths. @internal */
+/** Handles `/__emulator`, `/__emulator/faults` and `/__emulator/tickets`: a log summary, or `undefined` for other paths. @internal */
 export async function handleControlRequest(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
   ctx: EmulatorContext & { issueTicket(options: IssueTicketOptions): unknown; info(): unknown },
   headers: Record<string, string>,
-): Promise<boolean> {
+): Promise<string | undefined> {
   const path = url.pathname.replace(/\/+$/, '');
   const method = req.method ?? 'GET';
   const notAllowed = (allow: string): void =>
@@ -87,53 +87,63 @@ export async function handleControlRequest(
   if (path === '/__emulator') {
     if (method !== 'GET') notAllowed('GET');
     else sendJson(res, 200, ctx.info(), headers);
-    return true;
+    return 'info';
   }
 
   if (path === '/__emulator/faults') {
     if (method === 'GET') {
       sendJson(res, 200, ctx.faults.state(), headers);
-    } else if (method === 'POST') {
+      return 'fault state';
+    }
+    if (method === 'POST') {
       const body = await readJsonBody(req, res, headers);
-      if (!body) return true;
+      if (!body) return 'bad body';
       const command = parseFaultCommand(body.value);
       if (!command.ok) {
         sendJson(res, 400, { code: 'invalid_fault', message: command.message }, headers);
-        return true;
+        return `invalid fault: ${command.message}`;
       }
       const c = command.value;
-      if ('sequence' in c) ctx.faults.sequence(c.target, c.sequence as never);
-      else ctx.faults.set(c.target, c.fault as never, c.times === undefined ? {} : { times: c.times });
+      let summary: string;
+      if ('sequence' in c) {
+        ctx.faults.sequence(c.target, c.sequence as never);
+        summary = `${c.target} sequence ${c.sequence.map((s) => `${s.fault.kind}×${s.times ?? 1}`).join(', ')}`;
+      } else {
+        ctx.faults.set(c.target, c.fault as never, c.times === undefined ? {} : { times: c.times });
+        summary = `${c.target} fault ${c.fault.kind} ${c.times === undefined ? 'until cleared' : `×${c.times}`}`;
+      }
       sendJson(res, 200, ctx.faults.state(), headers);
-    } else if (method === 'DELETE') {
+      return summary;
+    }
+    if (method === 'DELETE') {
       const target = url.searchParams.get('target');
       if (target !== null && target !== 'api' && target !== 'sdk') {
         sendJson(res, 400, { code: 'invalid_fault', message: '`target` must be "api" or "sdk" (or absent to clear both).' }, headers);
-        return true;
+        return 'invalid target';
       }
       ctx.faults.clear(target ?? undefined);
       sendJson(res, 200, ctx.faults.state(), headers);
-    } else {
-      notAllowed('GET, POST, DELETE');
+      return `cleared ${target ?? 'all'} faults`;
     }
-    return true;
+    notAllowed('GET, POST, DELETE');
+    return 'method not allowed';
   }
 
   if (path === '/__emulator/tickets') {
     if (method !== 'POST') {
       notAllowed('POST');
-      return true;
+      return 'method not allowed';
     }
     const body = await readJsonBody(req, res, headers);
-    if (!body) return true;
+    if (!body) return 'bad body';
     const request = parseTicketRequest(body.value);
     if (!request.ok) {
       sendJson(res, 400, { code: 'invalid_ticket_request', message: request.message }, headers);
-      return true;
+      return 'invalid ticket request';
     }
     sendJson(res, 201, ctx.issueTicket(request.value), headers);
-    return true;
+    return 'ticket issued';
   }
 
-  return false;
+  return undefined;
 }

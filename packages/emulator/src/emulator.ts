@@ -163,7 +163,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const sdkOutcome = await sdk.handle(req, res, url, cors);
     if (sdkOutcome !== undefined) return sdkOutcome;
     if (url.pathname.startsWith('/__emulator')) {
-      if (await handleControlRequest(req, res, url, { ...ctx, issueTicket, info }, cors)) return 'control';
+      const outcome = await handleControlRequest(req, res, url, { ...ctx, issueTicket, info }, cors);
+      if (outcome !== undefined) return outcome;
     }
     const legacyOutcome = await legacy.handle(req, res, url, cors);
     if (legacyOutcome !== undefined) return legacyOutcome;
