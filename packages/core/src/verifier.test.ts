@@ -537,6 +537,28 @@ describe('verify()', () => {
       await expect(o.verifier.verify({ ...input, ticket: disaster() })).resolves.toMatchObject({ accepted: true, reason: 'disaster_ticket' });
     });
 
+    it('keeps the breaker open when the caller aborts the probe', async () => {
+      useFakeTimers(NOW);
+      const { verifier, tencent } = setup({ breaker: { failureThreshold: 1, halfOpenAfterMs: 1000 }, retry: { enabled: false } }, [
+        { status: 500, body: '' },
+        { hang: true },
+      ]);
+      await verifier.verify(input);
+      expect(verifier.breakerState).toBe('open');
+      await advance(1000);
+      const controller = new AbortController();
+      const p = verifier.verify({ ...input, ticket: `${input.ticket}2` }, { signal: controller.signal });
+      p.catch(() => undefined);
+      await advance(0);
+      expect(verifier.breakerState).toBe('half_open');
+      expect(tencent.pending).toBe(1);
+      controller.abort(new Error('gone'));
+      await expect(p).rejects.toThrow('gone');
+      await advance(0);
+      expect(verifier.breakerState).toBe('open');
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
     it('is not opened by RequestLimitExceeded (a flood must not widen the budget)', async () => {
       const { verifier } = setup({ breaker: { failureThreshold: 1 } }, [{ apiError: 'RequestLimitExceeded' }]);
       await verifier.verify(input);

@@ -161,8 +161,15 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
         attempts++;
         last = await attemptTimeout.execute(({ signal: s }) => client.call(input, s), signal);
       } catch (error) {
-        // The caller's abort passes through every policy untouched (none of them handles it).
-        if (callerSignal.aborted) throw callerSignal.reason;
+        if (callerSignal.aborted) {
+          // A probe cut short proves nothing: count it as a failure (cockatiel would otherwise close
+          // the breaker on an error it does not handle). The caller still gets the abort reason.
+          if (breaker.state === CircuitState.HalfOpen) {
+            return { kind: 'failure', failure: 'upstream_timeout', detail: 'probe aborted', notSent: false };
+          }
+          // The caller's abort passes through every policy untouched (none of them handles it).
+          throw callerSignal.reason;
+        }
         last = { kind: 'failure', failure: 'upstream_timeout', detail: 'timed out', notSent: false };
         if (!(error instanceof TaskCancelledError) && !signal.aborted) throw error;
       }
@@ -409,9 +416,14 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     get breakerState() {
       return breakerState();
     },
-    options: Object.freeze(resolved) as ResolvedCaptchaVerifierOptions,
+    options: deepFreeze(resolved),
     close: () => transport.close(),
   };
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (typeof v === 'object' && v !== null) deepFreeze(v as object);
+  return Object.freeze(value);
 }
 
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
