@@ -1,0 +1,67 @@
+/**
+ * The demo's routes on NestJS: the page, its state and mode switch, and `POST /login` guarded by
+ * `@RequireCaptcha()`.
+ */
+import { BadRequestException, Body, Controller, Get, Header, HttpCode, Inject, Post, Put } from '@nestjs/common';
+import { CaptchaMode, httpResponseForVerdict, type CaptchaVerdict as Verdict } from '@tencent-captcha/core';
+import { CaptchaVerdict, RequireCaptcha } from '@tencent-captcha/nestjs';
+import { EMULATOR_SDK_PATH, summarizeVerdict } from '@tencent-captcha/demo';
+import { DEMO_STATE, type NestDemoState } from './demo.state.js';
+
+const MODES: readonly string[] = Object.values(CaptchaMode);
+
+@Controller()
+export class DemoController {
+  constructor(@Inject(DEMO_STATE) private readonly state: NestDemoState) {}
+
+  @Get()
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('cache-control', 'no-store')
+  page(): string {
+    const { state } = this;
+    return state.page.render({
+      backend: state.backend,
+      appId: state.appId,
+      mode: state.mode,
+      sdkSrc: state.emulatorEnabled ? EMULATOR_SDK_PATH : undefined,
+      faultsUrl: state.emulatorEnabled ? '/__emulator/faults' : null,
+      loadTimeoutMs: state.loadTimeoutMs,
+      serverLabel: '@tencent-captcha/nestjs',
+      serverNote: 'NestJS: @RequireCaptcha() on POST /login applies CaptchaGuard, which puts the verdict where @CaptchaVerdict() finds it.',
+    });
+  }
+
+  @Get('api/state')
+  @Header('cache-control', 'no-store')
+  getState(): Record<string, unknown> {
+    const { state } = this;
+    return {
+      backend: state.backend,
+      appId: state.appId,
+      mode: state.mode,
+      breaker: state.verifier.breakerState,
+      faultsUrl: state.emulatorEnabled ? '/__emulator/faults' : null,
+    };
+  }
+
+  @Put('api/mode')
+  setMode(@Body() body: { mode?: unknown } | undefined): { mode: string } {
+    const mode = body?.mode;
+    if (typeof mode !== 'string' || !MODES.includes(mode)) {
+      throw new BadRequestException({ code: 'invalid_mode', message: `mode must be one of ${MODES.join(', ')}.` });
+    }
+    this.state.mode = mode as CaptchaMode;
+    this.state.log(`policy mode → ${mode}`);
+    return { mode };
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @RequireCaptcha()
+  login(@Body() body: Record<string, unknown> | undefined, @CaptchaVerdict() verdict: Verdict): Record<string, unknown> {
+    const user = typeof body?.username === 'string' && body.username.trim() !== '' ? body.username.trim().slice(0, 64) : 'guest';
+    const status = httpResponseForVerdict(verdict).status;
+    this.state.log(`POST /login → ${status} ${verdict.status} (${verdict.reason}, mode ${verdict.mode}, ${verdict.latencyMs} ms)`);
+    return { ok: true, user, summary: summarizeVerdict(verdict, status, user), verdict };
+  }
+}
