@@ -138,6 +138,7 @@ const win = window as unknown as Record<string, unknown>;
     show(): void {
       const started = performance.now();
       this.teardown();
+      this.result = undefined;
       const generation = ++this.generation;
       const answer = callSync('show', {
         appid: this.appId,
