@@ -26,6 +26,7 @@ function emulatorPlugin() {
         return { body: JSON.stringify({ url, sdkUrl, sdkUrls, controlUrl, appId }), type: 'json' };
       }
       if (context.path === '/__legacy-url.json') {
+        context.set('Cache-Control', 'no-store');
         return legacyScriptUrl(emulator).then((url) => ({ body: JSON.stringify({ url }), type: 'json' }));
       }
       if (context.path === '/__csp.html') {
@@ -35,6 +36,14 @@ function emulatorPlugin() {
         return { body: cspPage(nonce, emulator, context.query), type: 'html' };
       }
       return undefined;
+    },
+    transform(context) {
+      // The dev server injects its own web-socket <script> into HTML; give it the page's nonce so
+      // that the only scripts on the CSP page are the ones the policy is meant to allow.
+      if (context.path !== '/__csp.html' || typeof context.body !== 'string') return undefined;
+      const nonce = /'nonce-([^']+)'/.exec(context.response.get('Content-Security-Policy') ?? '')?.[1];
+      if (!nonce) return undefined;
+      return { body: context.body.replace(/<script(?![^>]*\bnonce=)/g, `<script nonce="${nonce}"`) };
     },
   };
 }

@@ -1,6 +1,10 @@
 import { css } from 'lit';
 
-/** Styles of `<tencent-captcha>`. Theme through the `--tencent-captcha-*` custom properties and the parts. */
+/**
+ * Styles of `<tencent-captcha>`. Theme through the `--tencent-captcha-*` custom properties and the
+ * parts. The button carries its own colours (dark ones in dark mode); the status text takes the
+ * page's colour, since it sits on the page's background.
+ */
 export const styles = css`
   :host {
     color-scheme: light;
@@ -12,10 +16,9 @@ export const styles = css`
     --_warning: var(--tencent-captcha-warning, light-dark(#a15c00, #f5b14c));
     display: inline-block;
     font: var(--tencent-captcha-font, inherit);
-    color: var(--_fg);
   }
   /* As Tencent's enableDarkMode: dark-mode follows the system, dark-mode="force" is always dark. */
-  :host([dark-mode]:not([dark-mode='false'])) {
+  :host([dark-mode]:not([dark-mode='false'], [dark-mode='force'])) {
     color-scheme: light dark;
   }
   :host([dark-mode='force']) {
@@ -84,9 +87,6 @@ export const styles = css`
   }
   [part='status'] {
     font-size: 0.875em;
-  }
-  [part='status'].fallback {
-    color: var(--_warning);
   }
   @keyframes spin {
     to {

@@ -90,11 +90,11 @@ interface Waiter {
  * @csspart status - The `role="status"` live region with the current state in words.
  *
  * @cssprop --tencent-captcha-background - Button background. Default `#fff` (`#1f1f1f` dark).
- * @cssprop --tencent-captcha-color - Text colour. Default `#1f1f1f` (`#ececec` dark).
- * @cssprop --tencent-captcha-border-color - Button and checkbox border. Default `#767676`.
- * @cssprop --tencent-captcha-accent - Focus ring and spinner. Default `#0052d9`.
- * @cssprop --tencent-captcha-success - Check mark. Default `#00803d`.
- * @cssprop --tencent-captcha-warning - Fallback text and icon. Default `#a15c00`.
+ * @cssprop --tencent-captcha-color - Button text colour. Default `#1f1f1f` (`#ececec` dark).
+ * @cssprop --tencent-captcha-border-color - Button and checkbox border. Default `#767676` (`#8c8c8c` dark).
+ * @cssprop --tencent-captcha-accent - Focus ring and spinner. Default `#0052d9` (`#6ea1ff` dark).
+ * @cssprop --tencent-captcha-success - Check mark. Default `#00803d` (`#5fd38d` dark).
+ * @cssprop --tencent-captcha-warning - Fallback icon. Default `#a15c00` (`#f5b14c` dark).
  * @cssprop --tencent-captcha-radius - Button corner radius. Default `4px`.
  * @cssprop --tencent-captcha-min-height - Button height. Default `2.5rem`.
  * @cssprop --tencent-captcha-font - Font shorthand. Default `inherit`.
@@ -354,7 +354,7 @@ export class TencentCaptchaElement extends LitElement {
       !this.#autoStarts() || done
         ? html`<slot name="trigger" @click=${this.#onTrigger}><button part="button" type="button" ?disabled=${this.#isDisabled()} aria-disabled=${status === 'verified' ? 'true' : nothing} aria-busy=${busy ? 'true' : nothing}><span part="icon" class=${icon} aria-hidden="true"></span><span part="label">${label}</span></button></slot>`
         : nothing;
-    return html`<div part="base">${trigger}<slot name="captcha"></slot><div part="status" class=${status} role="status">${message[status] ?? ''}</div></div>`;
+    return html`<div part="base">${trigger}<slot name="captcha"></slot><div part="status" role="status">${message[status] ?? ''}</div></div>`;
   }
 
   readonly #onTrigger = (): void => {

@@ -113,3 +113,18 @@ export function ignoreScriptErrors(match: RegExp): () => void {
     window.onerror = previous;
   };
 }
+
+/** A fresh single-use legacy script URL, as a server gets it from CaptchaIframeQuery. */
+export async function legacyScriptUrl(): Promise<string> {
+  const { url } = (await (await fetch('/__legacy-url.json', { cache: 'no-store' })).json()) as { url: string };
+  return url;
+}
+
+/** Waits (bounded) until `predicate` holds. */
+export async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
