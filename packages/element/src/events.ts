@@ -90,7 +90,6 @@ abstract class TencentCaptchaEvent<D> extends Event {
 
 /** Fired when the user solved the challenge. The ticket and randstr are now in the form. */
 export class TencentCaptchaVerifiedEvent extends TencentCaptchaEvent<VerifiedDetail> {
-  static readonly eventName = 'verified';
   constructor(detail: VerifiedDetail) {
     super('verified', detail);
   }
@@ -98,7 +97,6 @@ export class TencentCaptchaVerifiedEvent extends TencentCaptchaEvent<VerifiedDet
 
 /** Fired when a disaster ticket stands in for a real one. The disaster ticket is now in the form. */
 export class TencentCaptchaFallbackEvent extends TencentCaptchaEvent<FallbackDetail> {
-  static readonly eventName = 'fallback';
   constructor(detail: FallbackDetail) {
     super('fallback', detail);
   }
@@ -106,7 +104,6 @@ export class TencentCaptchaFallbackEvent extends TencentCaptchaEvent<FallbackDet
 
 /** Fired when the user closed the challenge without solving it. */
 export class TencentCaptchaClosedEvent extends TencentCaptchaEvent<ClosedDetail> {
-  static readonly eventName = 'closed';
   constructor(detail: ClosedDetail) {
     super('closed', detail);
   }

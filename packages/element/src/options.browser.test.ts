@@ -115,7 +115,7 @@ describe('<tencent-captcha> options, language and theme', () => {
   });
 
   it('uses registered translations', async () => {
-    registerTranslation('fr', { ...en, verify: 'Vérifier que vous êtes humain' });
+    registerTranslation('fr', { ...en, trigger: 'Vérifier que vous êtes humain' });
     const el = await fixture<TencentCaptchaElement>(html`<tencent-captcha lang="fr-CA" app-id=${e.appId} src=${e.sdkUrl}></tencent-captcha>`);
     expect(label(el)).to.equal('Vérifier que vous êtes humain');
     await expect(el).to.be.accessible();

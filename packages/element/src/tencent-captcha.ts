@@ -9,7 +9,7 @@ import {
   type TencentCaptchaVerification,
 } from './events.js';
 import { DEFAULT_LOAD_TIMEOUT, SdkLoadError } from './sdk-loader.js';
-import { DriverStageError, createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './drivers/driver.js';
+import { createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './drivers/driver.js';
 import { createModernDriver } from './drivers/modern.js';
 import { createLegacyDriver } from './drivers/legacy.js';
 import { observeLang, resolveLang, stringsFor } from './i18n/index.js';
@@ -50,6 +50,7 @@ const darkModeConverter = {
   toAttribute: (value: boolean | 'force'): string | null => (value === 'force' ? 'force' : value ? '' : null),
 };
 
+const EVENTS = { verified: TencentCaptchaVerifiedEvent, fallback: TencentCaptchaFallbackEvent, closed: TencentCaptchaClosedEvent };
 const SYNC_ATTRIBUTES = ['lang', 'name', 'required', 'disabled'];
 const PENDING: readonly CaptchaStatus[] = ['loading', 'ready', 'verifying'];
 const FAILED_CODE: Partial<Record<CaptchaStatus, TencentCaptchaErrorCode>> = { closed: 'closed', idle: 'cancelled', error: 'misconfigured' };
@@ -114,8 +115,8 @@ export class TencentCaptchaElement extends LitElement {
     region: {},
     driver: {},
     options: { attribute: false },
-    _status: { state: true },
-    _formDisabled: { state: true },
+    _status: { state: true, attribute: false },
+    _formDisabled: { state: true, attribute: false },
   };
 
   /** Your CaptchaAppId (digits, from Tencent's console). Required. */
@@ -339,22 +340,15 @@ export class TencentCaptchaElement extends LitElement {
     const status = this._status;
     const done = status === 'fallback' || status === 'closed' || status === 'error';
     const busy = status === 'loading' || status === 'ready';
-    const label = status === 'verified' ? strings.verified : done && status !== 'error' ? strings.retry : strings.verify;
-    const message: Partial<Record<CaptchaStatus, string>> = {
-      loading: strings.loading,
-      verifying: strings.verifying,
-      verified: strings.verifiedStatus,
-      fallback: strings.fallback,
-      closed: strings.closed,
-      error: strings.error,
-    };
+    const label = status === 'verified' ? strings.triggerVerified : done && status !== 'error' ? strings.triggerRetry : strings.trigger;
+    const message = status === 'idle' || status === 'ready' ? '' : strings[status];
     const icon = busy ? 'busy' : status === 'verified' || status === 'fallback' ? status : '';
     // Compact markup: Lit templates ship as written.
     const trigger =
       !this.#autoStarts() || done
         ? html`<slot name="trigger" @click=${this.#onTrigger}><button part="button" type="button" ?disabled=${this.#isDisabled()} aria-disabled=${status === 'verified' ? 'true' : nothing} aria-busy=${busy ? 'true' : nothing}><span part="icon" class=${icon} aria-hidden="true"></span><span part="label">${label}</span></button></slot>`
         : nothing;
-    return html`<div part="base">${trigger}<slot name="captcha"></slot><div part="status" role="status">${message[status] ?? ''}</div></div>`;
+    return html`<div part="base">${trigger}<slot name="captcha"></slot><div part="status" role="status">${message}</div></div>`;
   }
 
   readonly #onTrigger = (): void => {
@@ -381,14 +375,12 @@ export class TencentCaptchaElement extends LitElement {
       if (run !== this.#run) return;
     }
     this.#commit('ready');
-    try {
-      driver.show(config, (outcome) => {
-        if (run === this.#run) this.#commit(outcome.status, outcome);
-      });
-    } catch (error) {
-      if (run !== this.#run) return;
-      const reason = error instanceof DriverStageError ? error.reason : 'sdk_init_error';
-      return this.#commit('fallback', createFallback(driver.name, config, reason));
+    const failed = driver.show(config, (outcome) => {
+      if (run === this.#run) this.#commit(outcome.status, outcome);
+    });
+    if (failed) {
+      if (run === this.#run) this.#commit('fallback', createFallback(driver.name, config, failed));
+      return;
     }
     // The SDK may have called back synchronously (an errorCode at once): keep what it said.
     if (run === this.#run && this._status === 'ready') this.#commit('verifying');
@@ -405,9 +397,8 @@ export class TencentCaptchaElement extends LitElement {
     } catch {
       // CustomStateSet is missing or only takes `--dashed` names in older browsers.
     }
-    if (outcome?.status === 'verified') this.dispatchEvent(new TencentCaptchaVerifiedEvent(outcome));
-    else if (outcome?.status === 'fallback') this.dispatchEvent(new TencentCaptchaFallbackEvent(outcome));
-    else if (outcome?.status === 'closed') this.dispatchEvent(new TencentCaptchaClosedEvent(outcome));
+    const event = outcome && new EVENTS[outcome.status](outcome as never);
+    if (event) this.dispatchEvent(event);
     if (PENDING.includes(status)) return;
     const waiters = [...this.#waiters];
     this.#waiters.clear();
@@ -480,7 +471,7 @@ export class TencentCaptchaElement extends LitElement {
     const appId = String(this.appId ?? '').trim();
     const legacy = this.driver === 'legacy';
     const src = this.src || (legacy ? '' : (REGION_SRC[this.region] ?? SdkUrl.China));
-    if (!/^\d{1,20}$/.test(appId) || !src) return undefined;
+    if (!/^\d{1,12}$/.test(appId) || !src) return undefined;
     const { lang, page } = resolveLang(this);
     const type = this.type === 'embed' ? 'embed' : 'popup';
     const timeout = Number(this.loadTimeout);

@@ -29,23 +29,17 @@ export interface DriverConfig {
 /** What the user (or the SDK) decided. */
 export type DriverOutcome = VerifiedDetail | FallbackDetail | ClosedDetail;
 
-/** Thrown by {@link CaptchaDriver.show} when the SDK's constructor or `show()` throws. */
-export class DriverStageError extends Error {
-  readonly reason: FallbackReason;
-  constructor(reason: FallbackReason, cause: unknown) {
-    super(reason, { cause });
-    this.name = 'DriverStageError';
-    this.reason = reason;
-  }
-}
-
 /** One SDK behind the element. */
 export interface CaptchaDriver {
   readonly name: CaptchaDriverName;
   /** Loads the SDK script (rejects with `SdkLoadError`); `undefined` when it is loaded already. */
   load(config: DriverConfig): Promise<void> | undefined;
-  /** Creates an SDK instance and shows it; throws {@link DriverStageError}. `onOutcome` may be called more than once (stale calls are the element's to ignore). */
-  show(config: DriverConfig, onOutcome: (outcome: DriverOutcome) => void): void;
+  /**
+   * Creates an SDK instance and shows it. Returns why not when the SDK threw (its constructor, `show()`
+   * or `capInit`), so the element falls back. `onOutcome` may be called more than once, even before
+   * `show` returns (stale calls are the element's to ignore).
+   */
+  show(config: DriverConfig, onOutcome: (outcome: DriverOutcome) => void): FallbackReason | undefined;
   /** Asks the SDK for a fresh challenge in place; `false` when it cannot (then the element shows anew). */
   refresh(): boolean;
   /** Tears the SDK's UI down; safe to call repeatedly. */

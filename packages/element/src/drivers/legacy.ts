@@ -12,7 +12,7 @@
  */
 import { LEGACY_LAYOUT, type LegacyCapInitOptions, type LegacyCaptchaGlobals, type LegacyCaptchaResult } from '@tencent-captcha/protocol';
 import { legacyGlobal, loadLegacySdk } from '../sdk-loader.js';
-import { DriverStageError, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
+import { type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
 
 /** Inline styles of the legacy SDK's box for a layout (CSS property names in camelCase). */
 export function legacyLayout(type: 'popup' | 'embed', mobile: boolean): Record<string, string> {
@@ -69,7 +69,7 @@ export function createLegacyDriver(): CaptchaDriver {
     show(config, onOutcome) {
       destroy();
       const { mobile, container } = config;
-      if (!sdk || !container) throw new DriverStageError('sdk_init_error', new Error('SDK not loaded'));
+      if (!sdk || !container) return 'sdk_init_error';
       const options: LegacyCapInitOptions = {
         ...(config.options as LegacyCapInitOptions),
         callback: (result) => {
@@ -86,10 +86,11 @@ export function createLegacyDriver(): CaptchaDriver {
       box = container;
       try {
         sdk.capInit(container, options);
-      } catch (error) {
+      } catch {
         destroy();
-        throw new DriverStageError('sdk_init_error', error);
+        return 'sdk_init_error';
       }
+      return undefined;
     },
     refresh() {
       if (!box || !sdk) return false;

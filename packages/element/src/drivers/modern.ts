@@ -14,7 +14,7 @@ import {
   type TencentCaptchaResult,
 } from '@tencent-captcha/protocol';
 import { loadTencentSdk, modernGlobal } from '../sdk-loader.js';
-import { DriverStageError, ENTRY_JS_LOAD_ERROR, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
+import { ENTRY_JS_LOAD_ERROR, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
 import type { VerifiedDetail } from '../events.js';
 
 const languages: readonly string[] = USER_LANGUAGES;
@@ -107,21 +107,22 @@ export function createModernDriver(): CaptchaDriver {
     },
     show(config, onOutcome) {
       destroy();
-      if (!Captcha) throw new DriverStageError('sdk_init_error', new Error('SDK not loaded'));
+      if (!Captcha) return 'sdk_init_error';
       const callback = (result: TencentCaptchaResult) => onOutcome(classifyModernResult(result ?? { ret: 2, ticket: null }, config));
       const options = toModernOptions(config);
       try {
         instance = config.container
           ? new Captcha(config.container, config.appId, callback, options)
           : new Captcha(config.appId, callback, options);
-      } catch (error) {
-        throw new DriverStageError('sdk_init_error', error);
+      } catch {
+        return 'sdk_init_error';
       }
       try {
         instance.show();
-      } catch (error) {
-        throw new DriverStageError('sdk_show_error', error);
+      } catch {
+        return 'sdk_show_error';
       }
+      return undefined;
     },
     refresh() {
       if (!instance?.refresh) return false;

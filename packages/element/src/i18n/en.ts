@@ -2,14 +2,14 @@ import type { TencentCaptchaStrings } from './types.js';
 
 /** English. */
 export const en: TencentCaptchaStrings = {
-  verify: 'Verify you are human',
-  verified: 'Verified',
-  retry: 'Try again',
+  trigger: 'Verify you are human',
+  triggerVerified: 'Verified',
+  triggerRetry: 'Try again',
+  required: 'Please complete the captcha.',
   loading: 'Loading the captcha…',
   verifying: 'Complete the captcha challenge.',
-  verifiedStatus: 'Verification complete.',
+  verified: 'Verification complete.',
   fallback: 'The captcha could not load. You can continue.',
   closed: 'The captcha was closed.',
   error: 'The captcha is not configured.',
-  required: 'Please complete the captcha.',
 };

@@ -17,7 +17,7 @@ describe('stringsFor()', () => {
   });
 
   it('uses registered translations', () => {
-    const de = { ...en, verify: 'Bestätigen Sie, dass Sie ein Mensch sind' };
+    const de = { ...en, trigger: 'Bestätigen Sie, dass Sie ein Mensch sind' };
     registerTranslation('de', de);
     expect(stringsFor('de-AT')).toBe(de);
   });

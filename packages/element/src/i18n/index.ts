@@ -43,20 +43,19 @@ export function resolveLang(element: Element): ResolvedLang {
   return { lang: globalThis.navigator?.language || 'en', page: false };
 }
 
-// One observer for all elements, created on first use: `<html lang>` changes and the browser's
-// language changes re-render every connected element.
+// One observer for all elements, created on first use: a change of `<html lang>` re-renders every
+// connected element. (An ancestor's `lang` is read at each render; changes to it are not watched.)
 const listeners = new Set<() => void>();
 let observer: MutationObserver | undefined;
 const notify = () => {
   for (const listener of listeners) listener();
 };
 
-/** Calls `listener` when `<html lang>` or the browser's language changes; returns the unsubscribe. */
+/** Calls `listener` when `<html lang>` changes; returns the unsubscribe. */
 export function observeLang(listener: () => void): () => void {
   if (!observer) {
     observer = new MutationObserver(notify);
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
-    addEventListener('languagechange', notify);
   }
   listeners.add(listener);
   return () => {
@@ -64,7 +63,6 @@ export function observeLang(listener: () => void): () => void {
     if (listeners.size === 0 && observer) {
       observer.disconnect();
       observer = undefined;
-      removeEventListener('languagechange', notify);
     }
   };
 }

@@ -1,23 +1,26 @@
-/** The element's user-visible strings. Register more languages with `registerTranslation()`. */
+/**
+ * The element's user-visible strings. Register more languages with `registerTranslation()`. The
+ * status messages (read out by the `role="status"` live region) are keyed by the status they describe.
+ */
 export interface TencentCaptchaStrings {
   /** Name of the default trigger button. */
-  verify: string;
+  trigger: string;
   /** Name of the trigger button once verified. */
-  verified: string;
+  triggerVerified: string;
   /** Name of the trigger button after the captcha was closed or fell back. */
-  retry: string;
-  /** Live region: the script is loading. */
-  loading: string;
-  /** Live region: the challenge is shown. */
-  verifying: string;
-  /** Live region: solved. */
-  verifiedStatus: string;
-  /** Live region: a disaster ticket stands in; the form can be submitted. */
-  fallback: string;
-  /** Live region: the user closed the challenge. */
-  closed: string;
-  /** Live region: misconfigured. */
-  error: string;
+  triggerRetry: string;
   /** Validation message while `required` and not verified. */
   required: string;
+  /** Status: the script is loading. */
+  loading: string;
+  /** Status: the challenge is shown. */
+  verifying: string;
+  /** Status: solved. */
+  verified: string;
+  /** Status: a disaster ticket stands in; the form can be submitted. */
+  fallback: string;
+  /** Status: the user closed the challenge. */
+  closed: string;
+  /** Status: misconfigured. */
+  error: string;
 }

@@ -2,14 +2,14 @@ import type { TencentCaptchaStrings } from './types.js';
 
 /** 简体中文. */
 export const zhCN: TencentCaptchaStrings = {
-  verify: '点击进行人机验证',
-  verified: '验证通过',
-  retry: '重新验证',
+  trigger: '点击进行人机验证',
+  triggerVerified: '验证通过',
+  triggerRetry: '重新验证',
+  required: '请先完成人机验证。',
   loading: '正在加载验证码…',
   verifying: '请完成验证。',
-  verifiedStatus: '验证已通过。',
+  verified: '验证已通过。',
   fallback: '验证码暂时无法加载，您可以继续操作。',
   closed: '验证已关闭。',
   error: '验证码配置有误。',
-  required: '请先完成人机验证。',
 };

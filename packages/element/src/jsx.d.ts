@@ -1,0 +1,48 @@
+/**
+ * Types for `<tencent-captcha>` in React 19 JSX (React 18.3's types work the same way). Opt in once,
+ * e.g. in a `.d.ts` of your app: `import type {} from '@tencent-captcha/element/jsx';`
+ *
+ * React 19 sets these props as properties when the element has them (so `options` and `bizState`
+ * take objects) and adds `on<event>` props as listeners: `onverified`, `onfallback`, `onclosed`.
+ */
+import type { DetailedHTMLProps, HTMLAttributes } from 'react';
+import type {
+  CaptchaRegion,
+  TencentCaptchaClosedEvent,
+  TencentCaptchaElement,
+  TencentCaptchaFallbackEvent,
+  TencentCaptchaVerifiedEvent,
+} from './index.js';
+
+/** Attributes and properties of `<tencent-captcha>` in JSX. */
+export interface TencentCaptchaJsxProps extends DetailedHTMLProps<HTMLAttributes<TencentCaptchaElement>, TencentCaptchaElement> {
+  'app-id'?: string;
+  appId?: string;
+  type?: 'popup' | 'embed';
+  'dark-mode'?: boolean | 'force' | 'true' | 'false';
+  darkMode?: boolean | 'force';
+  'biz-state'?: string;
+  bizState?: unknown;
+  'aid-encrypted'?: string;
+  aidEncrypted?: string;
+  'load-timeout'?: number | string;
+  loadTimeout?: number;
+  src?: string;
+  region?: CaptchaRegion;
+  driver?: 'modern' | 'legacy';
+  name?: string;
+  required?: boolean;
+  disabled?: boolean;
+  options?: Readonly<Record<string, unknown>>;
+  onverified?: (event: TencentCaptchaVerifiedEvent) => void;
+  onfallback?: (event: TencentCaptchaFallbackEvent) => void;
+  onclosed?: (event: TencentCaptchaClosedEvent) => void;
+}
+
+declare module 'react' {
+  namespace JSX {
+    interface IntrinsicElements {
+      'tencent-captcha': TencentCaptchaJsxProps;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Types for `<tencent-captcha>` in Vue 3 templates (Volar / vue-tsc). Opt in once, e.g. in
+ * `env.d.ts`: `import type {} from '@tencent-captcha/element/vue';`. Tell Vue's compiler that the
+ * tag is a custom element: `compilerOptions.isCustomElement: (tag) => tag === 'tencent-captcha'`.
+ * Then `@verified="(e) => e.detail.ticket"` is typed.
+ */
+import type { DefineComponent } from 'vue';
+import type {
+  CaptchaRegion,
+  TencentCaptchaClosedEvent,
+  TencentCaptchaFallbackEvent,
+  TencentCaptchaVerifiedEvent,
+} from './index.js';
+
+/** Attributes, properties and events of `<tencent-captcha>` in Vue templates. */
+export interface TencentCaptchaVueProps {
+  'app-id'?: string;
+  appId?: string;
+  type?: 'popup' | 'embed';
+  'dark-mode'?: boolean | 'force' | 'true' | 'false';
+  darkMode?: boolean | 'force';
+  'biz-state'?: string;
+  bizState?: unknown;
+  'aid-encrypted'?: string;
+  aidEncrypted?: string;
+  'load-timeout'?: number | string;
+  loadTimeout?: number;
+  src?: string;
+  region?: CaptchaRegion;
+  driver?: 'modern' | 'legacy';
+  name?: string;
+  required?: boolean;
+  disabled?: boolean;
+  lang?: string;
+  nonce?: string;
+  options?: Readonly<Record<string, unknown>>;
+  onVerified?: (event: TencentCaptchaVerifiedEvent) => void;
+  onFallback?: (event: TencentCaptchaFallbackEvent) => void;
+  onClosed?: (event: TencentCaptchaClosedEvent) => void;
+}
+
+declare module 'vue' {
+  interface GlobalComponents {
+    'tencent-captcha': DefineComponent<TencentCaptchaVueProps>;
+  }
+}
