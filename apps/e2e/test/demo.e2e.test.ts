@@ -162,7 +162,8 @@ describe('demo: the login page', () => {
   it('SDK script blocked → fallback; the server accepts it in adaptive and open mode, and refuses it with 503 in closed mode', async () => {
     await drill('sdk', 'script-404');
     expect(emulator.faults.state().sdk[0]?.fault).toEqual({ kind: 'script-404' });
-    await page.locator('#reload').click();
+    // The panel's reload button: wait for the new document, not the old one's data-ready.
+    await Promise.all([page.waitForEvent('load', WAIT), page.locator('#reload').click(WAIT)]);
     await page.locator('html[data-ready="true"]').waitFor({ state: 'attached', ...WAIT });
     expect(await page.locator('#drill input[name="sdk"][value="script-404"]').isChecked()).toBe(true);
 
@@ -207,8 +208,8 @@ describe('demo: the login page', () => {
 
     const { status, answer, elapsedMs } = await submitLogin();
     // The verifier answers by its deadline whatever Tencent does; the browser round trip adds a little.
-    expect(answer.verdict.latencyMs).toBeLessThanOrEqual(DEADLINE_MS + 250);
-    expect(elapsedMs).toBeLessThan(DEADLINE_MS + 2000);
+    expect(answer.verdict.latencyMs).toBeLessThanOrEqual(DEADLINE_MS + 500);
+    expect(elapsedMs).toBeLessThan(DEADLINE_MS + 3000);
     expect(answer.verdict.latencyMs).toBeGreaterThanOrEqual(ATTEMPT_TIMEOUT_MS - 50);
     expect(answer.verdict).toMatchObject({ status: 'degraded', cause: 'upstream_timeout', mode: 'adaptive' });
     // Adaptive mode, Tencent looked healthy until now: accepted within the small budget.
