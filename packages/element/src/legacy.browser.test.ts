@@ -40,6 +40,7 @@ describe('<tencent-captcha driver="legacy">', () => {
     const el = await legacy(src);
     const { detail } = await fallback;
     expect(detail).to.include({ driver: 'legacy', errorCode: 1001, reason: 'sdk_load_error' });
+    expect(box(el).style.length, 'the reserved box is given back').to.equal(0);
     expectDisasterTicket(detail.ticket, e.appId, 1001);
     await el.updateComplete;
     // Auto-started (PC): no button of its own until something went wrong; now one to try again.
@@ -53,6 +54,10 @@ describe('<tencent-captcha driver="legacy">', () => {
 
   it('PC popup: the SDK trigger in a box of at least 362×40, sized from the start; solve → verified (ret 0)', async () => {
     const el = await legacy(await legacyScriptUrl());
+    // Sized while the script loads, before the SDK renders anything.
+    await until(() => el.status !== 'idle', 'the element to start');
+    expect(box(el).getBoundingClientRect().width).to.equal(362);
+    expect(box(el).getBoundingClientRect().height).to.equal(40);
     await until(() => el.status === 'verifying', 'the legacy SDK to start');
     const rect = box(el).getBoundingClientRect();
     expect(rect.width).to.be.at.least(362);

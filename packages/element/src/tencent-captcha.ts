@@ -369,6 +369,7 @@ export class TencentCaptchaElement extends LitElement {
         await loading;
       } catch (error) {
         if (run !== this.#run) return;
+        driver.destroy();
         const reason = error instanceof SdkLoadError && error.kind === 'timeout' ? 'sdk_load_timeout' : 'sdk_load_error';
         return this.#commit('fallback', createFallback(driver.name, config, reason));
       }

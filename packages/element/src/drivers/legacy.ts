@@ -43,23 +43,34 @@ export function classifyLegacyResult(result: LegacyCaptchaResult, config: Pick<D
 /** A driver for `capInit`. The legacy SDK is a page-wide singleton, so use one legacy element per page. */
 export function createLegacyDriver(): CaptchaDriver {
   let sdk: LegacyCaptchaGlobals | undefined;
+  /** The box with layout styles applied (from the start of loading on desktop). */
   let box: HTMLElement | undefined;
+  /** Whether `capInit` ran and `capDestroy` is due. */
+  let live = false;
+
+  const size = (container: HTMLElement, config: DriverConfig) => {
+    Object.assign(container.style, legacyLayout(config.type, config.mobile));
+    box = container;
+  };
 
   const destroy = () => {
-    if (box) {
-      box.removeAttribute('style');
-      box = undefined;
-      try {
-        sdk?.capDestroy();
-      } catch {
-        // ignore: tearing down must not throw
-      }
+    if (box) box.style.cssText = '';
+    box = undefined;
+    if (!live) return;
+    live = false;
+    try {
+      sdk?.capDestroy();
+    } catch {
+      // ignore: tearing down must not throw
     }
   };
 
   return {
     name: 'legacy',
     load(config) {
+      // Desktop: reserve the box's size while the script loads, so the page does not jump when the
+      // SDK renders (the legacy docs ask for an initial width and height).
+      if (config.container && !config.mobile) size(config.container, config);
       sdk = legacyGlobal();
       if (sdk) return undefined;
       return loadLegacySdk({ src: config.src, nonce: config.nonce, timeout: config.loadTimeout }).then((loaded) => {
@@ -78,14 +89,15 @@ export function createLegacyDriver(): CaptchaDriver {
           onOutcome(classifyLegacyResult(result ?? { ret: 1 }, config));
         },
       };
-      // Mobile (the H5 API) takes no type; 'embed' into the full-screen box shows the challenge at once where one is honoured.
+      // Mobile (the H5 API) takes no type; 'embed' into the full-screen box shows the challenge at
+      // once where a type is honoured.
       if (mobile) options.showHeader ??= true;
       options.type = mobile || config.type === 'embed' ? 'embed' : 'point';
       if (config.lang !== undefined) options.lang = toLegacyLang(config.lang);
-      Object.assign(container.style, legacyLayout(config.type, mobile));
-      box = container;
+      size(container, config);
       try {
         sdk.capInit(container, options);
+        live = true;
       } catch {
         destroy();
         return 'sdk_init_error';
@@ -93,7 +105,7 @@ export function createLegacyDriver(): CaptchaDriver {
       return undefined;
     },
     refresh() {
-      if (!box || !sdk) return false;
+      if (!live || !sdk) return false;
       sdk.capRefresh();
       return true;
     },

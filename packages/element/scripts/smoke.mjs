@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Smoke test of the built package from a consumer's point of view (run by `lint:pkg`, after build):
+// 1. Node imports dist/index.js without a DOM and without registering anything; dist/define.js
+//    registers the tag (in Lit's server-side registry);
+// 2. the manifest is there and describes <tencent-captcha>;
+// 3. an app using the element from React JSX, Vue templates and the DOM type-checks against dist/.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+
+assert.equal('document' in globalThis, false);
+const element = await import(resolve(root, 'dist/index.js'));
+assert.equal(typeof element.TencentCaptchaElement, 'function');
+assert.equal('document' in globalThis, false, 'importing touched the DOM');
+assert.equal(globalThis.customElements?.get('tencent-captcha'), undefined, 'importing registered the tag');
+await import(resolve(root, 'dist/define.js'));
+assert.equal(customElements.get('tencent-captcha'), element.TencentCaptchaElement);
+
+const manifest = JSON.parse(await readFile(resolve(root, 'custom-elements.json'), 'utf8'));
+const declaration = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'tencent-captcha');
+assert.ok(declaration, 'custom-elements.json describes <tencent-captcha>');
+assert.deepEqual(declaration.events.map((e) => e.name).sort(), ['closed', 'fallback', 'verified']);
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', resolve(root, 'test/consumer')], { stdio: 'inherit' });
+console.log('smoke: dist imports cleanly in Node, the manifest describes the element, consumer types check');

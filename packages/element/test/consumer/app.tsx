@@ -1,0 +1,37 @@
+// Type-checked against dist/ by scripts/smoke.mjs: what an app sees of the published package.
+import * as React from 'react';
+import type {} from '@tencent-captcha/element/jsx';
+import type {} from '@tencent-captcha/element/vue';
+import type { GlobalComponents } from 'vue';
+import { TencentCaptchaElement, fieldNames, type TencentCaptchaVerification } from '@tencent-captcha/element';
+
+// React JSX: attributes, properties and typed `on<event>` listeners.
+export const jsx = (
+  <tencent-captcha
+    app-id="189990000"
+    type="popup"
+    dark-mode="force"
+    required
+    name="captcha"
+    options={{ needFeedBack: false }}
+    onverified={(e) => e.detail.ticket.toUpperCase()}
+    onfallback={(e) => e.detail.errorCode.toFixed()}
+    onclosed={(e) => e.detail.ret}
+  />
+);
+// @ts-expect-error `type` is popup | embed
+export const badJsx = <tencent-captcha type="modal" />;
+
+// The DOM: tag name map and event map.
+const el = document.querySelector('tencent-captcha');
+el?.addEventListener('fallback', (e) => e.detail.reason.toUpperCase());
+document.addEventListener('verified', (e) => e.detail.randstr);
+const made: TencentCaptchaElement = document.createElement('tencent-captcha');
+export const verification: Promise<TencentCaptchaVerification> = made.verify();
+export const names: { ticket: string; randstr: string } = fieldNames('captcha');
+
+// Vue templates: GlobalComponents props and events.
+type VueProps = InstanceType<GlobalComponents['tencent-captcha']>['$props'];
+export const vue: VueProps = { appId: '1', required: true, onVerified: (e) => e.detail.randstr };
+// @ts-expect-error the handler gets the event, not a string
+export const badVue: VueProps = { onClosed: (e: string) => e };
