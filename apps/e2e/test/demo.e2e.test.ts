@@ -135,6 +135,33 @@ describe('demo: the login page', () => {
     expect(errors).toEqual([]);
   });
 
+  it('is labelled for assistive technology and works from the keyboard', async () => {
+    // Every control has an accessible name; the verdict is a live region.
+    expect(await page.evaluate(() => [...document.querySelectorAll('input')].filter((input) => input.labels?.length === 0).map((i) => i.outerHTML))).toEqual([]);
+    await page.getByLabel('User name').waitFor(WAIT);
+    await page.getByLabel('Password').waitFor(WAIT);
+    for (const [group, count] of [['Policy mode (server)', 3], ['Tencent’s SDK in the browser', 4], ['Tencent’s API from the server', 4]] as const) {
+      expect(await page.getByRole('group', { name: group }).getByRole('radio').count()).toBe(count);
+    }
+    expect(await page.getByRole('radio', { name: /^closed/ }).count()).toBe(1);
+    expect(await page.locator('#result').getAttribute('role')).toBe('status');
+
+    // Keyboard only: from the password field, Tab reaches the element's own button; Enter opens the challenge.
+    await page.getByLabel('Password').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.localName)).toBe('tencent-captcha');
+    expect(await page.locator('tencent-captcha').evaluate((el) => el.shadowRoot?.activeElement?.getAttribute('part'))).toBe('button');
+    await page.keyboard.press('Enter');
+    await solveChallenge(page);
+    await waitForEvent('verified');
+    await page.getByRole('button', { name: 'Log in' }).focus();
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/login', WAIT),
+      page.keyboard.press('Enter'),
+    ]);
+    expect(response.status()).toBe(200);
+  });
+
   it('close → the required element blocks the form and nothing is submitted', async () => {
     await openCaptcha();
     await closeChallenge(page);
