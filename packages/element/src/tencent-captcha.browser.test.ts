@@ -13,10 +13,7 @@ describe('<tencent-captcha> against the emulator', () => {
     e = await emulator();
   });
 
-  afterEach(async () => {
-    await clearFaults();
-    document.querySelectorAll('.tcaptcha-emulator-mask, [data-tencent-captcha-emulator]').forEach((n) => n.remove());
-  });
+  afterEach(() => clearFaults());
 
   const popup = () => fixture<TencentCaptchaElement>(html`<tencent-captcha app-id=${e.appId} src=${e.sdkUrl} load-timeout="3000"></tencent-captcha>`);
   const button = (el: TencentCaptchaElement) => el.shadowRoot!.querySelector<HTMLButtonElement>('[part="button"]')!;

@@ -329,7 +329,6 @@ export class TencentCaptchaElement extends LitElement {
     this._formDisabled = disabled;
   }
 
-
   protected override updated(): void {
     this.#syncForm();
     this.#autoStart();
@@ -361,7 +360,7 @@ export class TencentCaptchaElement extends LitElement {
     const driver = this.#driverFor();
     driver.destroy();
     if (!config) return this.#commit('error');
-    // `ready` is the SDK being loaded: no `loading` flash when it already is.
+    // `loading` only when the script really has to load: no flash of it when the SDK is there.
     const loading = driver.load(config);
     if (loading) {
       this.#commit('loading');
