@@ -79,35 +79,23 @@ export interface ClosedDetail {
 /** What `verify()` resolves with: a real ticket, or a disaster ticket standing in for one. */
 export type TencentCaptchaVerification = VerifiedDetail | FallbackDetail;
 
-/** What the three events share: a frozen, readonly `detail`; `bubbles` and `composed`. */
-abstract class TencentCaptchaEvent<D> extends Event {
+/** What the three events share: a frozen, readonly `detail` whose `status` is the event's name; `bubbles` and `composed`. */
+abstract class TencentCaptchaEvent<D extends { status: string }> extends Event {
   readonly detail: D;
-  constructor(type: string, detail: D) {
-    super(type, { bubbles: true, composed: true });
+  constructor(detail: D) {
+    super(detail.status, { bubbles: true, composed: true });
     this.detail = Object.freeze({ ...detail });
   }
 }
 
 /** Fired when the user solved the challenge. The ticket and randstr are now in the form. */
-export class TencentCaptchaVerifiedEvent extends TencentCaptchaEvent<VerifiedDetail> {
-  constructor(detail: VerifiedDetail) {
-    super('verified', detail);
-  }
-}
+export class TencentCaptchaVerifiedEvent extends TencentCaptchaEvent<VerifiedDetail> {}
 
 /** Fired when a disaster ticket stands in for a real one. The disaster ticket is now in the form. */
-export class TencentCaptchaFallbackEvent extends TencentCaptchaEvent<FallbackDetail> {
-  constructor(detail: FallbackDetail) {
-    super('fallback', detail);
-  }
-}
+export class TencentCaptchaFallbackEvent extends TencentCaptchaEvent<FallbackDetail> {}
 
 /** Fired when the user closed the challenge without solving it. */
-export class TencentCaptchaClosedEvent extends TencentCaptchaEvent<ClosedDetail> {
-  constructor(detail: ClosedDetail) {
-    super('closed', detail);
-  }
-}
+export class TencentCaptchaClosedEvent extends TencentCaptchaEvent<ClosedDetail> {}
 
 /** The element's events by name. */
 export interface TencentCaptchaEventMap {

@@ -28,7 +28,7 @@ export class SdkLoadError extends Error {
   readonly kind: SdkLoadErrorKind;
   readonly src: string;
   constructor(kind: SdkLoadErrorKind, src: string) {
-    super(`Tencent's captcha script ${kind === 'error' ? 'failed to load' : kind === 'timeout' ? 'timed out' : 'defined nothing'}: ${src}`);
+    super(`Tencent's captcha script did not load (${kind}): ${src}`);
     this.name = 'SdkLoadError';
     this.kind = kind;
     this.src = src;

@@ -46,6 +46,8 @@ export interface CaptchaDriver {
   destroy(): void;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Tencent's errorCode when the entry script failed to load; the docs use it for every client-side failure. */
 export const ENTRY_JS_LOAD_ERROR = 1001;
 
@@ -56,8 +58,8 @@ export function createFallback(
   reason: FallbackReason,
   errorCode = ENTRY_JS_LOAD_ERROR,
   errorMessage = 'jsload_error',
-): FallbackDetail {
-  const detail: FallbackDetail = {
+): Mutable<FallbackDetail> {
+  const detail: Mutable<FallbackDetail> = {
     status: 'fallback',
     ticket: buildDisasterTicket({ errorCode, appId: config.appId }),
     randstr: createDisasterRandstr(),

@@ -14,7 +14,7 @@ describe('legacyLayout()', () => {
 
   it('goes full screen on mobile, whatever the type', () => {
     for (const type of ['popup', 'embed'] as const) {
-      expect(legacyLayout(type, true)).toMatchObject({ position: 'fixed', inset: '0', width: '100%', height: '100%' });
+      expect(legacyLayout(type, true)).toMatchObject({ position: 'fixed', inset: '0' });
     }
   });
 });

@@ -17,10 +17,10 @@ import { type CaptchaDriver, type DriverConfig, type DriverOutcome } from './dri
 /** Inline styles of the legacy SDK's box for a layout (CSS property names in camelCase). */
 export function legacyLayout(type: 'popup' | 'embed', mobile: boolean): Record<string, string> {
   if (mobile) {
-    return { position: 'fixed', inset: '0', width: '100%', height: '100%', zIndex: '2147483000', background: '#fff' };
+    return { position: 'fixed', inset: '0', zIndex: '2147483000', background: '#fff' };
   }
   const { width, height } = type === 'embed' ? LEGACY_LAYOUT.embed : LEGACY_LAYOUT.pcTrigger;
-  return { display: 'block', width: `${width}px`, height: `${height}px`, minWidth: `${width}px`, minHeight: `${height}px` };
+  return { width: `${width}px`, height: `${height}px`, minWidth: `${width}px`, minHeight: `${height}px` };
 }
 
 /** The legacy SDK's `lang`: 2052 simplified Chinese, 1028 traditional Chinese, 1033 English. */

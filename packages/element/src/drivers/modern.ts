@@ -6,15 +6,13 @@ import {
   USER_LANGUAGES,
   isDisasterTicket,
   parseDisasterTicket,
-  buildDisasterTicket,
-  createDisasterRandstr,
   type TencentCaptchaConstructor,
   type TencentCaptchaInstance,
   type TencentCaptchaOptions,
   type TencentCaptchaResult,
 } from '@tencent-captcha/protocol';
 import { loadTencentSdk, modernGlobal } from '../sdk-loader.js';
-import { ENTRY_JS_LOAD_ERROR, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
+import { ENTRY_JS_LOAD_ERROR, createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
 import type { VerifiedDetail } from '../events.js';
 
 const languages: readonly string[] = USER_LANGUAGES;
@@ -61,17 +59,11 @@ export function classifyModernResult(result: TencentCaptchaResult, config: Pick<
   if (hasErrorCode || (nonEmpty(ticket) && isDisasterTicket(ticket))) {
     const parsed = nonEmpty(ticket) ? parseDisasterTicket(ticket) : undefined;
     const errorCode = hasErrorCode ? Number(result.errorCode) : parsed?.ok ? parsed.ticket.errorCode : ENTRY_JS_LOAD_ERROR;
-    return {
-      status: 'fallback',
-      ticket: nonEmpty(ticket) ? ticket : buildDisasterTicket({ errorCode, appId: config.appId }),
-      randstr: nonEmpty(result.randstr) ? result.randstr : createDisasterRandstr(),
-      appId,
-      errorCode,
-      errorMessage: nonEmpty(result.errorMessage) ? result.errorMessage : 'unknown_error',
-      reason: 'sdk_error_code',
-      driver: 'modern',
-      ...extra,
-    };
+    const fallback = createFallback('modern', { appId: config.appId, bizState }, 'sdk_error_code', errorCode, nonEmpty(result.errorMessage) ? result.errorMessage : 'unknown_error');
+    // The SDK's own ticket and randstr pass through untouched.
+    if (nonEmpty(ticket)) fallback.ticket = ticket;
+    if (nonEmpty(result.randstr)) fallback.randstr = result.randstr;
+    return fallback;
   }
   if (nonEmpty(ticket)) {
     const detail: Record<string, unknown> = { status: 'verified', ticket, randstr: result.randstr ?? '', appId, driver: 'modern', ...extra };

@@ -43,26 +43,19 @@ export function resolveLang(element: Element): ResolvedLang {
   return { lang: globalThis.navigator?.language || 'en', page: false };
 }
 
-// One observer for all elements, created on first use: a change of `<html lang>` re-renders every
+// One observer for the page, created on first use: a change of `<html lang>` re-renders every
 // connected element. (An ancestor's `lang` is read at each render; changes to it are not watched.)
 const listeners = new Set<() => void>();
 let observer: MutationObserver | undefined;
-const notify = () => {
-  for (const listener of listeners) listener();
-};
 
 /** Calls `listener` when `<html lang>` changes; returns the unsubscribe. */
 export function observeLang(listener: () => void): () => void {
   if (!observer) {
-    observer = new MutationObserver(notify);
+    observer = new MutationObserver(() => {
+      for (const l of listeners) l();
+    });
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
   }
   listeners.add(listener);
-  return () => {
-    listeners.delete(listener);
-    if (listeners.size === 0 && observer) {
-      observer.disconnect();
-      observer = undefined;
-    }
-  };
+  return () => listeners.delete(listener);
 }
