@@ -12,7 +12,8 @@ import { closeChallenge, collectPageErrors, launchChromium, screenshot, solveCha
 /** Short enough to keep the suite fast, long enough for a loaded 2-core machine. */
 const DEADLINE_MS = 2000;
 const ATTEMPT_TIMEOUT_MS = 1200;
-const LOAD_TIMEOUT_MS = 3000;
+// The demo's own load timeout: a healthy script on a busy CI machine must never fall back by accident.
+const LOAD_TIMEOUT_MS = 5000;
 const WAIT = { timeout: 10_000 };
 
 let browser: Browser;
@@ -83,7 +84,7 @@ interface LoginAnswer {
   ok: boolean;
   code?: string;
   summary: { outcome: string; title: string; text: string };
-  verdict: { status: string; accepted: boolean; reason: string; cause: string | null; mode: string; latencyMs: number; branch: string };
+  verdict: { status: string; accepted: boolean; reason: string; cause: string | null; mode: string; latencyMs: number; branch: string; attempts: number; captchaCode: number | null };
 }
 
 /** Submits the login form with the page's own button; resolves with the server's answer. */
@@ -224,6 +225,39 @@ describe('demo: the login page', () => {
     expect(login.answer.verdict).toMatchObject({ status: 'degraded', accepted: false, mode: 'closed', branch: 'mode_closed' });
     expect(await page.locator('#result').getAttribute('data-outcome')).toBe('refused');
     await screenshot(page, 'demo-5-fallback-closed-503');
+  });
+
+  it('SDK errorCode, API InternalError and CaptchaCode 26 → degraded verdicts the page explains', async () => {
+    // The SDK reports errorCode 1006: its own disaster ticket stands in (no reload needed: show() consults the emulator).
+    await drill('sdk', 'error-code');
+    await openCaptcha();
+    expect(await waitForEvent('fallback')).toMatch(/errorCode 1006/);
+    let login = await submitLogin();
+    expect(login.status).toBe(200);
+    expect(login.answer.verdict).toMatchObject({ status: 'degraded', accepted: true, reason: 'disaster_ticket' });
+
+    // Tencent answers InternalError: retried once (it cannot have consumed the ticket), then degraded.
+    await drill('sdk', 'healthy');
+    await drill('api', 'internal-error');
+    await openCaptcha();
+    await solveChallenge(page);
+    await waitForEvent('verified');
+    login = await submitLogin();
+    expect(login.status).toBe(200);
+    expect(login.answer.verdict).toMatchObject({ status: 'degraded', accepted: true, reason: 'upstream_internal_error', attempts: 2 });
+    expect(await page.locator('#result-text').textContent()).toMatch(/internal error/i);
+
+    // CaptchaCode 26 in closed mode: refused with 503, not the user's fault.
+    await drill('api', 'captcha-code-26');
+    await drill('mode', 'closed');
+    await openCaptcha();
+    await solveChallenge(page);
+    await waitForEvent('verified', 10_000, 2);
+    login = await submitLogin();
+    expect(login.status).toBe(503);
+    expect(login.answer).toMatchObject({ ok: false, code: 'system_busy' });
+    expect(login.answer.verdict).toMatchObject({ status: 'degraded', accepted: false, branch: 'mode_closed', captchaCode: 26 });
+    expect(await page.locator('#result').getAttribute('data-outcome')).toBe('refused');
   });
 
   it('API hanging → the login is decided within the deadline', async () => {
