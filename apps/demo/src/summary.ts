@@ -44,7 +44,7 @@ export function summarizeVerdict(verdict: CaptchaVerdict, httpStatus: number, us
     return {
       outcome: 'degraded',
       title: `Welcome, ${user ?? 'guest'}: degraded, and accepted`,
-      text: `Tencent’s word could not be had: ${cause} ${branch} Mode: ${verdict.mode}, breaker ${verdict.breaker}.`,
+      text: `Tencent’s word could not be had: ${cause} ${branch} Decided in ${Math.round(verdict.latencyMs)} ms; mode ${verdict.mode}, breaker ${verdict.breaker}.`,
     };
   }
   if (httpStatus === 503) {
@@ -52,7 +52,7 @@ export function summarizeVerdict(verdict: CaptchaVerdict, httpStatus: number, us
     return {
       outcome: 'refused',
       title: 'Not now: refused during an outage (503)',
-      text: `${cause} ${branch}${retry} Mode: ${verdict.mode}.`,
+      text: `${cause} ${branch}${retry} Decided in ${Math.round(verdict.latencyMs)} ms; mode ${verdict.mode}.`,
     };
   }
   return {

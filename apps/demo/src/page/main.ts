@@ -165,7 +165,7 @@ drill.addEventListener('change', async (event) => {
       await setFault(input.name, input.value);
       const label = input.closest('label')?.textContent?.trim() ?? input.value;
       const later = input.name === 'sdk' && input.value.startsWith('script') ? ' Reload the page to load the script again.' : '';
-      drillStatus.textContent = `${input.name === 'sdk' ? 'SDK' : 'API'}: ${label}.${later}`;
+      drillStatus.textContent = `Now: ${label}.${later}`;
     }
     document.documentElement.dataset.drill = 'ok';
   } catch (error) {
