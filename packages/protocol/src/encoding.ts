@@ -1,8 +1,9 @@
 // Small byte helpers that work the same in browsers, Node and edge runtimes (no Buffer).
-const encoder = new TextEncoder();
+let encoder: TextEncoder | undefined;
 
 /** UTF-8 bytes of a string. */
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  encoder ??= new TextEncoder();
   return encoder.encode(text) as Uint8Array<ArrayBuffer>;
 }
 

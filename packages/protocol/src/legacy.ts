@@ -116,7 +116,7 @@ export interface CaptchaCheckResponse {
 }
 
 /** Legacy `code` values (protocol.md §4.9). */
-export const LEGACY_CODES: ReadonlyMap<number, string> = new Map([
+export const LEGACY_CODES: ReadonlyMap<number, string> = /* @__PURE__ */ new Map([
   [0, 'Success'],
   [4000, 'Invalid parameters'],
   [4100, 'Authentication failed'],
