@@ -2,6 +2,7 @@
  * The verdict `verify()` returns: what Tencent said (if anything), what the policy decided and why.
  * A rejected ticket is a verdict, never an exception.
  */
+import type { ResolvedCaptchaVerifierOptions } from './options.js';
 import type { VerdictReason } from './reasons.js';
 
 /** The three outcomes of a verification (design §3.1). */
@@ -167,7 +168,7 @@ export interface CaptchaVerifier {
   /** The circuit breaker's current state. */
   readonly breakerState: BreakerState;
   /** The resolved options, without secrets. */
-  readonly options: import('./options.js').ResolvedCaptchaVerifierOptions;
+  readonly options: ResolvedCaptchaVerifierOptions;
   /** Closes the pooled connections of the default transport. Idempotent. */
   close(): Promise<void>;
 }
