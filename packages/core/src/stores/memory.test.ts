@@ -39,6 +39,19 @@ describe('createMemoryStore()', () => {
     await expect(store.acceptDegraded({ replayKey: 'r0', replayTtlMs: 10_000, counters: [], nowMs: 100 })).resolves.toEqual({ accepted: true });
   });
 
+  it('does bounded work per write when full of live entries (no scan of the whole map)', async () => {
+    const store = createMemoryStore({ maxEntries: 20_000 });
+    for (let i = 0; i < 20_000; i++) await store.acceptDegraded({ replayKey: `r${i}`, replayTtlMs: 600_000, counters: [], nowMs: 0 });
+    // Count iterator steps over Maps during one more write: a flood at capacity must not cost O(size) each.
+    const iteratorProto = Object.getPrototypeOf(new Map().entries()) as { next: () => unknown };
+    const next = vi.spyOn(iteratorProto, 'next');
+    await store.acceptDegraded({ replayKey: 'one-more', replayTtlMs: 600_000, counters: [counter('g', 10)], nowMs: 1 });
+    const steps = next.mock.calls.length;
+    next.mockRestore();
+    expect(store.size).toBe(20_000);
+    expect(steps).toBeLessThan(200);
+  });
+
   it('rejects a maxEntries below 1', () => {
     expect(() => createMemoryStore({ maxEntries: 0 })).toThrow(RangeError);
   });

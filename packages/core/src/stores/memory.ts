@@ -22,6 +22,9 @@ interface Entry {
   expiresAt: number;
 }
 
+/** How many of the oldest entries a full store looks at for expired ones before dropping live ones. */
+const EVICTION_SCAN = 32;
+
 /** Creates the in-memory store. Budgets and the replay guard are per process with it. */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const maxEntries = options.maxEntries ?? 50_000;
@@ -41,9 +44,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const write = (key: string, value: number, expiresAt: number, now: number): void => {
     entries.delete(key);
     if (entries.size >= maxEntries) {
-      // Drop expired entries from the old end first, then the oldest live ones.
+      // Drop expired entries among the oldest few first, then the oldest live ones. The scan is
+      // bounded: a flood that fills the store with live entries must not make every write O(size).
+      let scanned = 0;
       for (const [k, e] of entries) {
-        if (entries.size < maxEntries) break;
+        if (entries.size < maxEntries || scanned++ >= EVICTION_SCAN) break;
         if (e.expiresAt <= now) entries.delete(k);
       }
       for (const k of entries.keys()) {
