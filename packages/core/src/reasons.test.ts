@@ -24,10 +24,11 @@ describe('VERDICT_REASONS', () => {
     }
   });
 
-  it('maps statuses to HTTP statuses consistently: degraded → 503 + Retry-After, rejected → 400/403/500', () => {
+  it('maps statuses to HTTP statuses consistently: degraded → 503 + Retry-After, rejected → 400/403, or 503 without Retry-After for our own faults', () => {
     for (const row of VERDICT_REASONS.values()) {
       if (row.status === 'degraded') expect([row.httpStatus, row.retryAfter], row.reason).toEqual([503, true]);
-      if (row.status === 'rejected') expect([400, 403, 500]).toContain(row.httpStatus);
+      if (row.status === 'rejected') expect([400, 403, 503]).toContain(row.httpStatus);
+      if (row.status === 'rejected' && row.httpStatus === 503) expect(row.retryAfter).toBe(false);
       if (row.status === 'rejected') expect(row.retryAfter).toBe(false);
     }
   });
@@ -47,7 +48,7 @@ describe('httpStatusForVerdict()', () => {
     [{ accepted: false, reason: 'upstream_timeout' }, 503],
     [{ accepted: false, reason: 'ticket_missing' }, 400],
     [{ accepted: false, reason: 'ticket_expired' }, 403],
-    [{ accepted: false, reason: 'misconfigured' }, 500],
+    [{ accepted: false, reason: 'misconfigured' }, 503],
     [{ accepted: false, reason: 'from_a_newer_version' }, 403],
   ])('answers %j with %i', (verdict, status) => {
     expect(httpStatusForVerdict(verdict)).toBe(status);

@@ -57,7 +57,7 @@ export type PolicyReason = (typeof PolicyReason)[keyof typeof PolicyReason];
 export type VerdictReason = PolicyReason | (string & {});
 
 /** The HTTP statuses adapters answer with. */
-export type VerdictHttpStatus = 200 | 400 | 403 | 500 | 503;
+export type VerdictHttpStatus = 200 | 400 | 403 | 503;
 
 /** One row of the reason table. */
 export interface VerdictReasonInfo {
@@ -95,8 +95,8 @@ const POLICY_ROWS: readonly VerdictReasonInfo[] = [
   policy('disaster_ticket_from_future', 'rejected', 403, 'The fallback captcha ticket is dated in the future.'),
   policy('evil_level_too_high', 'rejected', 403, 'The captcha was solved, but the request looks malicious.'),
   policy('risk_score_too_high', 'rejected', 403, 'The captcha was solved, but the request looks too risky.'),
-  policy('misconfigured', 'rejected', 500, 'Captcha verification is misconfigured on the server.'),
-  policy('internal_error', 'rejected', 500, 'Captcha verification failed unexpectedly.'),
+  policy('misconfigured', 'rejected', 503, 'Captcha verification is misconfigured on the server.'),
+  policy('internal_error', 'rejected', 503, 'Captcha verification failed unexpectedly.'),
   policy('upstream_bad_request', 'rejected', 400, 'The captcha service refused the verification request.'),
   policy('upstream_timeout', 'degraded', 503, 'The captcha service did not answer in time.', true),
   policy('upstream_unreachable', 'degraded', 503, 'The captcha service could not be reached.', true),
@@ -156,7 +156,7 @@ export function reasonForCaptchaCode(code: number): VerdictReason {
 
 /**
  * The HTTP status an adapter answers for a verdict: 200 when accepted; otherwise 400 for
- * missing/malformed input, 403 for a refused ticket, 500 for our misconfiguration, 503 (with
+ * missing/malformed input, 403 for a refused ticket, 503 without `Retry-After` for our misconfiguration or a bug, 503 (with
  * `Retry-After`) for an outage the policy did not accept.
  */
 export function httpStatusForVerdict(verdict: Pick<CaptchaVerdict, 'accepted' | 'reason'>): VerdictHttpStatus {

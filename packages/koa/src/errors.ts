@@ -16,7 +16,7 @@ export const CAPTCHA_HTTP_ERROR_TYPE = 'tencent_captcha.refused';
  * `respond: false`. It follows Koa's error contract, so Koa's and your error handlers understand it.
  */
 export interface CaptchaHttpError extends Error {
-  /** 400 missing/malformed input, 403 refused ticket, 500 misconfigured server, 503 outage. */
+  /** 400 missing/malformed input, 403 refused ticket, 503 outage or misconfigured server (never 500). */
   status: number;
   /** Same as `status` (http-errors sets both). */
   statusCode: number;

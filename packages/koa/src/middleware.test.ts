@@ -245,11 +245,12 @@ describe('tencentCaptcha() answers each verdict', () => {
     expect(res.body.code).toBe('app_id_mismatch');
   });
 
-  it('500 misconfigured (our fault, not the user’s) without leaking a secret', async () => {
+  it('503 misconfigured without Retry-After (our fault, not the user’s) and without leaking a secret', async () => {
     const verifier = resources.verifier(emulator, { appSecretKey: 'WrongAppSecretKey0000000*' });
     const server = await serve(tencentCaptcha({ verifier }));
-    const res = await request(server).post('/login').send(ticketBody(emulator.issueTicket())).expect(500);
+    const res = await request(server).post('/login').send(ticketBody(emulator.issueTicket())).expect(503);
     expect(res.body).toEqual({ code: 'misconfigured', message: expect.any(String) });
+    expect(res.headers['retry-after']).toBeUndefined();
     const { appSecretKey, secretKey } = emulator;
     for (const secret of [appSecretKey, secretKey, 'WrongAppSecretKey0000000*']) expect(res.text).not.toContain(secret);
   });

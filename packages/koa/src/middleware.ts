@@ -97,7 +97,7 @@ function linkClientAbort(ctx: CaptchaContext): { signal: AbortSignal; unlink: ()
  * It reads ticket and randstr from the parsed body (JSON, urlencoded or multipart, whatever body
  * parser runs before it) or from headers, the user IP from `ctx.ip`, calls the verifier (aborted if
  * the client disconnects), and puts the verdict on `ctx.state.captcha`. An accepted verdict calls
- * `next()`; a refused one is answered 400 (missing/malformed), 403 (rejected), 500 (server
+ * `next()`; a refused one is answered 400 (missing/malformed), 403 (rejected), 503 (server
  * misconfigured) or 503 with `Retry-After` (outage in `closed` mode), as JSON `{ code, message }` —
  * or thrown as a Koa `HttpError` with `respond: false`.
  *

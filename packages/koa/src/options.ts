@@ -59,7 +59,7 @@ export interface KoaCaptchaAdapterOptions {
   skip?: boolean | ((ctx: CaptchaContext) => MaybePromise<boolean>);
   /**
    * How a refused verdict is answered.
-   * - `true`: the middleware answers itself: status 400/403/500/503, `Retry-After` where due, and
+   * - `true`: the middleware answers itself: status 400/403/503, `Retry-After` where due, and
    *   the JSON body `{ code, message }`; `next()` is not called.
    * - `false`: the middleware throws a Koa `HttpError` (`status`, `expose: true`, `code`,
    *   `headers`, `verdict`; see {@link isCaptchaHttpError}) for your own error-handling middleware.

@@ -30,9 +30,9 @@ describe('CaptchaException', () => {
     },
   );
 
-  it('covers 400, 403, 500 and 503', () => {
+  it('covers 400, 403 and 503', () => {
     const statuses = new Set([...VERDICT_REASONS.values()].filter((r) => r.reason !== 'verified').map((r) => r.httpStatus));
-    expect([...statuses].sort()).toEqual([400, 403, 500, 503]);
+    expect([...statuses].sort()).toEqual([400, 403, 503]);
   });
 
   it('refuses an accepted verdict', () => {

@@ -8,8 +8,8 @@ const CAPTCHA_EXCEPTION_BRAND = Symbol.for('@tencent-captcha/nestjs.CaptchaExcep
 
 /**
  * Thrown by `CaptchaGuard` for a refused verdict. Status and body come from core's mapping, the same
- * as the Koa adapter answers: 400 for a missing or malformed ticket, 403 for a rejected one, 500 when
- * the server's captcha configuration is wrong, 503 for an outage the policy did not accept (`closed`
+ * as the Koa adapter answers: 400 for a missing or malformed ticket, 403 for a rejected one, 503 without
+ * `Retry-After` when the server's captcha configuration is wrong, 503 for an outage the policy did not accept (`closed`
  * mode) — and the body is `{ code, message }`, `code` being the verdict's stable snake_case reason.
  *
  * The `Retry-After` header of a 503 is set on the response by the guard before it throws; it is also

@@ -234,10 +234,11 @@ describe.each(PLATFORMS)('CaptchaGuard on %s', (platform) => {
       expect(res.body.code).toBe('evil_level_too_high');
     });
 
-    it('answers 500 misconfigured when Tencent says our credentials are wrong', async () => {
+    it('answers 503 misconfigured, without Retry-After, when Tencent says our credentials are wrong', async () => {
       emulator.faults.set('api', { kind: 'api-error', code: 'AuthFailure.SecretIdNotFound' });
-      const res = await http().post('/comment').send(solve()).expect(500);
+      const res = await http().post('/comment').send(solve()).expect(503);
       expect(res.body).toEqual({ code: 'misconfigured', message: expect.any(String) });
+      expect(res.headers['retry-after']).toBeUndefined();
       expect(calls).toEqual([]);
     });
   });

@@ -56,7 +56,7 @@ export interface CaptchaMiddlewareOptions<Req extends NodeRequestLike = NodeRequ
   /** Lets a request through unverified (`res.locals.captcha` stays unset). @default false */
   skip?: boolean | ((req: Req) => MaybePromise<boolean>);
   /**
-   * `true`: a refused verdict is answered here (400/403/500/503, `Retry-After` where due, JSON
+   * `true`: a refused verdict is answered here (400/403/503, `Retry-After` where due, JSON
    * `{ code, message }`). `false`: every verdict goes to `next()` on `res.locals.captcha` and the
    * route decides.
    * @default true

@@ -106,7 +106,7 @@ describe('createVerdictResponse()', () => {
   it.each([
     [{ captchaCode: 1 }, {}, 200, undefined, 'verified'],
     [{ captchaCode: 8 }, {}, 403, undefined, 'ticket_expired'],
-    [{ captchaCode: 100 }, {}, 500, undefined, 'misconfigured'],
+    [{ captchaCode: 100 }, {}, 503, undefined, 'misconfigured'],
     [{ apiError: 'InternalError' }, { mode: 'closed' as const }, 503, '10', 'upstream_internal_error'],
   ] as const)('answers %j with the mapped status', async (reply, opts, status, retryAfter, code) => {
     const { verifier, tencent } = setup();

@@ -137,7 +137,7 @@ export async function verifyFetchRequest(verifier: CaptchaVerifier, request: Req
 }
 
 /**
- * A JSON `Response` for a verdict: 200 `{ code, message }` when accepted; otherwise 400/403/500/503
+ * A JSON `Response` for a verdict: 200 `{ code, message }` when accepted; otherwise 400/403/503
  * with `Retry-After` where due.
  */
 export function createVerdictResponse(verdict: CaptchaVerdict): Response {
