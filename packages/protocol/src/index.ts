@@ -10,6 +10,7 @@ export {
   USER_LANGUAGES,
   LEGACY_LAYOUT,
   type CaptchaType,
+  type SdkElement,
   type TencentCaptchaOptions,
   type TencentCaptchaResult,
   type TencentCaptchaCallback,
@@ -96,5 +97,5 @@ export {
   type CaptchaCheckParams,
   type CaptchaCheckResponse,
 } from './legacy.js';
-export { sha256Hex, hmac, importHmacKey } from './crypto.js';
+export { sha256Hex, hmac, importHmacKey, type HmacKey } from './crypto.js';
 export { toHex, fromHex, toBase64, fromBase64, utf8, timingSafeEqualString } from './encoding.js';

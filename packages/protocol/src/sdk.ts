@@ -92,12 +92,18 @@ export interface TencentCaptchaInstance {
   refresh?(): void;
 }
 
+/**
+ * A DOM element where the DOM library is loaded, and `never` elsewhere, so these types compile in
+ * server code that has no DOM typings (`skipLibCheck: false`) as well.
+ */
+export type SdkElement = typeof globalThis extends { HTMLElement: { prototype: infer E } } ? E : never;
+
 /** The global `TencentCaptcha` class with its documented constructor forms (protocol.md §1.3). */
 export interface TencentCaptchaConstructor {
   new (captchaAppId: string, callback: TencentCaptchaCallback, options?: TencentCaptchaOptions): TencentCaptchaInstance;
-  new (element: HTMLElement): TencentCaptchaInstance;
+  new (element: SdkElement): TencentCaptchaInstance;
   new (
-    element: HTMLElement,
+    element: SdkElement,
     captchaAppId: string,
     callback: TencentCaptchaCallback,
     options?: TencentCaptchaOptions,
@@ -138,7 +144,7 @@ export interface LegacyCaptchaResult {
 
 /** Globals the legacy SDK script defines. */
 export interface LegacyCaptchaGlobals {
-  capInit(container: HTMLElement, options?: LegacyCapInitOptions): void;
+  capInit(container: SdkElement, options?: LegacyCapInitOptions): void;
   capGetTicket(): LegacyCaptchaResult;
   capRefresh(): void;
   capDestroy(): void;

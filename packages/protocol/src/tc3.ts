@@ -3,7 +3,7 @@
  * browsers, Node and edge runtimes. `signTc3` signs; `createTc3Signer` caches the per-day signing
  * key; `verifyTc3Request` checks a request the way Tencent does (used by the emulator).
  */
-import { hmac, importHmacKey, sha256Hex } from './crypto.js';
+import { hmac, importHmacKey, sha256Hex, type HmacKey } from './crypto.js';
 import { timingSafeEqualString, toHex } from './encoding.js';
 
 /** The algorithm name in `Authorization`. */
@@ -88,7 +88,7 @@ export async function deriveTc3SigningKey(secretKey: string, date: string, servi
 }
 
 /** The hex signature of `stringToSign` under a derived signing key (bytes or an imported HMAC key). */
-export async function signTc3StringToSign(signingKey: Uint8Array | CryptoKey, stringToSign: string): Promise<string> {
+export async function signTc3StringToSign(signingKey: Uint8Array | HmacKey, stringToSign: string): Promise<string> {
   return toHex(await hmac(signingKey, stringToSign));
 }
 
@@ -149,8 +149,8 @@ export interface Tc3Signer {
 /** Creates a {@link Tc3Signer}. The secret key stays inside the closure. */
 export function createTc3Signer(options: Tc3SignerOptions): Tc3Signer {
   const { secretKey, ...rest } = options;
-  let cached: { date: string; key: Promise<CryptoKey> } | undefined;
-  const keyFor = (date: string): Promise<CryptoKey> => {
+  let cached: { date: string; key: Promise<HmacKey> } | undefined;
+  const keyFor = (date: string): Promise<HmacKey> => {
     if (cached?.date !== date) {
       const key = deriveTc3SigningKey(secretKey, date, rest.service).then((bytes) => importHmacKey(bytes));
       // A failed derivation must not stick for the whole day.
