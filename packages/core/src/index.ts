@@ -25,6 +25,7 @@ export {
   verdictResponseBody,
   httpResponseForVerdict,
   type VerdictReason,
+  type VerdictReasonLike,
   type VerdictReasonInfo,
   type VerdictHttpStatus,
   type VerdictResponseBody,

@@ -106,7 +106,7 @@ describe('storeRequestParts() and settleDegraded()', () => {
   });
 
   it('settles a candidate by the store’s answer', () => {
-    const c = { type: 'degraded' as const, cause: 'upstream_timeout', tier: 'healthy' as const };
+    const c = { type: 'degraded' as const, cause: 'upstream_timeout' as const, tier: 'healthy' as const };
     expect(settleDegraded(c, { accepted: true })).toMatchObject({ accepted: true, reason: 'upstream_timeout', branch: 'degraded_accept' });
     expect(settleDegraded(c, { accepted: false, refusal: 'replayed' })).toMatchObject({ accepted: false, reason: 'ticket_replayed', cause: 'upstream_timeout' });
     expect(settleDegraded(c, { accepted: false, refusal: 'budget_exhausted', scope: 'global', limit: 1 })).toMatchObject({ reason: 'budget_exhausted', branch: 'budget' });

@@ -1,5 +1,6 @@
-import { CAPTCHA_CODES } from '@tencent-captcha/protocol';
-import { describe, expect, it } from 'vitest';
+import { CAPTCHA_CODES, type CaptchaCodeReason } from '@tencent-captcha/protocol';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { CaptchaVerdict } from './verdict.js';
 import {
   PolicyReason,
   VERDICT_REASONS,
@@ -70,5 +71,14 @@ describe('httpResponseForVerdict()', () => {
   it('builds the { code, message } body from the table', () => {
     expect(verdictResponseBody({ reason: 'ticket_replayed' })).toEqual({ code: 'ticket_replayed', message: 'The captcha ticket was already used.' });
     expect(describeVerdictReason('unknown_future_reason')).toMatchObject({ status: 'rejected', httpStatus: 403 });
+  });
+});
+
+describe('VerdictReason', () => {
+  it('is a closed union of policy and CaptchaCode reasons, not any string', () => {
+    expectTypeOf<CaptchaVerdict['reason']>().toEqualTypeOf<PolicyReason | CaptchaCodeReason>();
+    expectTypeOf<'no_such_reason'>().not.toExtend<CaptchaVerdict['reason']>();
+    // Every row of the runtime table is a member of the type.
+    for (const reason of VERDICT_REASONS.keys()) expect(reason).toMatch(/^[a-z]+(_[a-z]+)*$/);
   });
 });

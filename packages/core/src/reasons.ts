@@ -3,7 +3,7 @@
  * when the verdict is refused, and a message. The CaptchaCode → reason rows come from protocol's
  * `CAPTCHA_CODES` (that table lives there, once); this file adds the policy reasons.
  */
-import { CAPTCHA_CODES, UNKNOWN_CAPTCHA_CODE_REASON, describeCaptchaCode } from '@tencent-captcha/protocol';
+import { CAPTCHA_CODES, UNKNOWN_CAPTCHA_CODE_REASON, describeCaptchaCode, type CaptchaCodeReason } from '@tencent-captcha/protocol';
 import type { CaptchaVerdict, VerdictStatus } from './verdict.js';
 
 /** The reasons core's policy adds to protocol's CaptchaCode reasons. */
@@ -24,7 +24,7 @@ export const PolicyReason = {
   // Tencent passed the ticket, but the risk figures are over the limit (403).
   EvilLevelTooHigh: 'evil_level_too_high',
   RiskScoreTooHigh: 'risk_score_too_high',
-  // Our side is wrong (500).
+  // Our side is wrong (503 without Retry-After: not the user's fault, and never a 500).
   Misconfigured: 'misconfigured',
   InternalError: 'internal_error',
   /** Tencent refused our request's parameters (`InvalidParameter`, `MissingParameter`). */
@@ -54,7 +54,13 @@ export type PolicyReason = (typeof PolicyReason)[keyof typeof PolicyReason];
  * Tencent answered (`randstr_mismatch`, `ticket_expired`, `ticket_reused`, `ticket_invalid`,
  * `app_id_mismatch`, `ticket_diff`, `bad_visitor`, `system_busy`, `unknown_captcha_code`, …).
  */
-export type VerdictReason = PolicyReason | (string & {});
+export type VerdictReason = PolicyReason | CaptchaCodeReason;
+
+/**
+ * A reason as the lookup functions accept it: any {@link VerdictReason}, or a string from a newer
+ * version of this package (looked up as a plain rejection).
+ */
+export type VerdictReasonLike = VerdictReason | (string & {});
 
 /** The HTTP statuses adapters answer with. */
 export type VerdictHttpStatus = 200 | 400 | 403 | 503;
@@ -113,7 +119,7 @@ const POLICY_ROWS: readonly VerdictReasonInfo[] = [
 
 function captchaCodeRows(): VerdictReasonInfo[] {
   const rows = new Map<string, VerdictReasonInfo>();
-  const add = (reason: string, description: string, kind: string): void => {
+  const add = (reason: CaptchaCodeReason, description: string, kind: string): void => {
     // `pass` is `verified` (a policy row); `misconfigured` codes all map to the one `misconfigured` reason.
     if (kind === 'pass' || kind === 'misconfigured' || rows.has(reason)) return;
     rows.set(
@@ -135,10 +141,11 @@ export const VERDICT_REASONS: ReadonlyMap<string, VerdictReasonInfo> = new Map(
 );
 
 /** Looks a reason up; an unknown reason (from a newer package) is treated as a 403 rejection. */
-export function describeVerdictReason(reason: VerdictReason): VerdictReasonInfo {
+export function describeVerdictReason(reason: VerdictReasonLike): VerdictReasonInfo {
   return (
     VERDICT_REASONS.get(reason) ?? {
-      reason,
+      // A reason this version does not know (from a newer one): answered as a plain rejection.
+      reason: reason as VerdictReason,
       status: 'rejected',
       httpStatus: 403,
       retryAfter: false,
@@ -159,18 +166,18 @@ export function reasonForCaptchaCode(code: number): VerdictReason {
  * missing/malformed input, 403 for a refused ticket, 503 without `Retry-After` for our misconfiguration or a bug, 503 (with
  * `Retry-After`) for an outage the policy did not accept.
  */
-export function httpStatusForVerdict(verdict: Pick<CaptchaVerdict, 'accepted' | 'reason'>): VerdictHttpStatus {
+export function httpStatusForVerdict(verdict: { accepted: boolean; reason: VerdictReasonLike }): VerdictHttpStatus {
   return verdict.accepted ? 200 : describeVerdictReason(verdict.reason).httpStatus;
 }
 
 /** The JSON body adapters answer a refused verdict with: `{ code, message }`, `code` being the reason. */
 export interface VerdictResponseBody {
-  code: VerdictReason;
+  code: VerdictReasonLike;
   message: string;
 }
 
 /** Builds the `{ code, message }` body for a verdict. */
-export function verdictResponseBody(verdict: Pick<CaptchaVerdict, 'reason'>): VerdictResponseBody {
+export function verdictResponseBody(verdict: { reason: VerdictReasonLike }): VerdictResponseBody {
   return { code: verdict.reason, message: describeVerdictReason(verdict.reason).message };
 }
 
@@ -183,7 +190,7 @@ export interface VerdictHttpResponse {
 
 /** Everything an adapter needs to answer a verdict: status, `Retry-After` where due, and the body. */
 export function httpResponseForVerdict(
-  verdict: Pick<CaptchaVerdict, 'accepted' | 'reason' | 'retryAfterSeconds'>,
+  verdict: { accepted: boolean; reason: VerdictReasonLike; retryAfterSeconds: number | null },
 ): VerdictHttpResponse {
   const status = httpStatusForVerdict(verdict);
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createEmulator, type ApiFault } from '@tencent-captcha/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CaptchaVerifierOptions } from './options.js';
+import type { VerdictReason } from './reasons.js';
 import { createCaptchaVerifier } from './verifier.js';
 import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier } from './verdict.js';
 
@@ -58,9 +59,9 @@ const ticket = () => {
 
 type Expect = Pick<CaptchaVerdict, 'status' | 'accepted' | 'reason'>;
 const verified: Expect = { status: 'verified', accepted: true, reason: 'verified' };
-const rejected = (reason: string): Expect => ({ status: 'rejected', accepted: false, reason });
+const rejected = (reason: VerdictReason): Expect => ({ status: 'rejected', accepted: false, reason });
 /** Unknown answer: accepted (within budget) in adaptive and open, refused in closed. */
-const degraded = (reason: string, mode: CaptchaMode): Expect => ({ status: 'degraded', accepted: mode !== 'closed', reason });
+const degraded = (reason: VerdictReason, mode: CaptchaMode): Expect => ({ status: 'degraded', accepted: mode !== 'closed', reason });
 
 // Written out here (not derived from the tables under test).
 const CAPTCHA_CODE_ROWS: ReadonlyArray<[code: number, expect: (mode: CaptchaMode) => Expect]> = [

@@ -31,7 +31,7 @@ export class CaptchaException extends HttpException {
     const { status, headers, body } = httpResponseForVerdict(verdict);
     super(body, status, { description: body.message });
     this.verdict = verdict;
-    this.code = body.code;
+    this.code = verdict.reason;
     // Nest sets the JSON content type itself; only the extra headers are carried.
     this.headers = Object.freeze(
       Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-type')),

@@ -19,6 +19,33 @@ export const CaptchaCodeKind = {
 /** One of {@link CaptchaCodeKind}'s values. */
 export type CaptchaCodeKind = (typeof CaptchaCodeKind)[keyof typeof CaptchaCodeKind];
 
+/** The stable reason of every CaptchaCode in the table, and of codes outside it. */
+export type CaptchaCodeReason =
+  | 'verified'
+  | 'randstr_invalid'
+  | 'randstr_mismatch'
+  | 'ticket_expired'
+  | 'ticket_reused'
+  | 'ticket_sequence_invalid'
+  | 'cookie_invalid'
+  | 'ticket_length_invalid'
+  | 'ip_mismatch'
+  | 'ticket_invalid'
+  | 'app_id_mismatch'
+  | 'command_mismatch'
+  | 'uin_mismatch'
+  | 'ticket_redirected'
+  | 'no_captcha_required'
+  | 'ticket_diff'
+  | 'captcha_type_mismatch'
+  | 'verify_type_invalid'
+  | 'invalid_package'
+  | 'bad_visitor'
+  | 'system_busy'
+  | 'account_unauthorized'
+  | 'app_secret_key_mismatch'
+  | 'unknown_captcha_code';
+
 /** One row of the CaptchaCode table. */
 export interface CaptchaCodeInfo {
   code: number;
@@ -27,7 +54,7 @@ export interface CaptchaCodeInfo {
   /** Older `CaptchaMsg` strings for the same code. */
   formerMessages: readonly string[];
   /** Stable snake_case reason. */
-  reason: string;
+  reason: CaptchaCodeReason;
   kind: CaptchaCodeKind;
   /** `true` for codes only found in older SDK models. */
   historical: boolean;
@@ -37,7 +64,7 @@ export interface CaptchaCodeInfo {
 const row = (
   code: number,
   message: string,
-  reason: string,
+  reason: CaptchaCodeReason,
   kind: CaptchaCodeKind,
   description: string,
   historical = false,
@@ -94,7 +121,7 @@ export const CaptchaCode = {
 } as const;
 
 /** Reason for a CaptchaCode outside the table (e.g. the CLI's `0 "not valid"`). */
-export const UNKNOWN_CAPTCHA_CODE_REASON = 'unknown_captcha_code';
+export const UNKNOWN_CAPTCHA_CODE_REASON = 'unknown_captcha_code' satisfies CaptchaCodeReason;
 
 /** Looks a CaptchaCode up; codes outside the table get kind `ticket` and reason `unknown_captcha_code`. */
 export function describeCaptchaCode(code: number): CaptchaCodeInfo {

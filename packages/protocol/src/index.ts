@@ -35,6 +35,7 @@ export {
   UNKNOWN_CAPTCHA_CODE_REASON,
   describeCaptchaCode,
   type CaptchaCodeInfo,
+  type CaptchaCodeReason,
 } from './captcha-codes.js';
 export {
   CaptchaApi,
