@@ -112,7 +112,9 @@ describe('secrets', () => {
     for (let i = 0; i < 3; i++) await run(fragile, issue());
     emulator.faults.clear();
     // Disaster tickets: accepted, replayed, over budget.
-    const disaster = (code: number) => ({ ticket: `trerror_${code}_${emulator.appId}_${Math.floor(Date.now() / 1000)}`, randstr: '@x', userIp: '198.51.100.4' });
+    // One timestamp for all: the replay must present the very same ticket even if a second passes.
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const disaster = (code: number) => ({ ticket: `trerror_${code}_${emulator.appId}_${issuedAt}`, randstr: '@x', userIp: '198.51.100.4' });
     const other = make({ ...base, budgets: { perIp: 1 } });
     await run(other, disaster(1001));
     await run(other, disaster(1001));
