@@ -1,4 +1,5 @@
 // Shared @web/test-runner settings: Debian's Chromium, headless, as root; JUnit report for .ci/run.
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -10,9 +11,23 @@ export const chromiumArgs = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+/** A free TCP port on 127.0.0.1 (WTR's fixed default, 8000, clashes when two suites run at once). */
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
 /** @param {string} packageDir @param {import('@web/test-runner').TestRunnerConfig} overrides */
-export function definePackageBrowserConfig(packageDir, overrides = {}) {
+export async function definePackageBrowserConfig(packageDir, overrides = {}) {
   return {
+    hostname: '127.0.0.1',
+    port: await freePort(),
     files: ['src/**/*.browser.test.ts'],
     nodeResolve: { exportConditions: ['source', 'browser', 'import', 'default'] },
     concurrency: 1,

@@ -107,6 +107,6 @@ function cspPage(nonce, emulator, query) {
 </html>`;
 }
 
-export default definePackageBrowserConfig(import.meta.dirname, {
+export default await definePackageBrowserConfig(import.meta.dirname, {
   plugins: [emulatorPlugin()],
 });

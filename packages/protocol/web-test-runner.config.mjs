@@ -1,3 +1,3 @@
 import { definePackageBrowserConfig } from '../../wtr.shared.mjs';
 
-export default definePackageBrowserConfig(import.meta.dirname);
+export default await definePackageBrowserConfig(import.meta.dirname);
