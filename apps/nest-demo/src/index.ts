@@ -8,34 +8,18 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { createCaptchaVerifier, type CaptchaMode, type CaptchaVerifier, type CaptchaVerifierOptions } from '@tencent-captcha/core';
+import { createCaptchaVerifier, type CaptchaVerifier } from '@tencent-captcha/core';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
-import { DEMO_PUBLIC_DIR, detectBackend, isEmulatorPath, loadDemoPage, proxyToEmulator, type DemoBackend } from '@tencent-captcha/demo';
+import { DEMO_PUBLIC_DIR, detectBackend, isEmulatorPath, loadDemoPage, proxyToEmulator, type DemoBackend, type DemoServerOptions } from '@tencent-captcha/demo';
 import { DemoAppModule } from './app.module.js';
 import { CaptchaVerdictFilter } from './captcha-verdict.filter.js';
 import type { NestDemoState } from './demo.state.js';
 
-/** Options of {@link createNestDemoServer}; the same as the Koa demo's. */
-export interface NestDemoServerOptions {
-  /** TCP port; `0` picks a free one. @default 3001 */
-  port?: number;
-  /** @default '127.0.0.1' */
-  host?: string;
-  /** An emulator you run (tests); otherwise one is started unless Tencent credentials are set. */
-  emulator?: Emulator;
-  /** Force a backend instead of detecting it from `env`. */
-  backend?: DemoBackend;
-  /** @default process.env */
-  env?: Record<string, string | undefined>;
-  /** @default 'adaptive' */
-  mode?: CaptchaMode;
-  /** More `createCaptchaVerifier` options (deadlines, budgets). */
-  verifier?: Omit<CaptchaVerifierOptions, 'endpoint' | 'captchaAppId' | 'appSecretKey' | 'secretId' | 'secretKey' | 'env'>;
-  /** @default 5000 */
-  loadTimeoutMs?: number;
-  /** One line per login (never secrets). @default none */
-  log?: (line: string) => void;
-}
+/**
+ * Options of {@link createNestDemoServer}: the Koa demo's, except that the page is always the demo's
+ * built one. `port` defaults to 3001 here.
+ */
+export type NestDemoServerOptions = Omit<DemoServerOptions, 'publicDir'>;
 
 /** A running Nest demo. */
 export interface NestDemoServer {
