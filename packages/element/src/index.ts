@@ -37,3 +37,4 @@ export {
 export { toUserLanguage } from './drivers/modern.js';
 export { legacyLayout } from './drivers/legacy.js';
 export { registerTranslation, type TencentCaptchaStrings } from './i18n/index.js';
+export type { TencentCaptchaTemplateProps } from './template-props.js';

@@ -7,33 +7,17 @@
  */
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type {
-  CaptchaRegion,
   TencentCaptchaClosedEvent,
   TencentCaptchaElement,
   TencentCaptchaFallbackEvent,
   TencentCaptchaVerifiedEvent,
+  TencentCaptchaTemplateProps,
 } from './index.js';
 
 /** Attributes and properties of `<tencent-captcha>` in JSX. */
-export interface TencentCaptchaJsxProps extends DetailedHTMLProps<HTMLAttributes<TencentCaptchaElement>, TencentCaptchaElement> {
-  'app-id'?: string;
-  appId?: string;
-  type?: 'popup' | 'embed';
-  'dark-mode'?: boolean | 'force' | 'true' | 'false';
-  darkMode?: boolean | 'force';
-  'biz-state'?: string;
-  bizState?: unknown;
-  'aid-encrypted'?: string;
-  aidEncrypted?: string;
-  'load-timeout'?: number | string;
-  loadTimeout?: number;
-  src?: string;
-  region?: CaptchaRegion;
-  driver?: 'modern' | 'legacy';
-  name?: string;
-  required?: boolean;
-  disabled?: boolean;
-  options?: Readonly<Record<string, unknown>>;
+export interface TencentCaptchaJsxProps
+  extends Omit<DetailedHTMLProps<HTMLAttributes<TencentCaptchaElement>, TencentCaptchaElement>, keyof TencentCaptchaTemplateProps>,
+    TencentCaptchaTemplateProps {
   onverified?: (event: TencentCaptchaVerifiedEvent) => void;
   onfallback?: (event: TencentCaptchaFallbackEvent) => void;
   onclosed?: (event: TencentCaptchaClosedEvent) => void;

@@ -6,34 +6,16 @@
  */
 import type { DefineComponent } from 'vue';
 import type {
-  CaptchaRegion,
   TencentCaptchaClosedEvent,
   TencentCaptchaFallbackEvent,
   TencentCaptchaVerifiedEvent,
+  TencentCaptchaTemplateProps,
 } from './index.js';
 
 /** Attributes, properties and events of `<tencent-captcha>` in Vue templates. */
-export interface TencentCaptchaVueProps {
-  'app-id'?: string;
-  appId?: string;
-  type?: 'popup' | 'embed';
-  'dark-mode'?: boolean | 'force' | 'true' | 'false';
-  darkMode?: boolean | 'force';
-  'biz-state'?: string;
-  bizState?: unknown;
-  'aid-encrypted'?: string;
-  aidEncrypted?: string;
-  'load-timeout'?: number | string;
-  loadTimeout?: number;
-  src?: string;
-  region?: CaptchaRegion;
-  driver?: 'modern' | 'legacy';
-  name?: string;
-  required?: boolean;
-  disabled?: boolean;
+export interface TencentCaptchaVueProps extends TencentCaptchaTemplateProps {
   lang?: string;
   nonce?: string;
-  options?: Readonly<Record<string, unknown>>;
   onVerified?: (event: TencentCaptchaVerifiedEvent) => void;
   onFallback?: (event: TencentCaptchaFallbackEvent) => void;
   onClosed?: (event: TencentCaptchaClosedEvent) => void;
