@@ -161,6 +161,8 @@ export function storeRequestParts(context: {
   tier: DegradedCandidate['tier'];
   /** The ticket itself: validated (≤ 2048 safe characters), exact, no hash collisions. */
   ticket: string;
+  /** The randstr sent with it (validated; no spaces). */
+  randstr: string;
   ipBudgetKey: string;
   disasterTicket: VerdictDisasterTicket | null;
   nowMs: number;
@@ -180,7 +182,11 @@ export function storeRequestParts(context: {
     ? (context.disasterTicket.timestamp + maxAgeSeconds + clockSkewSeconds) * 1000
     : nowMs + (CaptchaApi.ticketLifetimeSeconds + clockSkewSeconds) * 1000;
   return {
-    replayKey: `${ns}:replay:${context.ticket}`,
+    // A disaster ticket has no random part (`trerror_<code>_<appid>_<second>`): every user whose SDK
+    // failed in the same second sends the same string, each with its own random randstr. Keying on
+    // both refuses a true replay without refusing those users. It costs nothing against forgery: an
+    // attacker can mint any number of distinct valid disaster tickets anyway, and the budget caps them.
+    replayKey: context.disasterTicket ? `${ns}:replay:${context.ticket} ${context.randstr}` : `${ns}:replay:${context.ticket}`,
     replayTtlMs: Math.max(1000, validUntilMs - nowMs),
     counters: [
       { scope: 'per_ip', key: `${ns}:budget:ip:${context.ipBudgetKey}:${window}`, limit: perIp, ttlMs },

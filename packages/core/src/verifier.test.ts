@@ -277,16 +277,28 @@ describe('verify()', () => {
       await expect(verifier.verify({ ...input, ticket: disaster({ ts: nowSeconds + 30 }) })).resolves.toMatchObject({ accepted: true });
     });
 
-    it('returns ticket_replayed for a disaster ticket accepted before', async () => {
+    it('returns ticket_replayed for a disaster ticket accepted before (same ticket and randstr)', async () => {
       const { verifier } = at();
       const ticket = disaster();
       await expect(verifier.verify({ ...input, ticket })).resolves.toMatchObject({ accepted: true });
-      await expect(verifier.verify({ ...input, ticket, randstr: '@other', userIp: '198.51.100.1' })).resolves.toMatchObject({
+      await expect(verifier.verify({ ...input, ticket, userIp: '198.51.100.1' })).resolves.toMatchObject({
         status: 'rejected',
         accepted: false,
         reason: 'ticket_replayed',
         branch: 'replay_guard',
         cause: 'disaster_ticket',
+      });
+    });
+
+    it('accepts a second user whose SDK failed in the same second (same ticket string, own randstr)', async () => {
+      // Tencent's SDK and its documented fallback build `trerror_<code>_<appid>_<second>` with no
+      // random part: during an outage many users send the same string, each with its own randstr.
+      const { verifier } = at();
+      const ticket = disaster();
+      await expect(verifier.verify({ ...input, ticket, randstr: '@firstuser1' })).resolves.toMatchObject({ accepted: true });
+      await expect(verifier.verify({ ...input, ticket, randstr: '@seconduser', userIp: '198.51.100.1' })).resolves.toMatchObject({
+        accepted: true,
+        reason: 'disaster_ticket',
       });
     });
 

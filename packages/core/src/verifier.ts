@@ -226,6 +226,7 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
           options: resolved,
           tier: candidate.tier,
           ticket: input.ticket,
+          randstr: input.randstr,
           ipBudgetKey: input.ipBudgetKey,
           disasterTicket,
           nowMs,
