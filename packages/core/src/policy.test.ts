@@ -89,7 +89,7 @@ describe('storeRequestParts() and settleDegraded()', () => {
   const { resolved } = normaliseOptions({ captchaAppId: APP, appSecretKey: 'k', secretId: 'i', secretKey: 's', env: {}, budgets: { perIp: 2, global: 9, outagePerIp: 5, outageGlobal: 99 } });
 
   it('keys budgets by window and IP, with tier limits and TTLs to the window end', () => {
-    const parts = storeRequestParts({ options: resolved, tier: 'healthy', ticket: 'tr03x*', randstr: '@r', ipBudgetKey: '4:1.2.3.4', disasterTicket: null, nowMs: NOW + 15_000 });
+    const parts = storeRequestParts({ options: resolved, tier: 'healthy', ticket: 'tr03x*', randstr: '@r', ipBudgetKey: '4:1.2.3.4', budgetScope: 'default', disasterTicket: null, nowMs: NOW + 15_000 });
     const window = Math.floor((NOW + 15_000) / 60_000);
     expect(parts.counters).toEqual([
       { scope: 'per_ip', key: `${APP}:budget:ip:4:1.2.3.4:${window}`, limit: 2, ttlMs: (window + 1) * 60_000 - NOW - 15_000 + 1000 },
@@ -97,11 +97,11 @@ describe('storeRequestParts() and settleDegraded()', () => {
     ]);
     expect(parts.replayKey).toBe(`${APP}:replay:tr03x*`);
     expect(parts.replayTtlMs).toBe(330_000);
-    expect(storeRequestParts({ options: resolved, tier: 'outage', ticket: 't', randstr: '@r', ipBudgetKey: 'k', disasterTicket: null, nowMs: NOW }).counters.map((c) => c.limit)).toEqual([5, 99]);
+    expect(storeRequestParts({ options: resolved, tier: 'outage', ticket: 't', randstr: '@r', ipBudgetKey: 'k', budgetScope: 'default', disasterTicket: null, nowMs: NOW }).counters.map((c) => c.limit)).toEqual([5, 99]);
   });
 
   it('remembers a disaster ticket until it expires', () => {
-    const parts = storeRequestParts({ options: resolved, tier: 'healthy', ticket: 't', randstr: '@r', ipBudgetKey: 'k', disasterTicket: { ...disasterTicket, timestamp: sec - 100 }, nowMs: NOW });
+    const parts = storeRequestParts({ options: resolved, tier: 'healthy', ticket: 't', randstr: '@r', ipBudgetKey: 'k', budgetScope: 'default', disasterTicket: { ...disasterTicket, timestamp: sec - 100 }, nowMs: NOW });
     expect(parts.replayTtlMs).toBe((300 + 30 - 100) * 1000);
   });
 

@@ -164,6 +164,8 @@ export function storeRequestParts(context: {
   /** The randstr sent with it (validated; no spaces). */
   randstr: string;
   ipBudgetKey: string;
+  /** The call's budget scope (validated: printable ASCII without spaces). */
+  budgetScope: string;
   disasterTicket: VerdictDisasterTicket | null;
   nowMs: number;
 }): { replayKey: string; replayTtlMs: number; counters: BudgetCounter[]; windowEndsMs: number } {
@@ -189,8 +191,8 @@ export function storeRequestParts(context: {
     replayKey: context.disasterTicket ? `${ns}:replay:${context.ticket} ${context.randstr}` : `${ns}:replay:${context.ticket}`,
     replayTtlMs: Math.max(1000, validUntilMs - nowMs),
     counters: [
-      { scope: 'per_ip', key: `${ns}:budget:ip:${context.ipBudgetKey}:${window}`, limit: perIp, ttlMs },
-      { scope: 'global', key: `${ns}:budget:global:${window}`, limit: global, ttlMs },
+      { scope: 'per_ip', key: `${ns}:budget:${context.budgetScope}:ip:${context.ipBudgetKey}:${window}`, limit: perIp, ttlMs },
+      { scope: 'global', key: `${ns}:budget:${context.budgetScope}:global:${window}`, limit: global, ttlMs },
     ],
     windowEndsMs,
   };
@@ -199,7 +201,10 @@ export function storeRequestParts(context: {
 /** Turns the store's answer (or its failure) into the final decision of a degraded candidate. */
 export function settleDegraded(candidate: DegradedCandidate, result: DegradedAcceptanceResult | 'store_failed'): FinalDecision {
   if (result === 'store_failed') return final(PolicyReason.StoreUnavailable, 'store_failure', false, candidate.cause);
-  if (result.accepted) return final(candidate.cause, 'degraded_accept', true, candidate.cause);
+  // Strictly `true`: a custom store answering `{ accepted: 'no' }` or `1` must not open the gate.
+  if (result.accepted === true) return final(candidate.cause, 'degraded_accept', true, candidate.cause);
   if (result.refusal === 'replayed') return final(PolicyReason.TicketReplayed, 'replay_guard', false, candidate.cause);
-  return final(PolicyReason.BudgetExhausted, 'budget', false, candidate.cause);
+  if (result.refusal === 'budget_exhausted') return final(PolicyReason.BudgetExhausted, 'budget', false, candidate.cause);
+  // `cannot_remember`, or an answer this version does not know: nothing vouches for the ticket.
+  return final(PolicyReason.StoreUnavailable, 'store_failure', false, candidate.cause);
 }

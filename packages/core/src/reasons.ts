@@ -45,6 +45,11 @@ export const PolicyReason = {
   BudgetExhausted: 'budget_exhausted',
   TicketReplayed: 'ticket_replayed',
   StoreUnavailable: 'store_unavailable',
+  /**
+   * This server could not send the request in time (no free connection, local queue full): local
+   * overload, not an outage. Never degraded, never counted by the breaker; 503 + Retry-After.
+   */
+  Overloaded: 'overloaded',
 } as const;
 /** One of {@link PolicyReason}'s values. */
 export type PolicyReason = (typeof PolicyReason)[keyof typeof PolicyReason];
@@ -115,6 +120,7 @@ const POLICY_ROWS: readonly VerdictReasonInfo[] = [
   policy('budget_exhausted', 'degraded', 503, 'Too many unverified captcha answers; try again later.', true),
   policy('ticket_replayed', 'rejected', 403, 'The captcha ticket was already used.'),
   policy('store_unavailable', 'degraded', 503, 'Captcha verification is temporarily unavailable.', true),
+  policy('overloaded', 'rejected', 503, 'The server is too busy to verify the captcha; try again shortly.', true),
 ];
 
 function captchaCodeRows(): VerdictReasonInfo[] {

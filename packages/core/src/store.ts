@@ -26,12 +26,20 @@ export interface DegradedAcceptanceRequest {
   counters: readonly BudgetCounter[];
   /** The verifier's clock, Unix milliseconds (stores that expire entries themselves use it). */
   nowMs: number;
+  /**
+   * Wall-clock Unix milliseconds (`Date.now()`, not the injected clock) after which the verifier no
+   * longer waits for this call. A store must not commit after it: a refused request must never spend a
+   * budget or mark a ticket as used (Redis compares it with `TIME` inside the script).
+   */
+  deadlineMs: number;
 }
 
 /** Result of {@link CaptchaStore.acceptDegraded}. */
 export type DegradedAcceptanceResult =
   | { accepted: true }
   | { accepted: false; refusal: 'replayed' }
+  /** The store cannot remember the ticket (full of live entries, or past the deadline): refuse. */
+  | { accepted: false; refusal: 'cannot_remember' }
   | { accepted: false; refusal: 'budget_exhausted'; scope: BudgetCounter['scope']; limit: number };
 
 /**

@@ -155,6 +155,13 @@ export interface VerifyOptions {
   signal?: AbortSignal;
   /** Overrides the verifier's `mode` for this call (e.g. `closed` for a login, `open` for comments). */
   mode?: CaptchaMode;
+  /**
+   * Which budgets this call spends. Degraded acceptances are counted per scope, so an `open` comments
+   * route cannot spend the budget of an `adaptive` login route. Adapters default it to the route
+   * (`POST /login`). 1–128 printable ASCII characters.
+   * @default 'default'
+   */
+  budgetScope?: string;
 }
 
 /** The verifier `createCaptchaVerifier` returns. */

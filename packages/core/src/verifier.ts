@@ -203,9 +203,11 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     candidate: DegradedCandidate,
     input: ValidInput,
     disasterTicket: VerdictDisasterTicket | null,
+    budgetScope: string,
     signal: AbortSignal | undefined,
   ): Promise<{ decision: FinalDecision; windowEndsMs: number }> {
     const nowMs = now();
+    const deadlineMs = Date.now() + resolved.storeTimeoutMs;
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let rejectAbort: ((reason: unknown) => void) | undefined;
@@ -228,11 +230,12 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
           ticket: input.ticket,
           randstr: input.randstr,
           ipBudgetKey: input.ipBudgetKey,
+          budgetScope,
           disasterTicket,
           nowMs,
         });
         return store.acceptDegraded(
-          { replayKey: parts.replayKey, replayTtlMs: parts.replayTtlMs, counters: parts.counters, nowMs },
+          { replayKey: parts.replayKey, replayTtlMs: parts.replayTtlMs, counters: parts.counters, nowMs, deadlineMs },
           { signal: controller.signal },
         );
       };
@@ -309,7 +312,7 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     };
   }
 
-  async function run(rawInput: VerifyInput, mode: CaptchaMode, signal: AbortSignal | undefined, started: number): Promise<CaptchaVerdict> {
+  async function run(rawInput: VerifyInput, mode: CaptchaMode, budgetScope: string, signal: AbortSignal | undefined, started: number): Promise<CaptchaVerdict> {
     const trace: Trace = { mode, outcome: null, attempts: 0, disasterTicket: null, retryAfterSeconds: null };
     const finish = (decision: FinalDecision, windowEndsMs: number | null = null): CaptchaVerdict => {
       trace.retryAfterSeconds = retryAfterFor(decision, windowEndsMs);
@@ -349,7 +352,7 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
       if (decision.misconfigured) reportMisconfiguration(outcome);
       return finish(decision);
     }
-    const settled = await consultStore(decision, input, trace.disasterTicket, signal);
+    const settled = await consultStore(decision, input, trace.disasterTicket, budgetScope, signal);
     return finish(settled.decision, settled.windowEndsMs);
   }
 
@@ -383,9 +386,11 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     if (callerSignal?.aborted) throw callerSignal.reason;
     const mode = verifyOptions?.mode ?? resolved.mode;
     assertMode(mode, 'mode');
+    const budgetScope = verifyOptions?.budgetScope ?? 'default';
+    assertBudgetScope(budgetScope);
     let verdict: CaptchaVerdict;
     try {
-      verdict = await run(input, mode, callerSignal, started);
+      verdict = await run(input, mode, budgetScope, callerSignal, started);
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason;
       log('error', 'captcha verification failed unexpectedly', { error: redact(String(error)) });
@@ -418,6 +423,15 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     options: deepFreeze(resolved),
     close: () => transport.close(),
   };
+}
+
+const BUDGET_SCOPE = /^[\x21-\x7e]{1,128}$/;
+
+/** Validates a per-call budget scope (it becomes part of store keys). */
+function assertBudgetScope(value: unknown): asserts value is string {
+  if (typeof value !== 'string' || !BUDGET_SCOPE.test(value)) {
+    throw new CaptchaConfigError('invalid_option', 'budgetScope', 'budgetScope must be 1 to 128 printable ASCII characters without spaces.');
+  }
 }
 
 function deepFreeze<T extends object>(value: T): T {
