@@ -11,6 +11,7 @@ export {
   LEGACY_LAYOUT,
   type CaptchaType,
   type SdkElement,
+  type SdkDocument,
   type TencentCaptchaOptions,
   type TencentCaptchaResult,
   type TencentCaptchaCallback,

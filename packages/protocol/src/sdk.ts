@@ -97,6 +97,8 @@ export interface TencentCaptchaInstance {
  * server code that has no DOM typings (`skipLibCheck: false`) as well.
  */
 export type SdkElement = typeof globalThis extends { HTMLElement: { prototype: infer E } } ? E : never;
+/** The DOM's `Document` where the DOM library is loaded, else `never` (same trick as {@link SdkElement}). */
+export type SdkDocument = typeof globalThis extends { Document: { prototype: infer D } } ? D : never;
 
 /** The global `TencentCaptcha` class with its documented constructor forms (protocol.md §1.3). */
 export interface TencentCaptchaConstructor {
@@ -120,7 +122,7 @@ export type UserLanguage = (typeof USER_LANGUAGES)[number];
 
 /** Options of the legacy `capInit(div, options)` SDK (天御, protocol.md §4.2). */
 export interface LegacyCapInitOptions {
-  /** Receives `{ ret, ticket }`: `ret` 0 verified, 1 not verified. */
+  /** Receives `{ ret, ticket, randstr }`: `ret` 0 verified, 1 not verified. */
   callback?: (result: LegacyCaptchaResult) => void;
   /** Hex colour without `#`, e.g. `ff572d`. */
   themeColor?: string;
@@ -140,11 +142,14 @@ export interface LegacyCapInitOptions {
 export interface LegacyCaptchaResult {
   ret: 0 | 1;
   ticket?: string;
+  /** Seed `003`'s callback carries one; older revisions of the SDK give none. */
+  randstr?: string;
 }
 
 /** Globals the legacy SDK script defines. */
 export interface LegacyCaptchaGlobals {
-  capInit(container: SdkElement, options?: LegacyCapInitOptions): void;
+  /** `container`: the box on PC; `document` on mobile, where the SDK takes the full screen (seed `003`). */
+  capInit(container: SdkElement | SdkDocument, options?: LegacyCapInitOptions): void;
   capGetTicket(): LegacyCaptchaResult;
   capRefresh(): void;
   capDestroy(): void;
