@@ -6,10 +6,11 @@ import type { CaptchaVerdict as Verdict } from '@tencent-captcha/core';
 import { CAPTCHA_ROUTE_METADATA } from './captcha.constants.js';
 import { CaptchaGuard } from './captcha.guard.js';
 import { validateRouteOptions, type CaptchaRouteMetadata, type CaptchaRouteOptions } from './captcha.options.js';
-import { getCaptchaVerdict } from './captcha.request.js';
+import { captchaTargetOf, getCaptchaVerdict } from './captcha.request.js';
 
 /**
- * Requires a verified (or policy-accepted) captcha for a route, or for every route of a controller.
+ * Requires a verified (or policy-accepted) captcha for a route, or for every route of a controller — or
+ * for a GraphQL resolver method or class (queries and mutations over HTTP).
  * Enough on its own: it applies `CaptchaGuard` with `@UseGuards()` (the guard needs `CaptchaModule`
  * imported in the controller's module, or registered with `isGlobal: true`).
  *
@@ -32,9 +33,11 @@ export function RequireCaptcha(options?: CaptchaRouteOptions): MethodDecorator &
 const SKIP: CaptchaRouteMetadata = Object.freeze({ skip: true });
 
 /**
- * Exempts a route (or a controller) from the captcha: a method of a `@RequireCaptcha()` controller, or
- * any route when the module registers the guard globally (`globalGuard: true`). A method's
- * `@RequireCaptcha()` wins over its class's `@SkipCaptcha()`.
+ * Exempts a route (or a controller, a resolver method or class) from the captcha: a method of a
+ * `@RequireCaptcha()` controller, or any handler when the module registers the guard globally
+ * (`globalGuard: true`). Under a global guard, RPC and WebSocket handlers and GraphQL subscriptions over
+ * WebSocket need it: the guard refuses them otherwise. A method's `@RequireCaptcha()` wins over its
+ * class's `@SkipCaptcha()`.
  */
 export function SkipCaptcha(): MethodDecorator & ClassDecorator {
   return SetMetadata(CAPTCHA_ROUTE_METADATA, SKIP);
@@ -55,7 +58,7 @@ export function SkipCaptcha(): MethodDecorator & ClassDecorator {
  */
 export const CaptchaVerdict: (field?: keyof Verdict) => ParameterDecorator = createParamDecorator(
   (field: keyof Verdict | undefined, context: ExecutionContext) => {
-    const verdict = getCaptchaVerdict(context.switchToHttp().getRequest<object>());
+    const verdict = getCaptchaVerdict(captchaTargetOf(context)?.request);
     return field === undefined ? verdict : verdict?.[field];
   },
 );

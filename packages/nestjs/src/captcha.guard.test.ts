@@ -4,7 +4,7 @@
  * method-level decorators and skip.
  */
 import 'reflect-metadata';
-import { Controller, Get, HttpCode, Post, type INestApplication } from '@nestjs/common';
+import { Controller, Get, HttpCode, Logger, Post, type INestApplication } from '@nestjs/common';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import request from 'supertest';
 import { Test } from '@nestjs/testing';
@@ -322,10 +322,27 @@ describe.each(PLATFORMS)('CaptchaGuard on %s', (platform) => {
 });
 
 describe('CaptchaGuard outside HTTP', () => {
-  const rpcContext = (handler: () => void, cls: object) =>
-    ({ getType: () => 'rpc', getHandler: () => handler, getClass: () => cls, switchToHttp: () => { throw new Error('not http'); } }) as never;
+  const nonHttpContext = (type: string, handler: () => void, cls: object) =>
+    ({
+      getType: () => type,
+      getHandler: () => handler,
+      getClass: () => cls,
+      getArgs: () => [{}, {}, {}],
+      switchToHttp: () => {
+        throw new Error('not http');
+      },
+    }) as never;
 
-  it('lets RPC handlers without @RequireCaptcha through (globalGuard in a hybrid app) and refuses to guard one with it', async () => {
+  let errors: string[];
+  beforeEach(() => {
+    errors = [];
+    vi.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => void errors.push(String(message)));
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it.each(['rpc', 'ws'])("refuses a '%s' handler under the guard (globalGuard in a hybrid app), logging it once, unless it has @SkipCaptcha()", async (type) => {
     const verify = vi.fn();
     const moduleRef = await Test.createTestingModule({ imports: [CaptchaModule.forRoot({})] })
       .overrideProvider(CAPTCHA_VERIFIER)
@@ -335,11 +352,28 @@ describe('CaptchaGuard outside HTTP', () => {
     class Handlers {
       plain() {}
       guarded() {}
+      skipped() {}
     }
-    RequireCaptcha()(Handlers.prototype, 'guarded', Object.getOwnPropertyDescriptor(Handlers.prototype, 'guarded')!);
-    await expect(guard.canActivate(rpcContext(Handlers.prototype.plain, Handlers))).resolves.toBe(true);
-    await expect(guard.canActivate(rpcContext(Handlers.prototype.guarded, Handlers))).rejects.toThrow(/HTTP routes only/);
+    @SkipCaptcha()
+    class SkippedHandlers {
+      any() {}
+    }
+    const decorate = (decorator: MethodDecorator, name: 'guarded' | 'skipped') =>
+      decorator(Handlers.prototype, name, Object.getOwnPropertyDescriptor(Handlers.prototype, name)!);
+    decorate(RequireCaptcha(), 'guarded');
+    decorate(SkipCaptcha(), 'skipped');
+
+    await expect(guard.canActivate(nonHttpContext(type, Handlers.prototype.plain, Handlers))).rejects.toMatchObject({
+      code: 'invalid_option',
+      message: expect.stringMatching(new RegExp(`'${type}' handler Handlers\\.plain`)),
+    });
+    await expect(guard.canActivate(nonHttpContext(type, Handlers.prototype.plain, Handlers))).rejects.toMatchObject({ code: 'invalid_option' });
+    await expect(guard.canActivate(nonHttpContext(type, Handlers.prototype.guarded, Handlers))).rejects.toMatchObject({ code: 'invalid_option' });
+    await expect(guard.canActivate(nonHttpContext(type, Handlers.prototype.skipped, Handlers))).resolves.toBe(true);
+    await expect(guard.canActivate(nonHttpContext(type, SkippedHandlers.prototype.any, SkippedHandlers))).resolves.toBe(true);
     expect(verify).not.toHaveBeenCalled();
+    // Loud, but once per handler, not once per request.
+    expect(errors).toEqual([expect.stringContaining('Handlers.plain'), expect.stringContaining('Handlers.guarded')]);
     await moduleRef.close();
   });
 });

@@ -13,7 +13,9 @@ import {
 
 /**
  * The request as the guard sees it: Express's `Request` or Fastify's `FastifyRequest` — the fields both
- * have. Getters may declare their parameter as the platform's own request type.
+ * have. Getters may declare their parameter as the platform's own request type. On a GraphQL resolver it
+ * is the HTTP request that carried the operation (the GraphQL arguments are in the `context` the getters
+ * also receive: `context.getArgs()[1]`, or `GqlExecutionContext.create(context).getArgs()`).
  */
 export interface CaptchaHttpRequest {
   /** Request headers, names in lower case. */
@@ -50,6 +52,14 @@ export interface CaptchaRouteOptions {
    * @default the verifier's own `mode` (core's default is `'adaptive'`)
    */
   mode?: CaptchaMode;
+  /**
+   * Which budgets of degraded acceptances the route spends (core's per-call `budgetScope`): routes with
+   * different scopes count separately, so spending one route's per-IP budget does not refuse a disaster
+   * ticket on another. Give two routes the same scope to make them share; set on the module, it is the
+   * scope of every route that names none. 1–128 printable ASCII characters without spaces.
+   * @default the handler, `ControllerClass.method` (`ResolverClass.method` for GraphQL)
+   */
+  budgetScope?: string;
   /**
    * Skip verification for a request: `true`, or a function of the request (e.g. trusted internal
    * callers). A skipped request gets no verdict. `@SkipCaptcha()` is the static form.
@@ -117,6 +127,8 @@ export type CaptchaRequestGetter = {
 /** The module's adapter options after validation, defaults filled in (token `CAPTCHA_RESOLVED_OPTIONS`). */
 export interface ResolvedCaptchaModuleOptions {
   mode: CaptchaMode | undefined;
+  /** `undefined`: each route its own scope, named after its handler. */
+  budgetScope: string | undefined;
   skip: NonNullable<CaptchaRouteOptions['skip']>;
   getTicket: CaptchaRequestGetter;
   getRandstr: CaptchaRequestGetter;
@@ -157,6 +169,8 @@ export const defaultGetRandstr: CaptchaRequestGetter = bodyOrHeader(CAPTCHA_FIEL
 export const defaultGetUserIp: CaptchaRequestGetter = (request) => request.ip;
 
 const MODES: readonly unknown[] = Object.values(CaptchaMode);
+/** Core's rule for a budget scope (it becomes part of store keys). */
+const BUDGET_SCOPE = /^[\x21-\x7e]{1,128}$/;
 const GETTERS = ['getTicket', 'getRandstr', 'getUserIp'] as const;
 
 /**
@@ -171,6 +185,9 @@ export function validateRouteOptions(options: unknown, where: string): CaptchaRo
   const o = options as Record<string, unknown>;
   if (o.mode !== undefined && !MODES.includes(o.mode)) {
     throw new CaptchaConfigError('invalid_option', `${where}.mode`, `${where}.mode must be one of ${MODES.map((m) => `'${String(m)}'`).join(', ')}.`);
+  }
+  if (o.budgetScope !== undefined && (typeof o.budgetScope !== 'string' || !BUDGET_SCOPE.test(o.budgetScope))) {
+    throw new CaptchaConfigError('invalid_option', `${where}.budgetScope`, `${where}.budgetScope must be 1 to 128 printable ASCII characters without spaces.`);
   }
   if (o.skip !== undefined && typeof o.skip !== 'boolean' && typeof o.skip !== 'function') {
     throw new CaptchaConfigError('invalid_option', `${where}.skip`, `${where}.skip must be a boolean or a function.`);
@@ -188,6 +205,7 @@ export function resolveCaptchaModuleOptions(options: CaptchaModuleOptions | unde
   const o = validateRouteOptions(options ?? {}, 'CaptchaModule options');
   return {
     mode: o.mode,
+    budgetScope: o.budgetScope,
     skip: o.skip ?? false,
     getTicket: o.getTicket ?? defaultGetTicket,
     getRandstr: o.getRandstr ?? defaultGetRandstr,

@@ -1,10 +1,57 @@
 /**
  * What the guard does with the platform's request and response objects — the same code for Express and
- * Fastify: store the verdict, set a header, watch for a client disconnect.
+ * Fastify, over plain HTTP and over GraphQL: find them in the execution context, store the verdict, set
+ * a header, watch for a client disconnect.
  */
+import type { ExecutionContext } from '@nestjs/common';
 import type { CaptchaVerdict } from '@tencent-captcha/core';
 import { CAPTCHA_VERDICT_PROPERTY } from './captcha.constants.js';
 import { CaptchaClientClosedException } from './captcha.exception.js';
+import type { CaptchaHttpRequest } from './captcha.options.js';
+
+/** The HTTP request (and its response, where one can be found) behind an execution context. */
+export interface CaptchaTarget {
+  /** Express's `req` or Fastify's `request`. */
+  readonly request: CaptchaHttpRequest & object;
+  /** Express's `res` or Fastify's `reply`; `undefined` when the context does not carry one. */
+  readonly response: unknown;
+}
+
+function isHttpRequest(value: unknown): value is CaptchaHttpRequest & object {
+  return typeof value === 'object' && value !== null && typeof (value as { headers?: unknown }).headers === 'object' && (value as { headers?: unknown }).headers !== null;
+}
+
+/**
+ * The HTTP request behind a GraphQL resolver call, read from the GraphQL context (the resolver's third
+ * argument) without importing `@nestjs/graphql`: Apollo's Nest driver puts the request at `req` (Express
+ * `Request` or `FastifyRequest`), Mercurius at `reply.request`; a custom context that keeps `req` or
+ * `request` works too. A subscription over WebSocket has none of them.
+ */
+function graphqlTarget(graphqlContext: unknown): CaptchaTarget | undefined {
+  if (typeof graphqlContext !== 'object' || graphqlContext === null) return undefined;
+  const c = graphqlContext as { req?: unknown; request?: unknown; res?: unknown; reply?: { request?: unknown } | null };
+  const request = [c.req, c.request, c.reply?.request].find(isHttpRequest);
+  if (request === undefined) return undefined;
+  // Express sets `req.res`; Mercurius has the reply; Apollo on Fastify exposes no reply.
+  const response = c.reply ?? c.res ?? (request as { res?: unknown }).res;
+  return { request, response };
+}
+
+/**
+ * The HTTP request and response of an HTTP route or of a GraphQL resolver (over HTTP); `undefined` for
+ * any other context (RPC, WebSocket, a GraphQL subscription over WebSocket), which carries no captcha.
+ * @internal
+ */
+export function captchaTargetOf(context: ExecutionContext): CaptchaTarget | undefined {
+  const type = context.getType<string>();
+  if (type === 'http') {
+    const http = context.switchToHttp();
+    const request: unknown = http.getRequest();
+    return isHttpRequest(request) ? { request, response: http.getResponse() } : undefined;
+  }
+  if (type === 'graphql') return graphqlTarget(context.getArgs()[2]);
+  return undefined;
+}
 
 type VerdictCarrier = { [CAPTCHA_VERDICT_PROPERTY]?: CaptchaVerdict };
 
