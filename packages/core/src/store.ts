@@ -42,9 +42,40 @@ export type DegradedAcceptanceResult =
   | { accepted: false; refusal: 'cannot_remember' }
   | { accepted: false; refusal: 'budget_exhausted'; scope: BudgetCounter['scope']; limit: number };
 
+/** Input of {@link CaptchaStore.claimTicket}. */
+export interface TicketClaimRequest {
+  /** Key of the ticket's entry (the store adds its own prefix). */
+  key: string;
+  /** How long the ticket stays claimed: its remaining validity. */
+  ttlMs: number;
+  /** The verifier's clock, Unix milliseconds (stores that expire entries themselves use it). */
+  nowMs: number;
+  /** Wall-clock Unix milliseconds after which the store must not commit; as in {@link DegradedAcceptanceRequest.deadlineMs}. */
+  deadlineMs: number;
+}
+
+/**
+ * Result of {@link CaptchaStore.claimTicket}: `claimed` (first use, now remembered), `already_used`
+ * (refuse it), or `cannot_remember` (full of live entries, or past the deadline: refuse it too).
+ */
+export type TicketClaimResult = 'claimed' | 'already_used' | 'cannot_remember';
+
+/** Per-call options of a store operation. */
+export interface StoreCallOptions {
+  /**
+   * Aborted when the verifier no longer waits for the answer. The store then rejects promptly; what
+   * guarantees that nothing commits later is `deadlineMs` (a command already sent cannot be recalled).
+   */
+  signal?: AbortSignal;
+}
+
 /**
  * Where budgets and the replay guard live. Implementations: `createMemoryStore()` (default) and
  * `createRedisStore({ client })`.
+ *
+ * Rules every implementation keeps: a call either answers before `deadlineMs` or commits nothing; a
+ * rejected (thrown) or aborted call commits nothing once `deadlineMs` has passed; a store that cannot
+ * remember a ticket refuses (`cannot_remember`) rather than forgetting live entries to make room.
  */
 export interface CaptchaStore {
   /**
@@ -52,7 +83,37 @@ export interface CaptchaStore {
    * `replayKey` for `replayTtlMs` and increment every counter. Rejects (throws) only when the store
    * itself fails — the verifier then refuses the degraded acceptance with `store_unavailable`.
    */
-  acceptDegraded(request: DegradedAcceptanceRequest, options?: { signal?: AbortSignal }): Promise<DegradedAcceptanceResult>;
+  acceptDegraded(request: DegradedAcceptanceRequest, options?: StoreCallOptions): Promise<DegradedAcceptanceResult>;
+  /**
+   * Atomically marks a ticket as used (`SET NX PX` with the deadline rule): `claimed` the first time,
+   * `already_used` afterwards until `ttlMs` has passed. The legacy (`CaptchaCheck`) verifier needs it
+   * because Tencent accepts a legacy ticket twice. Both built-in stores implement it; a custom store
+   * without it cannot back the legacy verifier. Rejects (throws) only when the store itself fails.
+   */
+  claimTicket?(request: TicketClaimRequest, options?: StoreCallOptions): Promise<TicketClaimResult>;
+}
+
+/** Stable codes of {@link CaptchaStoreError}. */
+export type CaptchaStoreErrorCode =
+  /** The client is not connected (ioredis `status` not `ready`, node-redis `isReady` false): nothing was sent. */
+  | 'store_not_ready'
+  /** Too many calls are waiting for a stalled store (`maxPendingCalls`): nothing was sent. */
+  | 'store_overloaded'
+  /** The store answered something this version does not understand. */
+  | 'store_bad_answer';
+
+/**
+ * Thrown by the built-in stores when they cannot answer. The verifier turns it into
+ * `store_unavailable`; `onStoreError` receives it.
+ */
+export class CaptchaStoreError extends Error {
+  override readonly name = 'CaptchaStoreError';
+  /** What went wrong, as a stable code. */
+  readonly code: CaptchaStoreErrorCode;
+  constructor(code: CaptchaStoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
 }
 
 /** Whether `value` looks like a {@link CaptchaStore}. */

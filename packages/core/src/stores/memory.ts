@@ -1,20 +1,34 @@
 /**
  * The default store: one process, bounded by entries and TTL so memory cannot grow without limit.
- * Entries are only created when a degraded verdict is accepted, which the global budget bounds, so the
- * bound is a second line of defence: when it is reached the least recently written entries go first.
+ * Entries are only created when a degraded verdict is accepted (or a legacy ticket claimed), which the
+ * global budget bounds, so the bound is a second line of defence. When it is reached the store drops
+ * expired entries, and if none can be found it refuses (`cannot_remember`): forgetting a live replay
+ * entry would let that ticket be accepted again, and forgetting a live counter would reset a budget.
  */
-import type { CaptchaStore, DegradedAcceptanceRequest, DegradedAcceptanceResult } from '../store.js';
+import type {
+  CaptchaStore,
+  DegradedAcceptanceRequest,
+  DegradedAcceptanceResult,
+  StoreCallOptions,
+  TicketClaimRequest,
+  TicketClaimResult,
+} from '../store.js';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
-  /** Most entries (replay guard entries plus budget counters) kept. @default 50000 */
+  /**
+   * Most entries (replay guard entries, claimed tickets and budget counters) kept. When the store is
+   * full of live entries, degraded acceptances are refused (`store_unavailable`) until some expire.
+   * @default 50000
+   */
   maxEntries?: number;
 }
 
 /** A {@link CaptchaStore} in this process's memory, with its size for monitoring. */
 export interface MemoryStore extends CaptchaStore {
-  /** Entries currently held (expired ones may linger until touched or evicted). */
+  /** Entries currently held (expired ones may linger until touched or swept). */
   readonly size: number;
+  claimTicket(request: TicketClaimRequest, options?: StoreCallOptions): Promise<TicketClaimResult>;
 }
 
 interface Entry {
@@ -22,7 +36,7 @@ interface Entry {
   expiresAt: number;
 }
 
-/** How many of the oldest entries a full store looks at for expired ones before dropping live ones. */
+/** How many entries one write that needs room looks at for expired ones (bounded work per write). */
 const EVICTION_SCAN = 32;
 
 /** Creates the in-memory store. Budgets and the replay guard are per process with it. */
@@ -31,6 +45,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer');
   // A Map iterates in insertion order; re-inserting on write makes it least-recently-written first.
   const entries = new Map<string, Entry>();
+  // A sweep that resumes where the last one stopped, so successive writes of a full store look at
+  // different entries (long-lived replay entries at the front cannot hide expired counters behind them).
+  let sweep: Iterator<[string, Entry]> | undefined;
 
   const live = (key: string, now: number): Entry | undefined => {
     const e = entries.get(key);
@@ -41,43 +58,74 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     return e;
   };
 
-  const write = (key: string, value: number, expiresAt: number, now: number): void => {
-    entries.delete(key);
-    if (entries.size >= maxEntries) {
-      // Drop expired entries among the oldest few first, then the oldest live ones. The scan is
-      // bounded: a flood that fills the store with live entries must not make every write O(size).
-      let scanned = 0;
-      for (const [k, e] of entries) {
-        if (entries.size < maxEntries || scanned++ >= EVICTION_SCAN) break;
-        if (e.expiresAt <= now) entries.delete(k);
+  /** Frees room for `needed` new entries by dropping expired ones only; false if it could not. */
+  const makeRoom = (needed: number, now: number): boolean => {
+    let scanned = 0;
+    let wrapped = false;
+    while (entries.size + needed > maxEntries && scanned < EVICTION_SCAN) {
+      sweep ??= entries.entries();
+      const next = sweep.next();
+      if (next.done) {
+        sweep = undefined;
+        if (wrapped) break;
+        wrapped = true;
+        continue;
       }
-      for (const k of entries.keys()) {
-        if (entries.size < maxEntries) break;
-        entries.delete(k);
-      }
+      scanned++;
+      const [k, e] = next.value;
+      if (e.expiresAt <= now) entries.delete(k);
     }
+    return entries.size + needed <= maxEntries;
+  };
+
+  const write = (key: string, value: number, expiresAt: number): void => {
+    entries.delete(key);
     entries.set(key, { value, expiresAt });
+  };
+
+  const begin = (deadlineMs: number, callOptions: StoreCallOptions | undefined): boolean => {
+    const signal = callOptions?.signal;
+    if (signal?.aborted) throw signal.reason;
+    if (typeof deadlineMs !== 'number' || Number.isNaN(deadlineMs)) throw new TypeError('deadlineMs must be a number');
+    // Past the deadline the verifier has already answered: committing now would spend a budget (or
+    // mark a ticket used) for a request it refused.
+    return Date.now() < deadlineMs;
   };
 
   return {
     get size() {
       return entries.size;
     },
-    async acceptDegraded(request: DegradedAcceptanceRequest): Promise<DegradedAcceptanceResult> {
-      const now = request.nowMs;
+
+    async acceptDegraded(request: DegradedAcceptanceRequest, callOptions?: StoreCallOptions): Promise<DegradedAcceptanceResult> {
       // Synchronous from here on: nothing can interleave, so the check-and-set is atomic.
+      if (!begin(request.deadlineMs, callOptions)) return { accepted: false, refusal: 'cannot_remember' };
+      const now = request.nowMs;
       if (live(request.replayKey, now)) return { accepted: false, refusal: 'replayed' };
-      for (const c of request.counters) {
-        if ((live(c.key, now)?.value ?? 0) >= c.limit) {
-          return { accepted: false, refusal: 'budget_exhausted', scope: c.scope, limit: c.limit };
-        }
-      }
-      write(request.replayKey, 1, now + request.replayTtlMs, now);
+      const fresh = new Set<string>([request.replayKey]);
       for (const c of request.counters) {
         const e = live(c.key, now);
-        write(c.key, (e?.value ?? 0) + 1, e?.expiresAt ?? now + c.ttlMs, now);
+        if ((e?.value ?? 0) >= c.limit) {
+          return { accepted: false, refusal: 'budget_exhausted', scope: c.scope, limit: c.limit };
+        }
+        if (!e) fresh.add(c.key);
+      }
+      if (!makeRoom(fresh.size, now)) return { accepted: false, refusal: 'cannot_remember' };
+      write(request.replayKey, 1, now + request.replayTtlMs);
+      for (const c of request.counters) {
+        const e = live(c.key, now);
+        write(c.key, (e?.value ?? 0) + 1, e?.expiresAt ?? now + c.ttlMs);
       }
       return { accepted: true };
+    },
+
+    async claimTicket(request: TicketClaimRequest, callOptions?: StoreCallOptions): Promise<TicketClaimResult> {
+      if (!begin(request.deadlineMs, callOptions)) return 'cannot_remember';
+      const now = request.nowMs;
+      if (live(request.key, now)) return 'already_used';
+      if (!makeRoom(1, now)) return 'cannot_remember';
+      write(request.key, 1, now + request.ttlMs);
+      return 'claimed';
     },
   };
 }
