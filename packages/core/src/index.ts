@@ -60,6 +60,18 @@ export {
   type DegradedAcceptanceResult,
 } from './store.js';
 export { CAPTCHA_FIELD_NAMES, CAPTCHA_HEADER_NAMES } from './fields.js';
+export {
+  extractCaptchaField,
+  extractCaptchaFields,
+  MALFORMED_FIELD_VALUE,
+  type CaptchaFieldName,
+  type CaptchaFieldMalformedReason,
+  type CaptchaFieldExtraction,
+  type CaptchaFieldSource,
+  type CaptchaFieldsSource,
+  type ExtractedCaptchaFields,
+} from './extract.js';
+export { isValidBudgetScope, sanitizeBudgetScope, routeBudgetScope, declaredMethod } from './adapters/budget-scope.js';
 export { createCaptchaVerifier } from './verifier.js';
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory.js';
 export {

@@ -2,9 +2,11 @@
  * A `(req, res, next)` middleware for Express and Connect: extract → verify → answer or `next()`.
  * Typed structurally, so core imports no framework (and needs no `@types/express`).
  */
-import { CAPTCHA_FIELD_NAMES, CAPTCHA_HEADER_NAMES } from '../fields.js';
+import { extractCaptchaFields } from '../extract.js';
+import { CaptchaConfigError, type CaptchaLogger } from '../options.js';
 import { httpResponseForVerdict } from '../reasons.js';
 import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier } from '../verdict.js';
+import { declaredMethod, isValidBudgetScope, routeBudgetScope } from './budget-scope.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -16,6 +18,14 @@ export interface NodeRequestLike {
   /** Express's client IP (honours `trust proxy`). */
   ip?: string | undefined;
   socket?: { remoteAddress?: string | undefined } | undefined;
+  /** Request method; not used for the budget scope (the route's declared method is). */
+  method?: string | undefined;
+  /** Express: the path the router was mounted at, as matched (`/auth`). */
+  baseUrl?: string | undefined;
+  /** Express: the matched route, inside `app.post('/login', …)` and the like. */
+  route?: { path?: unknown; methods?: Record<string, boolean | undefined> } | undefined;
+  /** Express: the app, to see its `trust proxy` setting. */
+  app?: { get?(setting: string): unknown } | undefined;
 }
 
 /** The parts of an Express/Connect response the middleware uses. */
@@ -47,10 +57,33 @@ export interface CaptchaMiddlewareOptions<Req extends NodeRequestLike = NodeRequ
    * @default req.ip, else req.socket.remoteAddress
    */
   getUserIp?: (req: Req) => MaybePromise<string | null | undefined>;
-  /** @default the parsed body's `tencent-captcha-ticket`, then the header `x-tencent-captcha-ticket` */
+  /**
+   * Reads the ticket. The default follows core's extraction rule ({@link extractCaptchaFields}): the
+   * parsed body's `tencent-captcha-ticket` when the body has that field at all (then it must be one
+   * string, else 400 `ticket_malformed`, and the header is not consulted), otherwise the header
+   * `x-tencent-captcha-ticket`.
+   * @default body field, else header
+   */
   getTicket?: (req: Req) => MaybePromise<string | null | undefined>;
-  /** @default the parsed body's `tencent-captcha-randstr`, then the header `x-tencent-captcha-randstr` */
+  /** Reads the randstr; the default follows the same rule as `getTicket`'s. @default body field `tencent-captcha-randstr`, else header `x-tencent-captcha-randstr` */
   getRandstr?: (req: Req) => MaybePromise<string | null | undefined>;
+  /**
+   * Which degraded-acceptance budgets this route spends (`verify`'s `budgetScope`): a value, or a
+   * function of the request. The default keeps routes apart without letting a client choose:
+   * inside a route (`app.post('/login', captcha, …)`) it is the route's declared method and pattern
+   * with the router's mount path (`POST_/auth/login`); mounted with `app.use(captcha)` it is one
+   * constant scope per middleware (`express:1`, `express:2`, … in creation order). The raw request
+   * path never counts, so `/login/`, `/LOGIN` or `/login?x=1` spend the same budget. A router mounted
+   * under a path with parameters (`app.use('/t/:tenant', router)`) would give one scope per
+   * parameter value: set `budgetScope` there.
+   * @default the route (see above)
+   */
+  budgetScope?: string | ((req: Req) => MaybePromise<string>);
+  /**
+   * Where the one-time warning goes when Express trusts every proxy hop (`trust proxy` is `true`).
+   * @default `console.warn`
+   */
+  logger?: CaptchaLogger;
   /** Overrides the verifier's mode for this route. */
   mode?: CaptchaMode;
   /** Lets a request through unverified (`res.locals.captcha` stays unset). @default false */
@@ -64,17 +97,23 @@ export interface CaptchaMiddlewareOptions<Req extends NodeRequestLike = NodeRequ
   respond?: boolean;
 }
 
-function header(req: NodeRequestLike, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+let instances = 0;
+
+/**
+ * The default budget scope of a request (see `budgetScope`): the matched route's declared method
+ * and pattern, with the mount path lower-cased (Express matches it case-insensitively by default);
+ * `fallback` when the middleware runs outside a route.
+ */
+function routeScope(req: NodeRequestLike, fallback: string): string {
+  const route = req.route;
+  if (!route || route.path === undefined) return fallback;
+  const methods = Object.keys(route.methods ?? {}).filter((m) => route.methods?.[m] === true);
+  const base = typeof req.baseUrl === 'string' ? req.baseUrl.toLowerCase() : '';
+  return routeBudgetScope(declaredMethod(methods), `${base}${String(route.path)}`);
 }
 
-function bodyField(req: NodeRequestLike, name: string): string | undefined {
-  const body = req.body;
-  if (typeof body !== 'object' || body === null) return undefined;
-  const v = (body as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : undefined;
-}
+const TRUST_ALL_WARNING =
+  "@tencent-captcha/core: Express trusts every proxy hop ('trust proxy' is true), so req.ip is the leftmost X-Forwarded-For value, which the client chooses, and with it its per-IP budget of degraded acceptances. Set app.set('trust proxy', <number of proxies in front of the app>) instead.";
 
 const CLIENT_GONE = 'the client closed the connection before the captcha was verified';
 
@@ -93,7 +132,23 @@ export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike,
   options: CaptchaMiddlewareOptions<Req> = {},
 ): NodeMiddleware<Req, Res> {
   const respond = options.respond ?? true;
+  const scopeOption = options.budgetScope;
+  if (scopeOption !== undefined && typeof scopeOption !== 'function' && !isValidBudgetScope(scopeOption)) {
+    throw new CaptchaConfigError('invalid_option', 'budgetScope', 'budgetScope must be 1 to 128 printable ASCII characters without spaces, or a function of the request.');
+  }
+  const instanceScope = `express:${++instances}`;
+  const warn = (message: string): void => {
+    const logger = options.logger;
+    if (logger?.warn) logger.warn(message);
+    else console.warn(message);
+  };
+  let checkedTrustProxy = options.getUserIp !== undefined;
   return function tencentCaptcha(req, res, next) {
+    if (!checkedTrustProxy) {
+      checkedTrustProxy = true;
+      // Checked on the first request: the app is not known when the middleware is created.
+      if (typeof req.app?.get === 'function' && req.app.get('trust proxy') === true) warn(TRUST_ALL_WARNING);
+    }
     const controller = new AbortController();
     const onClose = (): void => {
       if (!res.writableFinished) controller.abort(new Error(CLIENT_GONE));
@@ -105,14 +160,17 @@ export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike,
     (async (): Promise<CaptchaVerdict | undefined> => {
       const skip = typeof options.skip === 'function' ? await options.skip(req) : options.skip === true;
       if (skip) return undefined;
-      const [ticket, randstr, userIp] = await Promise.all([
-        options.getTicket ? options.getTicket(req) : (bodyField(req, CAPTCHA_FIELD_NAMES.ticket) ?? header(req, CAPTCHA_HEADER_NAMES.ticket)),
-        options.getRandstr ? options.getRandstr(req) : (bodyField(req, CAPTCHA_FIELD_NAMES.randstr) ?? header(req, CAPTCHA_HEADER_NAMES.randstr)),
+      const fields =
+        options.getTicket && options.getRandstr ? undefined : extractCaptchaFields({ body: req.body, header: (name) => req.headers[name] });
+      const [ticket, randstr, userIp, budgetScope] = await Promise.all([
+        options.getTicket ? options.getTicket(req) : fields?.ticket,
+        options.getRandstr ? options.getRandstr(req) : fields?.randstr,
         options.getUserIp ? options.getUserIp(req) : (req.ip ?? req.socket?.remoteAddress),
+        typeof scopeOption === 'function' ? scopeOption(req) : (scopeOption ?? routeScope(req, instanceScope)),
       ]);
       return verifier.verify(
         { ticket, randstr, userIp },
-        { signal: controller.signal, ...(options.mode ? { mode: options.mode } : {}) },
+        { signal: controller.signal, budgetScope, ...(options.mode ? { mode: options.mode } : {}) },
       );
     })().then(
       (verdict) => {
