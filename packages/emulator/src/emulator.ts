@@ -61,8 +61,11 @@ export interface Emulator {
   readonly faults: FaultController;
   /** Issues a ticket exactly as a solved challenge would, without a browser. */
   issueTicket(options?: IssueTicketOptions): IssuedTicket;
-  /** Issues a legacy (`003`) ticket for `CaptchaCheck`: valid 20 minutes, accepted twice. */
-  issueLegacyTicket(): { ticket: string };
+  /**
+   * Issues a legacy (`003`) ticket for `CaptchaCheck`: valid 20 minutes, accepted twice; with the
+   * randstr the `capInit` callback carries (CaptchaCheck does not take it).
+   */
+  issueLegacyTicket(): { ticket: string; randstr: string };
   /** Stops listening, destroys open (also hung) connections, clears every timer. Idempotent. */
   close(): Promise<void>;
 }
@@ -232,7 +235,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       state: () => faults.state(),
     },
     issueTicket,
-    issueLegacyTicket: () => ({ ticket: tickets.issueLegacy().ticket }),
+    issueLegacyTicket: () => {
+      const { ticket, randstr } = tickets.issueLegacy();
+      return { ticket, randstr };
+    },
     close,
   };
 }

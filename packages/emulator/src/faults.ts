@@ -12,7 +12,7 @@ import { EmulatorError } from './errors.js';
 
 /** The two things that can fail: Tencent's API host, or its browser SDK host. */
 export const FaultTarget = {
-  /** `POST /` (DescribeCaptchaResult). The legacy `/v2/index.php` takes no faults. */
+  /** `POST /` (DescribeCaptchaResult) and the legacy `/v2/index.php` (answered in its shape). */
   Api: 'api',
   /** The SDK script and what the SDK does in the page. */
   Sdk: 'sdk',

@@ -173,7 +173,10 @@ export function createSdkRoutes(ctx: EmulatorContext) {
       return { pass: false, reason: 'wrong', sid, target: session.target };
     }
     sessions.delete(sid);
-    if (session.kind === 'legacy') return { pass: true, sid, ticket: ctx.tickets.issueLegacy().ticket, randstr: '' };
+    if (session.kind === 'legacy') {
+      const legacy = ctx.tickets.issueLegacy();
+      return { pass: true, sid, ticket: legacy.ticket, randstr: legacy.randstr };
+    }
     const issued = ctx.tickets.issue({ appId: session.appId, fetchedAt: session.fetchedAt });
     return { pass: true, sid, ticket: issued.ticket, randstr: issued.randstr };
   }

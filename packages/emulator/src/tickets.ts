@@ -62,7 +62,8 @@ interface LegacyRecord {
 export interface TicketStore {
   issue(input: { appId: string; fetchedAt?: number; evilLevel?: number; score?: number }): IssuedTicket;
   verify(input: { ticket: string; randstr: string; appId: string }): TicketVerdict;
-  issueLegacy(): { ticket: string; issuedAt: number };
+  /** A legacy ticket and the randstr seed `003`'s callback carries with it (CaptchaCheck does not check it). */
+  issueLegacy(): { ticket: string; randstr: string; issuedAt: number };
   verifyLegacy(ticket: string): { pass: boolean; reason: 'ok' | 'unknown' | 'expired' | 'exhausted' };
 }
 
@@ -151,7 +152,7 @@ export function createTicketStore(now: () => number): TicketStore {
       prune(legacy, issuedAt, LEGACY_LIFETIME_MS * RETENTION_FACTOR);
       const ticket = createTicketString('t02');
       legacy.set(ticket, { issuedAt, checks: 0 });
-      return { ticket, issuedAt };
+      return { ticket, randstr: createRandstr(), issuedAt };
     },
 
     verifyLegacy(ticket) {

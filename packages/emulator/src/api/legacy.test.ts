@@ -1,6 +1,6 @@
 // The legacy `003` API over HTTP: v2 signatures, CaptchaIframeQuery's single-use script URL, and
 // CaptchaCheck (20 minutes, accepted twice).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../emulator.js';
 import { callLegacy, rawRequest } from '../testing/http-client.js';
 
@@ -30,11 +30,12 @@ describe('legacy v2 API', () => {
     expect(second.status).toBe(403);
   });
 
-  it('CaptchaCheck accepts a legacy ticket twice, then answers 5100', async () => {
-    const { ticket } = emulator.issueLegacyTicket();
-    expect((await legacy(check(ticket))).json).toEqual({ code: 0, codeDesc: 'Success', message: 'No Error' });
+  it('CaptchaCheck accepts a legacy ticket twice, then answers 5100; is_right is 0 either way (only code decides)', async () => {
+    const { ticket, randstr } = emulator.issueLegacyTicket();
+    expect(randstr).toMatch(/^@[A-Za-z0-9]{6}$/);
+    expect((await legacy(check(ticket))).json).toEqual({ code: 0, codeDesc: 'Success', message: 'No Error', is_right: 0 });
     expect((await legacy(check(ticket), { method: 'POST' })).json.code).toBe(0);
-    expect((await legacy(check(ticket))).json).toEqual({ code: 5100, codeDesc: 'CaptchaCheckFailed', message: expect.stringContaining('twice') });
+    expect((await legacy(check(ticket))).json).toEqual({ code: 5100, codeDesc: 'CaptchaCheckFailed', message: expect.stringContaining('twice'), is_right: 0 });
   });
 
   it('CaptchaCheck answers 5100 after 20 minutes and for unknown tickets', async () => {
@@ -56,6 +57,25 @@ describe('legacy v2 API', () => {
     expect((await legacy(check(ticket), { signedHost: 'csec.api.qcloud.com' })).json.code).toBe(0);
   });
 
+  it('honours SignatureMethod: a signature made with the other algorithm is 4100', async () => {
+    expect((await legacy(IFRAME_QUERY, { signatureMethod: 'HmacSHA256', signWith: 'HmacSHA256', method: 'POST' })).json.code).toBe(0);
+    expect((await legacy(IFRAME_QUERY, { signatureMethod: 'HmacSHA256', signWith: 'HmacSHA1' })).json).toMatchObject({ code: 4100 });
+    expect((await legacy(IFRAME_QUERY, { signWith: 'HmacSHA256' })).json).toMatchObject({ code: 4100 });
+    expect((await legacy(IFRAME_QUERY, { signatureMethod: 'HmacMD5' as never })).json).toMatchObject({ code: 4000 });
+  });
+
+  it('requires Region (4000), like every common parameter', async () => {
+    expect((await legacy(IFRAME_QUERY, { omit: ['Region'] })).json).toMatchObject({ code: 4000, message: expect.stringContaining('Region') });
+    expect((await legacy(IFRAME_QUERY, { omit: ['Nonce'] })).json).toMatchObject({ code: 4000, message: expect.stringContaining('Nonce') });
+  });
+
+  it('refuses a reused Nonce within the timestamp window, even re-signed with another Timestamp', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect((await legacy(IFRAME_QUERY, { nonce: 777_001, timestamp: now })).json.code).toBe(0);
+    expect((await legacy(IFRAME_QUERY, { nonce: 777_001, timestamp: now - 60 })).json).toMatchObject({ code: 4500 });
+    expect((await legacy(IFRAME_QUERY, { nonce: 777_002, timestamp: now - 60 })).json.code).toBe(0);
+  });
+
   it('answers 4100 for a bad signature, 4104 for an unknown SecretId, 4500 for a stale timestamp or a replayed nonce', async () => {
     expect((await legacy(IFRAME_QUERY, { secretKey: 'wrong' })).json).toMatchObject({ code: 4100 });
     expect((await legacy(IFRAME_QUERY, { secretId: 'AKIDother' })).json).toMatchObject({ code: 4104 });
@@ -71,6 +91,47 @@ describe('legacy v2 API', () => {
     expect((await legacy({ Action: 'DescribeInstances' })).json).toMatchObject({ code: 4000 });
     const unsigned = await rawRequest(`${emulator.legacyApiUrl}?Action=CaptchaCheck`);
     expect(JSON.parse(unsigned.text)).toMatchObject({ code: 4000 });
+  });
+
+  describe('API faults (the same switches as POST /), in the legacy shape', () => {
+    afterEach(() => emulator.faults.clear());
+
+    it('InternalError → 6000, RequestLimitExceeded → 4400, CaptchaCode 26 → 6200, AuthFailure → 4100; the ticket is not consumed', async () => {
+      const { ticket } = emulator.issueLegacyTicket();
+      emulator.faults.sequence('api', [
+        { kind: 'internal-error' },
+        { kind: 'request-limit-exceeded' },
+        { kind: 'captcha-code', code: 26 },
+        { kind: 'api-error', code: 'AuthFailure.SignatureFailure' },
+      ]);
+      expect((await legacy(check(ticket))).json).toMatchObject({ code: 6000 });
+      expect((await legacy(check(ticket))).json).toMatchObject({ code: 4400 });
+      expect((await legacy(check(ticket))).json).toMatchObject({ code: 6200 });
+      expect((await legacy(check(ticket))).json).toMatchObject({ code: 4100 });
+      expect((await legacy(check(ticket))).json.code).toBe(0);
+      expect((await legacy(check(ticket))).json.code).toBe(0);
+    });
+
+    it('5xx, malformed JSON and a connection reset', async () => {
+      emulator.faults.sequence('api', [{ kind: 'http-error', status: 503 }, { kind: 'malformed-json' }, { kind: 'connection-reset' }]);
+      const gateway = await legacy(IFRAME_QUERY);
+      expect(gateway.status).toBe(503);
+      const malformed = await legacy(IFRAME_QUERY);
+      expect(malformed.status).toBe(200);
+      expect(malformed.json).toBeUndefined();
+      await expect(legacy(IFRAME_QUERY)).rejects.toMatchObject({ code: 'ECONNRESET' });
+      expect((await legacy(IFRAME_QUERY)).json.code).toBe(0);
+    });
+
+    it('hang: accepts the request and never answers', async () => {
+      emulator.faults.set('api', { kind: 'hang' }, { times: 1 });
+      const controller = new AbortController();
+      const pending = legacy(check('t02whatever'), { signal: controller.signal });
+      const settled = await Promise.race([pending.then(() => 'answered', () => 'failed'), new Promise((r) => setTimeout(r, 200, 'pending'))]);
+      expect(settled).toBe('pending');
+      controller.abort();
+      await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    });
   });
 
   it('a script URL that was never issued is refused', async () => {

@@ -1,14 +1,19 @@
 /**
  * The legacy `003` (天御) API, protocol.md §4: `GET` (or form `POST`) `/v2/index.php` with the v2
- * HmacSHA1/HmacSHA256 signature, Actions `CaptchaIframeQuery` (answers a single-use script URL) and
- * `CaptchaCheck` (legacy tickets: 20 minutes, accepted twice). Also serves that single-use script,
- * `/legacy/TCapIframeApi.js?asig=…`, which defines `capInit` & co. API faults do not apply here;
- * the SDK's script faults apply to the script.
+ * HmacSHA1/HmacSHA256 signature (`Region` required, `SignatureMethod` honoured, a `Nonce` refused
+ * when it comes again within the timestamp window), Actions `CaptchaIframeQuery` (answers a
+ * single-use script URL) and `CaptchaCheck` (legacy tickets: 20 minutes, accepted twice; the answer
+ * carries `is_right: 0` like the documented example, whatever the outcome — only `code` decides).
+ * Also serves that single-use script, `/legacy/TCapIframeApi.js?asig=…`, which defines `capInit` &
+ * co. The API faults apply here as on `POST /`, answered in the legacy shape (`InternalError` → code
+ * 6000, `RequestLimitExceeded` → 4400, CaptchaCode 26 → 6200, …); the SDK's script faults apply to
+ * the script.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LegacyApi, buildV2StringToSign, signV2StringToSign, timingSafeEqualString, type V2SignatureMethod } from '@tencent-captcha/protocol';
 import type { EmulatorContext } from '../context.js';
+import type { ApiFault } from '../faults.js';
 import { BodyTooLargeError, hostOf, readBody, send, sendJson, stripPort } from '../http.js';
 import { BrowserAsset, renderBrowserAsset } from '../sdk-assets.js';
 import { serveScriptWithFaults } from '../sdk-routes.js';
@@ -19,9 +24,12 @@ export interface LegacyAnswer {
   codeDesc: string;
   message: string;
   url?: string;
+  /** CaptchaCheck only. Undocumented; the documented example shows 0 on a success (protocol.md §4.5). */
+  is_right?: number;
 }
 
 const ASIG_LIFETIME_MS = 10 * 60_000;
+/** Timestamps are accepted ±5 minutes, so a Nonce is remembered for the 10 minutes it could come back in. */
 const NONCE_WINDOW_MS = 10 * 60_000;
 const MAX_ENTRIES = 100_000;
 const SCRIPT_PATH = '/legacy/TCapIframeApi.js';
@@ -35,6 +43,16 @@ function prune(map: Map<string, number>, olderThan: number): void {
   }
 }
 
+/** The legacy `code` for an API 3.0 error code named in an `api-error` fault (or the number itself). */
+function legacyCodeOf(code: string): number {
+  if (code.startsWith('InternalError')) return 6000;
+  if (code.startsWith('RequestLimitExceeded') || code === 'LimitExceeded') return 4400;
+  if (code.startsWith('AuthFailure')) return 4100;
+  if (code.startsWith('UnauthorizedOperation')) return 4101;
+  if (code.startsWith('InvalidParameter') || code === 'MissingParameter') return 4000;
+  return 6200;
+}
+
 /** Creates the legacy routes of one emulator. @internal */
 export function createLegacyRoutes(ctx: EmulatorContext) {
   /** Script tokens handed out by CaptchaIframeQuery: asig → issue time. Each loads once. */
@@ -43,7 +61,7 @@ export function createLegacyRoutes(ctx: EmulatorContext) {
   const nonces = new Map<string, number>();
 
   async function verifySignature(params: Record<string, string>, method: 'GET' | 'POST', host: string): Promise<LegacyAnswer | undefined> {
-    for (const key of ['Action', 'Timestamp', 'Nonce', 'SecretId', 'Signature'] as const) {
+    for (const key of ['Action', 'Region', 'Timestamp', 'Nonce', 'SecretId', 'Signature'] as const) {
       if (!params[key]) return fail(4000, 'InvalidParameter', `Missing common parameter ${key}.`);
     }
     const signatureMethod = (params.SignatureMethod ?? 'HmacSHA1') as V2SignatureMethod;
@@ -69,9 +87,12 @@ export function createLegacyRoutes(ctx: EmulatorContext) {
       if (timingSafeEqualString(expected, signature ?? '')) valid = true;
     }
     if (!valid) return fail(4100, 'AuthFailure', 'Signature verification failed.');
+    if (!/^[1-9]\d{0,19}$/.test(params.Nonce ?? '')) return fail(4000, 'InvalidParameter', 'Nonce must be a positive integer.');
     prune(nonces, nowMs - NONCE_WINDOW_MS);
-    const nonceKey = `${params.SecretId}:${params.Nonce}:${params.Timestamp}`;
-    if (nonces.has(nonceKey)) return fail(4500, 'RequestReplayed', 'Nonce already used with this Timestamp.');
+    // Within the window a Nonce is single use, whatever its Timestamp: otherwise a replay with a
+    // re-signed timestamp (or two clients with a poor random source) would go unnoticed.
+    const nonceKey = `${params.SecretId}:${params.Nonce}`;
+    if (nonces.has(nonceKey)) return fail(4500, 'RequestReplayed', 'Nonce already used within the timestamp window.');
     nonces.set(nonceKey, nowMs);
     return undefined;
   }
@@ -96,12 +117,65 @@ export function createLegacyRoutes(ctx: EmulatorContext) {
     const problem = missing(params, ['ticket', 'captchaType', 'userIp']);
     if (problem) return problem;
     const result = ctx.tickets.verifyLegacy(params.ticket ?? '');
-    if (result.pass) return { code: 0, codeDesc: 'Success', message: 'No Error' };
+    if (result.pass) return { code: 0, codeDesc: 'Success', message: 'No Error', is_right: 0 };
     const why = { unknown: 'ticket invalid', expired: 'ticket expired', exhausted: 'ticket already verified twice', ok: '' }[result.reason];
-    return fail(LegacyApi.verifyFailedCode, 'CaptchaCheckFailed', `captcha verification failed: ${why}`);
+    return { ...fail(LegacyApi.verifyFailedCode, 'CaptchaCheckFailed', `captcha verification failed: ${why}`), is_right: 0 };
+  }
+
+  /** Answers a request with an API fault, in the legacy shape. `true` when the fault answered (or swallowed) it. */
+  async function applyFault(fault: ApiFault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    switch (fault.kind) {
+      case 'pass':
+        return false;
+      case 'latency':
+        return !(await ctx.delay(fault.ms));
+      case 'hang':
+        req.resume();
+        return true;
+      case 'connection-reset':
+        req.socket.resetAndDestroy();
+        return true;
+      default:
+        break;
+    }
+    if (fault.delayMs && !(await ctx.delay(fault.delayMs))) return true;
+    switch (fault.kind) {
+      case 'http-error': {
+        const status = fault.status ?? 502;
+        send(res, status, `<html><head><title>${status}</title></head><body><h1>${status}</h1><hr>emulated gateway</body></html>\n`, {
+          'content-type': 'text/html; charset=utf-8',
+        });
+        return true;
+      }
+      case 'malformed-json': {
+        const whole = JSON.stringify({ code: 0, codeDesc: 'Success', message: 'No Error', is_right: 0 });
+        send(res, 200, whole.slice(0, Math.floor(whole.length / 2)), { 'content-type': 'application/json' });
+        return true;
+      }
+      case 'internal-error':
+        sendJson(res, 200, fail(6000, 'InternalError', 'Internal error (injected fault).'));
+        return true;
+      case 'request-limit-exceeded':
+        sendJson(res, 200, fail(4400, 'QuotaExceeded', 'Quota exceeded (injected fault).'));
+        return true;
+      case 'api-error':
+        sendJson(res, 200, fail(legacyCodeOf(fault.code), fault.code, fault.message ?? `The emulator answered \`${fault.code}\` (injected fault).`));
+        return true;
+      case 'captcha-code': {
+        // 26 `system busy` is the legacy API being temporarily unavailable; any other code a failed check.
+        const code = fault.code ?? 26;
+        sendJson(res, 200, code === 26 ? fail(6200, 'ApiUnavailable', 'API temporarily unavailable (injected fault).') : fail(LegacyApi.verifyFailedCode, 'CaptchaCheckFailed', `captcha verification failed (injected CaptchaCode ${code})`));
+        return true;
+      }
+    }
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<string> {
+    const fault = ctx.faults.takeApi();
+    if (fault?.kind === 'hang' || fault?.kind === 'connection-reset') {
+      await applyFault(fault, req, res);
+      return `legacy fault ${fault.kind}`;
+    }
     const method = req.method === 'POST' ? 'POST' : 'GET';
     const params: Record<string, string> = {};
     for (const [k, v] of url.searchParams) params[k] = v;
@@ -116,6 +190,7 @@ export function createLegacyRoutes(ctx: EmulatorContext) {
       }
       for (const [k, v] of new URLSearchParams(body)) params[k] = v;
     }
+    if (fault && (await applyFault(fault, req, res))) return `legacy fault ${fault.kind}`;
     let answer = await verifySignature(params, method, hostOf(req, new URL(ctx.url()).host));
     if (!answer) {
       if (params.Action === 'CaptchaIframeQuery') answer = iframeQuery(params);
@@ -123,7 +198,7 @@ export function createLegacyRoutes(ctx: EmulatorContext) {
       else answer = fail(4000, 'InvalidParameter', `Unknown Action ${String(params.Action).slice(0, 60)}.`);
     }
     sendJson(res, 200, answer);
-    return `legacy ${params.Action ?? '?'} → ${answer.code}`;
+    return `legacy ${params.Action ?? '?'} → ${answer.code}` + (fault ? ` (after fault ${fault.kind})` : '');
   }
 
   async function handleScript(req: IncomingMessage, res: ServerResponse, url: URL, headers: Record<string, string>): Promise<string> {

@@ -44,9 +44,9 @@ describe('legacy capInit script', () => {
     await dialog.getByRole('slider', { name: 'Slider position' }).waitFor();
     expect(await dialog.evaluate((el) => getComputedStyle(el.querySelector('.tce-verify')!).backgroundColor)).toBe('rgb(255, 87, 45)');
     const solved = await page.evaluate(() => (window as any).__tencentCaptchaEmulator.solve());
-    expect(solved).toEqual({ ret: 0, ticket: expect.stringMatching(/^t02[A-Za-z0-9_-]+\*$/) });
+    expect(solved).toEqual({ ret: 0, ticket: expect.stringMatching(/^t02[A-Za-z0-9_-]+\*$/), randstr: expect.stringMatching(/^@[A-Za-z0-9]{6}$/) });
     expect(await results()).toEqual([solved]);
-    expect(await page.evaluate(() => (window as any).capGetTicket())).toEqual({ ret: 0, ticket: solved.ticket });
+    expect(await page.evaluate(() => (window as any).capGetTicket())).toEqual({ ret: 0, ticket: solved.ticket, randstr: solved.randstr });
     expect(await page.getByTestId('tcaptcha-trigger').isDisabled()).toBe(true);
     expect(await capCheck(solved.ticket)).toBe(0);
     expect(await capCheck(solved.ticket)).toBe(0);
@@ -76,9 +76,41 @@ describe('legacy capInit script', () => {
     await page.keyboard.press('Enter');
     await expect.poll(results).toHaveLength(1);
     const [result] = await results();
-    expect(result).toEqual({ ret: 0, ticket: expect.stringMatching(/^t02/) });
+    expect(result).toEqual({ ret: 0, ticket: expect.stringMatching(/^t02/), randstr: expect.any(String) });
     expect(await capCheck(result.ticket)).toBe(0);
     await page.evaluate(() => (window as any).capDestroy());
     expect(await page.locator('#cap').innerHTML()).toBe('');
+  });
+
+  it('mobile: capInit(document, { callback, showHeader: true }) opens full screen at once; solve gives the screen back', async () => {
+    await page.setViewportSize({ width: 375, height: 640 });
+    try {
+      await open();
+      await page.evaluate(() => (window as any).capInit(document, { callback: (window as any).record, showHeader: true, lang: 1033 }));
+      const layer = page.getByTestId('tcaptcha-fullscreen');
+      await layer.getByRole('slider', { name: 'Slider position' }).waitFor();
+      expect(await layer.boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 640 });
+      await expect(page.getByTestId('tcaptcha-header').isVisible()).resolves.toBe(true);
+      const solved = await page.evaluate(() => (window as any).__tencentCaptchaEmulator.solve());
+      expect(solved).toEqual({ ret: 0, ticket: expect.stringMatching(/^t02/), randstr: expect.stringMatching(/^@/) });
+      await expect(layer.count()).resolves.toBe(0);
+      expect(await capCheck(solved.ticket)).toBe(0);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
+  });
+
+  it('mobile: the header back button gives up (ret 1); showHeader: false hides the header', async () => {
+    await open();
+    await page.evaluate(() => (window as any).capInit(document, { callback: (window as any).record, showHeader: true, lang: 1033 }));
+    await page.getByTestId('tcaptcha-fullscreen').getByRole('slider').waitFor();
+    await page.getByTestId('tcaptcha-header').getByRole('button', { name: 'Close' }).click();
+    expect(await results()).toEqual([{ ret: 1 }]);
+    await expect(page.getByTestId('tcaptcha-fullscreen').count()).resolves.toBe(0);
+    await page.evaluate(() => (window as any).capInit(document, { callback: (window as any).record, showHeader: false }));
+    await page.getByTestId('tcaptcha-fullscreen').getByRole('slider').waitFor();
+    await expect(page.getByTestId('tcaptcha-header').count()).resolves.toBe(0);
+    await page.evaluate(() => (window as any).capDestroy());
+    await expect(page.getByTestId('tcaptcha-fullscreen').count()).resolves.toBe(0);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * The emulated legacy (`003`, 天御) captcha script, served once per `CaptchaIframeQuery` URL. It
  * defines `capInit(div, options)`, `capGetTicket()`, `capRefresh()` and `capDestroy()`
- * (protocol.md §4.2): callback `{ ret: 0, ticket }` on success, `{ ret: 1 }` when the user gives up.
- * Types: `point` (default; a trigger button in the div that opens a popup), `embed` (in the div),
- * `popup` (opens at once). Tickets are checked with `CaptchaCheck`.
+ * (protocol.md §4.2): callback `{ ret: 0, ticket, randstr }` on success (seed `003`'s shape),
+ * `{ ret: 1 }` when the user gives up. Types: `point` (default; a trigger button in the div that opens
+ * a popup), `embed` (in the div), `popup` (opens at once). `capInit(document, { showHeader })` is the
+ * mobile (H5) call: the challenge opens at once, full screen, with a header whose back button gives
+ * up (ret 1); `showHeader: false` hides it. Tickets are checked with `CaptchaCheck`.
  */
 import type { LegacyCapInitOptions, LegacyCaptchaResult } from '@tencent-captcha/protocol';
 import { emulatorHook } from './automation.js';
@@ -43,6 +45,8 @@ const win = window as unknown as Record<string, unknown>;
   let state:
     | {
         div: HTMLElement;
+        /** `capInit(document, …)`: the full-screen layer the SDK added to the page. */
+        fullscreen?: HTMLElement;
         options: LegacyCapInitOptions;
         trigger?: HTMLButtonElement;
         challenge?: Challenge;
@@ -52,6 +56,7 @@ const win = window as unknown as Record<string, unknown>;
       }
     | undefined;
   let ticket = '';
+  let randstr = '';
 
   function stopChallenge(): void {
     if (!state) return;
@@ -112,41 +117,92 @@ const win = window as unknown as Record<string, unknown>;
       onSolved: (answer) => {
         stopChallenge();
         ticket = answer.ticket;
-        if (s.trigger) {
+        randstr = answer.randstr;
+        if (s.fullscreen) {
+          // Mobile: the page gets the screen back.
+          closeFullscreen(s);
+        } else if (s.trigger) {
           s.trigger.disabled = true;
           s.trigger.textContent = pickStrings(lang).strings.success;
         } else if (mode === 'embed' && !s.options.keepOpen) {
           // Like the real embed: ready for another verification after a pass.
           void start('embed');
         }
-        report({ ret: 0, ticket: answer.ticket });
+        report({ ret: 0, ticket: answer.ticket, randstr: answer.randstr });
       },
       onClosed: () => {
         stopChallenge();
+        if (s.fullscreen) closeFullscreen(s);
         report({ ret: 1 });
       },
       onNetworkFailure: () => {
         stopChallenge();
+        if (s.fullscreen) closeFullscreen(s);
         report({ ret: 1 });
       },
     });
     s.challenge = challenge;
   }
 
+  function closeFullscreen(s: NonNullable<typeof state>): void {
+    s.fullscreen?.remove();
+    s.fullscreen = undefined;
+  }
+
+  /** The mobile layer: fixed over the whole viewport, an optional header, the challenge embedded below. */
+  function openFullscreen(s: NonNullable<typeof state>, lang: string): HTMLElement {
+    const layer = document.createElement('div');
+    layer.setAttribute('data-testid', 'tcaptcha-fullscreen');
+    layer.style.cssText = 'position:fixed;inset:0;z-index:2147483000;background:#fff;display:flex;flex-direction:column;overflow:auto';
+    if (s.options.showHeader !== false) {
+      const header = document.createElement('div');
+      header.setAttribute('data-testid', 'tcaptcha-header');
+      header.style.cssText = 'display:flex;align-items:center;gap:8px;height:44px;padding:0 8px;border-bottom:1px solid #d0d7de;flex:none';
+      const back = document.createElement('button');
+      back.type = 'button';
+      back.textContent = '‹';
+      back.setAttribute('aria-label', pickStrings(lang).strings.close);
+      back.style.cssText = 'font:inherit;font-size:24px;border:0;background:none;min-width:44px;min-height:44px;cursor:pointer';
+      back.addEventListener('click', () => s.challenge?.close());
+      const title = document.createElement('span');
+      title.textContent = pickStrings(lang).strings.title;
+      header.append(back, title);
+      layer.append(header);
+    }
+    const body = document.createElement('div');
+    body.style.cssText = 'flex:1;display:flex;justify-content:center;padding:16px 0';
+    layer.append(body);
+    document.body.append(layer);
+    s.fullscreen = layer;
+    return body;
+  }
+
   function capDestroy(): void {
     stopChallenge();
     if (state) {
+      if (state.fullscreen) closeFullscreen(state);
       state.trigger?.remove();
       for (const node of [...state.div.querySelectorAll('[data-testid=tcaptcha-dialog]')]) node.remove();
     }
     state = undefined;
     ticket = '';
+    randstr = '';
   }
 
-  function capInit(div: HTMLElement, options: LegacyCapInitOptions = {}): void {
-    if (!div || div.nodeType !== 1) throw new Error('capInit: the first argument must be an element');
+  function capInit(target: HTMLElement | Document, options: LegacyCapInitOptions = {}): void {
+    const isDocument = target?.nodeType === 9;
+    if (!target || (target.nodeType !== 1 && !isDocument)) throw new Error('capInit: the first argument must be an element or document');
     capDestroy();
     ensureStyle(nonce);
+    if (isDocument) {
+      // The H5 call: no type, full screen at once.
+      const s: NonNullable<typeof state> = { div: document.body, options, waiters: [], sid: '' };
+      state = s;
+      s.div = openFullscreen(s, LANGS[options.lang ?? 2052] ?? 'zh-cn');
+      void start('embed');
+      return;
+    }
+    const div = target as HTMLElement;
     state = { div, options, waiters: [], sid: '' };
     const type = options.type ?? 'point';
     if (type === 'embed') {
@@ -170,7 +226,11 @@ const win = window as unknown as Record<string, unknown>;
     const s = state;
     if (!s) return;
     ticket = '';
-    if (s.trigger) {
+    randstr = '';
+    if (s.fullscreen) {
+      stopChallenge();
+      void start('embed');
+    } else if (s.trigger) {
       stopChallenge();
       s.trigger.disabled = false;
       s.trigger.textContent = pickStrings(LANGS[s.options.lang ?? 2052] ?? 'zh-cn').strings.trigger;
@@ -180,7 +240,7 @@ const win = window as unknown as Record<string, unknown>;
   }
 
   function capGetTicket(): LegacyCaptchaResult & { ticket: string } {
-    return ticket ? { ret: 0, ticket } : { ret: 1, ticket: '' };
+    return ticket ? { ret: 0, ticket, randstr } : { ret: 1, ticket: '' };
   }
 
   win.capInit = capInit;

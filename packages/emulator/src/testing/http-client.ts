@@ -100,8 +100,13 @@ export async function callLegacy(input: {
   timestamp?: number;
   nonce?: number;
   signedHost?: string;
+  /** Common parameters to leave out (e.g. `Region`). */
+  omit?: readonly string[];
+  /** Sign with this algorithm whatever `SignatureMethod` says (to test that the server honours it). */
+  signWith?: 'HmacSHA1' | 'HmacSHA256';
+  signal?: AbortSignal;
 }): Promise<RawResponse & { json: any }> {
-  const { signV2 } = await import('@tencent-captcha/protocol');
+  const { buildV2StringToSign, signV2, signV2StringToSign } = await import('@tencent-captcha/protocol');
   const url = new URL(input.legacyApiUrl);
   const method = input.method ?? 'GET';
   const params: Record<string, string | number> = {
@@ -112,12 +117,16 @@ export async function callLegacy(input: {
     ...(input.signatureMethod ? { SignatureMethod: input.signatureMethod } : {}),
     ...input.params,
   };
-  const signature = await signV2({ method, host: input.signedHost ?? url.host, path: url.pathname, params, secretKey: input.secretKey });
+  for (const key of input.omit ?? []) delete params[key];
+  const toSign = { method, host: input.signedHost ?? url.host, path: url.pathname, params };
+  const signature = input.signWith
+    ? await signV2StringToSign(input.secretKey, buildV2StringToSign(toSign), input.signWith)
+    : await signV2({ ...toSign, secretKey: input.secretKey });
   const query = new URLSearchParams(Object.entries({ ...params, Signature: signature }).map(([k, v]) => [k, String(v)])).toString();
   const res =
     method === 'GET'
-      ? await rawRequest(`${input.legacyApiUrl}?${query}`)
-      : await rawRequest(input.legacyApiUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: query });
+      ? await rawRequest(`${input.legacyApiUrl}?${query}`, { signal: input.signal })
+      : await rawRequest(input.legacyApiUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: query, signal: input.signal });
   let json: any;
   try {
     json = JSON.parse(res.text);
