@@ -14,7 +14,8 @@ import {
   type DescribeCaptchaResultResponse,
   type Tc3Signer,
 } from '@tencent-captcha/protocol';
-import { isConnectFailure, type Transport } from './transport.js';
+import { isConnectFailure, type Transport, type TransportControl } from './transport.js';
+import { createFastTc3Signer } from './fast-sign.js';
 
 /** What one attempt produced. */
 export type AttemptOutcome =
@@ -25,10 +26,17 @@ export type AttemptOutcome =
   /** No usable answer. `notSent`: the connection was never made, so Tencent cannot have seen the ticket. */
   | { kind: 'failure'; failure: 'upstream_timeout' | 'upstream_unreachable' | 'upstream_error'; detail: string; notSent: boolean };
 
-/** A caller of `DescribeCaptchaResult` for one endpoint and credential. */
-export interface DescribeCaptchaResultClient {
-  call(input: { ticket: string; randstr: string; userIp: string }, signal: AbortSignal): Promise<AttemptOutcome>;
+/**
+ * One upstream API the verifier can speak (`DescribeCaptchaResult`, or the legacy `CaptchaCheck`):
+ * builds, signs and sends one attempt and classifies what comes back. Never rejects: a transport error
+ * becomes a `failure` outcome (when the verifier cancelled the request it no longer listens).
+ */
+export interface UpstreamClient {
+  call(input: { ticket: string; randstr: string; userIp: string }, control: TransportControl): Promise<AttemptOutcome>;
 }
+
+/** A caller of `DescribeCaptchaResult` for one endpoint and credential. */
+export type DescribeCaptchaResultClient = UpstreamClient;
 
 /** Options of {@link createDescribeCaptchaResultClient}. */
 export interface DescribeCaptchaResultClientOptions {
@@ -45,34 +53,26 @@ export interface DescribeCaptchaResultClientOptions {
 /** Creates the client; the signer caches its derived key per UTC day. */
 export function createDescribeCaptchaResultClient(options: DescribeCaptchaResultClientOptions): DescribeCaptchaResultClient {
   const host = new URL(options.endpoint).host;
-  const signer: Tc3Signer = createTc3Signer({
-    secretId: options.secretId,
-    secretKey: options.secretKey,
-    service: CaptchaApi.service,
-    host,
-  });
-  const { transport, captchaAppId, appSecretKey, now } = options;
+  const signerOptions = { secretId: options.secretId, secretKey: options.secretKey, service: CaptchaApi.service, host };
+  // Synchronous node:crypto signing with the date key and credential scope cached (fast-sign.ts);
+  // protocol's WebCrypto signer where node:crypto is missing (edge runtimes).
+  const fast = createFastTc3Signer(signerOptions);
+  const signer: Tc3Signer | null = fast ? null : createTc3Signer(signerOptions);
+  const { transport, captchaAppId, now } = options;
+  // The constant tail of every body: JSON.stringify of the same object, assembled once.
+  const bodyTail = `,"CaptchaAppId":${JSON.stringify(captchaAppId)},"AppSecretKey":${JSON.stringify(options.appSecretKey)}}`;
+  const bodyHead = `{"CaptchaType":${CaptchaApi.captchaType},"Ticket":`;
   // Derive today's signing key and load the transport now, not on the first user's request.
-  signer.sign({ timestamp: Math.floor(now() / 1000), payload: '' }).catch(() => undefined);
+  if (signer) signer.sign({ timestamp: Math.floor(now() / 1000), payload: '' }).catch(() => undefined);
+  else fast!.sign(Math.floor(now() / 1000), '');
   transport.warm();
 
-  return {
-    async call(input, signal) {
-      const request: DescribeCaptchaResultRequest = {
-        CaptchaType: CaptchaApi.captchaType,
-        Ticket: input.ticket,
-        UserIp: input.userIp,
-        Randstr: input.randstr,
-        CaptchaAppId: captchaAppId,
-        AppSecretKey: appSecretKey,
-      };
-      const payload = JSON.stringify(request);
-      const timestamp = Math.floor(now() / 1000);
-      const { authorization } = await signer.sign({ timestamp, payload });
-      let status: number;
-      let body: string;
-      try {
-        ({ status, body } = await transport.send({
+  const send = async (payload: string, timestamp: number, authorization: string, control: TransportControl): Promise<AttemptOutcome> => {
+    let status: number;
+    let body: string;
+    try {
+      ({ status, body } = await transport.send(
+        {
           headers: {
             'content-type': 'application/json',
             authorization,
@@ -81,14 +81,26 @@ export function createDescribeCaptchaResultClient(options: DescribeCaptchaResult
             'x-tc-timestamp': String(timestamp),
           },
           body: payload,
-          signal,
-        }));
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        const notSent = isConnectFailure(error);
-        return { kind: 'failure', failure: 'upstream_unreachable', detail: errorCode(error) ?? 'network error', notSent };
+        },
+        control,
+      ));
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code === 'RESPONSE_TOO_LARGE') {
+        return { kind: 'failure', failure: 'upstream_error', detail: 'answer over the size cap', notSent: false };
       }
-      return classifyResponse(status, body);
+      const notSent = isConnectFailure(error);
+      return { kind: 'failure', failure: 'upstream_unreachable', detail: errorCode(error) ?? 'network error', notSent };
+    }
+    return classifyResponse(status, body);
+  };
+
+  return {
+    async call(input, control) {
+      // Field order and escaping exactly as JSON.stringify of a DescribeCaptchaResultRequest.
+      const payload = `${bodyHead}${JSON.stringify(input.ticket)},"UserIp":${JSON.stringify(input.userIp)},"Randstr":${JSON.stringify(input.randstr)}${bodyTail}`;
+      const timestamp = Math.floor(now() / 1000);
+      const authorization = fast ? fast.sign(timestamp, payload) : (await signer!.sign({ timestamp, payload })).authorization;
+      return send(payload, timestamp, authorization, control);
     },
   };
 }
@@ -107,6 +119,10 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** Classifies an HTTP answer of the endpoint. Exported for tests. */
 export function classifyResponse(status: number, body: string): AttemptOutcome {
+  // Throttling said with HTTP instead of `RequestLimitExceeded`: a flood can cause it, never accepted.
+  if (status === 429) {
+    return { kind: 'api_error', code: 'RequestLimitExceeded', message: 'HTTP 429 Too Many Requests', requestId: null, errorKind: 'rate_limited' };
+  }
   if (status < 200 || status > 299) {
     return { kind: 'failure', failure: 'upstream_error', detail: `HTTP ${status}`, notSent: false };
   }

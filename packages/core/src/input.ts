@@ -28,8 +28,14 @@ export interface ValidInput {
 /** Result of {@link validateInput}. */
 export type InputCheck = { ok: true; input: ValidInput } | { ok: false; reason: PolicyReason };
 
+/** Rules that depend on the verifier (the legacy SDK may give no randstr). */
+export interface InputRules {
+  /** Whether a randstr must be present. @default true */
+  randstrRequired?: boolean;
+}
+
 /** Checks ticket, randstr and IP. Never throws, whatever it is given. */
-export function validateInput(input: unknown): InputCheck {
+export function validateInput(input: unknown, rules?: InputRules): InputCheck {
   const record = (typeof input === 'object' && input !== null ? input : {}) as Partial<Record<keyof VerifyInput, unknown>>;
   let ticket: unknown;
   let randstr: unknown;
@@ -44,13 +50,15 @@ export function validateInput(input: unknown): InputCheck {
   if (typeof ticket !== 'string' || ticket.length > MAX_TICKET_LENGTH || !TICKET_CHARS.test(ticket)) {
     return { ok: false, reason: 'ticket_malformed' };
   }
-  if (randstr === undefined || randstr === null || randstr === '') return { ok: false, reason: 'randstr_missing' };
-  if (typeof randstr !== 'string' || randstr.length > MAX_RANDSTR_LENGTH || !RANDSTR_CHARS.test(randstr)) {
+  if (randstr === undefined || randstr === null || randstr === '') {
+    if (rules?.randstrRequired !== false) return { ok: false, reason: 'randstr_missing' };
+    randstr = '';
+  } else if (typeof randstr !== 'string' || randstr.length > MAX_RANDSTR_LENGTH || !RANDSTR_CHARS.test(randstr)) {
     return { ok: false, reason: 'randstr_malformed' };
   }
   const ip = typeof userIp === 'string' ? parseIp(userIp.trim()) : undefined;
   if (!ip) return { ok: false, reason: 'user_ip_invalid' };
-  return { ok: true, input: { ticket, randstr, userIp: ip.address, ipBudgetKey: ip.budgetKey } };
+  return { ok: true, input: { ticket, randstr: randstr as string, userIp: ip.address, ipBudgetKey: ip.budgetKey } };
 }
 
 /** A parsed IP address. */

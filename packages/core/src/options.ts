@@ -170,6 +170,18 @@ export interface CaptchaVerifierOptions {
   deadlineMs?: number;
   /** How long a store call may take before it counts as failed, in ms. @default 250 */
   storeTimeoutMs?: number;
+  /**
+   * Requests on their way to Tencent at once (the transport's connections). More verifications wait in
+   * a local queue; one that cannot be sent in time is refused as `overloaded` (503 + Retry-After), never
+   * accepted as degraded and never counted as an outage. @default 64
+   */
+  maxConnections?: number;
+  /**
+   * Verifications that may wait for a connection. Past it, `overloaded` at once. A verification waits at
+   * most until its first attempt could no longer run its whole `attemptTimeoutMs` within the deadline.
+   * @default 1024
+   */
+  maxQueued?: number;
   /** Highest `EvilLevel` a verified ticket may have (Tencent: 100 = malicious). @default 99 */
   maxEvilLevel?: number;
   /** Highest `Score` (0–100, higher is riskier) a verified ticket may have. @default 100 (no limit) */
@@ -208,6 +220,8 @@ export interface ResolvedCaptchaVerifierOptions {
   attemptTimeoutMs: number;
   deadlineMs: number;
   storeTimeoutMs: number;
+  maxConnections: number;
+  maxQueued: number;
   maxEvilLevel: number;
   maxScore: number;
   mode: CaptchaMode;
@@ -354,6 +368,7 @@ export function normaliseOptions(options: CaptchaVerifierOptions = {}): Normalis
   const secretId = credential(options.secretId, env, 'secretId', /^[\x21-\x2b\x2d\x2e\x30-\x7e]{1,256}$/, 'printable ASCII without spaces, "/" or ","');
   const secretKey = credential(options.secretKey, env, 'secretKey', /^[\x21-\x7e]{1,256}$/, 'printable ASCII without spaces');
 
+  const common = normaliseCommonOptions(options);
   let endpoint: URL;
   try {
     endpoint = new URL(String(options.endpoint ?? DEFAULT_ENDPOINT));
@@ -366,10 +381,34 @@ export function normaliseOptions(options: CaptchaVerifierOptions = {}): Normalis
   if (endpoint.pathname !== '/' || endpoint.search !== '' || endpoint.hash !== '' || endpoint.username !== '' || endpoint.password !== '') {
     throw new CaptchaConfigError('invalid_endpoint', 'endpoint', 'endpoint must be an origin (path "/", no query, no user info): TC3 signs the path "/".');
   }
+  return {
+    ...common,
+    resolved: { captchaAppId, endpoint: endpoint.href, ...common.resolved },
+    credentials: { secretId, secretKey, appSecretKey },
+  };
+}
 
+/** The options every verifier shares (timeouts, policy, budgets, breaker, store, hooks, IO), validated. */
+export interface NormalisedCommonOptions {
+  resolved: Omit<ResolvedCaptchaVerifierOptions, 'captchaAppId' | 'endpoint'>;
+  store: CaptchaStore | undefined;
+  hooks: CaptchaHooks;
+  logger: CaptchaLogger;
+  fetch: FetchLike | undefined;
+  now: () => number;
+}
+
+/**
+ * Validates and normalises the options every verifier shares (all but credentials and endpoint), for
+ * `createCaptchaVerifier` and the legacy verifier. Throws {@link CaptchaConfigError}.
+ */
+export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>): NormalisedCommonOptions {
+  if (!isPlainObject(options)) throw new CaptchaConfigError('invalid_option', 'options', 'options must be an object.');
   const deadlineMs = integer(options.deadlineMs, 'deadlineMs', 5000, 10, MAX_MS);
   const attemptTimeoutMs = integer(options.attemptTimeoutMs, 'attemptTimeoutMs', Math.min(3000, deadlineMs), 1, deadlineMs);
   const storeTimeoutMs = integer(options.storeTimeoutMs, 'storeTimeoutMs', Math.min(250, Math.floor(deadlineMs / 4)), 1, deadlineMs - 1);
+  const maxConnections = integer(options.maxConnections, 'maxConnections', 64, 1, 4096);
+  const maxQueued = integer(options.maxQueued, 'maxQueued', 1024, 0, 1_000_000);
   const maxEvilLevel = integer(options.maxEvilLevel, 'maxEvilLevel', 99, 0, 100);
   const maxScore = integer(options.maxScore, 'maxScore', 100, 0, 100);
   const mode = options.mode ?? 'adaptive';
@@ -422,11 +461,11 @@ export function normaliseOptions(options: CaptchaVerifierOptions = {}): Normalis
 
   return {
     resolved: {
-      captchaAppId,
-      endpoint: endpoint.href,
       attemptTimeoutMs,
       deadlineMs,
       storeTimeoutMs,
+      maxConnections,
+      maxQueued,
       maxEvilLevel,
       maxScore,
       mode,
@@ -436,7 +475,6 @@ export function normaliseOptions(options: CaptchaVerifierOptions = {}): Normalis
       retry,
       retryAfterSeconds,
     },
-    credentials: { secretId, secretKey, appSecretKey },
     store: options.store,
     hooks,
     logger,

@@ -92,8 +92,8 @@ describe('storeRequestParts() and settleDegraded()', () => {
     const parts = storeRequestParts({ options: resolved, tier: 'healthy', ticket: 'tr03x*', randstr: '@r', ipBudgetKey: '4:1.2.3.4', budgetScope: 'default', disasterTicket: null, nowMs: NOW + 15_000 });
     const window = Math.floor((NOW + 15_000) / 60_000);
     expect(parts.counters).toEqual([
-      { scope: 'per_ip', key: `${APP}:budget:ip:4:1.2.3.4:${window}`, limit: 2, ttlMs: (window + 1) * 60_000 - NOW - 15_000 + 1000 },
-      { scope: 'global', key: `${APP}:budget:global:${window}`, limit: 9, ttlMs: (window + 1) * 60_000 - NOW - 15_000 + 1000 },
+      { scope: 'per_ip', key: `${APP}:budget:default:ip:4:1.2.3.4:${window}`, limit: 2, ttlMs: (window + 1) * 60_000 - NOW - 15_000 + 1000 },
+      { scope: 'global', key: `${APP}:budget:default:global:${window}`, limit: 9, ttlMs: (window + 1) * 60_000 - NOW - 15_000 + 1000 },
     ]);
     expect(parts.replayKey).toBe(`${APP}:replay:tr03x*`);
     expect(parts.replayTtlMs).toBe(330_000);

@@ -27,8 +27,15 @@ import { PolicyReason, reasonForCaptchaCode, type VerdictReason } from './reason
 import type { BudgetCounter, DegradedAcceptanceResult } from './store.js';
 import type { BreakerState, CaptchaMode, PolicyBranch, VerdictDisasterTicket } from './verdict.js';
 
-/** What the network part produced; `breaker_open` when no request was made because of the breaker. */
-export type UpstreamOutcome = AttemptOutcome | { kind: 'breaker_open' };
+/**
+ * What the network part produced: an attempt's outcome; `breaker_open` when no request was made
+ * because of the breaker; `overloaded` when this server could not send the request in time (local
+ * queue full or its wait over, or the event loop too late to tell Tencent's silence from our own).
+ */
+export type UpstreamOutcome =
+  | AttemptOutcome
+  | { kind: 'breaker_open' }
+  | { kind: 'overloaded'; detail: 'queue_full' | 'queue_timeout' | 'event_loop_lag' };
 
 /** Result of {@link checkDisasterTicket}. */
 export type DisasterCheck =
@@ -106,6 +113,9 @@ const final = (reason: VerdictReason, branch: PolicyBranch, accepted = false, ca
 function unknownAnswerCause(input: DecideInput): VerdictReason | FinalDecision {
   const { outcome } = input;
   switch (outcome.kind) {
+    case 'overloaded':
+      // Local overload says nothing about the ticket or Tencent; an attacker can cause it at will.
+      return final(PolicyReason.Overloaded, 'overloaded');
     case 'breaker_open':
       return PolicyReason.BreakerOpen;
     case 'failure':

@@ -27,11 +27,14 @@ describe('VERDICT_REASONS', () => {
 
   it('maps statuses to HTTP statuses consistently: degraded → 503 + Retry-After, rejected → 400/403, or 503 without Retry-After for our own faults', () => {
     for (const row of VERDICT_REASONS.values()) {
+      // Local overload is the one rejection worth retrying: 503 + Retry-After, but never degraded.
+      if (row.reason === 'overloaded') continue;
       if (row.status === 'degraded') expect([row.httpStatus, row.retryAfter], row.reason).toEqual([503, true]);
       if (row.status === 'rejected') expect([400, 403, 503]).toContain(row.httpStatus);
       if (row.status === 'rejected' && row.httpStatus === 503) expect(row.retryAfter).toBe(false);
       if (row.status === 'rejected') expect(row.retryAfter).toBe(false);
     }
+    expect(VERDICT_REASONS.get('overloaded')).toMatchObject({ status: 'rejected', httpStatus: 503, retryAfter: true });
   });
 
   it('maps misconfiguration codes to the one misconfigured reason', () => {

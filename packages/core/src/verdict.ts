@@ -58,6 +58,8 @@ export const PolicyBranch = {
   DegradedAccept: 'degraded_accept',
   /** A bug in the verifier; rejected, and reported through the logger. */
   InternalError: 'internal_error',
+  /** This server could not send the request in time (local overload); nothing was decided about the ticket. */
+  Overloaded: 'overloaded',
 } as const;
 /** One of {@link PolicyBranch}'s values. */
 export type PolicyBranch = (typeof PolicyBranch)[keyof typeof PolicyBranch];

@@ -549,11 +549,11 @@ describe('verify()', () => {
       await expect(o.verifier.verify({ ...input, ticket: disaster() })).resolves.toMatchObject({ accepted: true, reason: 'disaster_ticket' });
     });
 
-    it('keeps the breaker open when the caller aborts the probe', async () => {
+    it('lets a probe whose caller aborted finish on its own timer, so the breaker closes when Tencent is healthy', async () => {
       useFakeTimers(NOW);
       const { verifier, tencent } = setup({ breaker: { failureThreshold: 1, halfOpenAfterMs: 1000 }, retry: { enabled: false } }, [
         { status: 500, body: '' },
-        { hang: true },
+        { captchaCode: 1 },
       ]);
       await verifier.verify(input);
       expect(verifier.breakerState).toBe('open');
@@ -561,12 +561,34 @@ describe('verify()', () => {
       const controller = new AbortController();
       const p = verifier.verify({ ...input, ticket: `${input.ticket}2` }, { signal: controller.signal });
       p.catch(() => undefined);
-      await advance(0);
-      expect(verifier.breakerState).toBe('half_open');
-      expect(tencent.pending).toBe(1);
+      // The client leaves before Tencent's answer is read.
       controller.abort(new Error('gone'));
       await expect(p).rejects.toThrow('gone');
       await advance(0);
+      expect(tencent.calls).toHaveLength(2);
+      expect(verifier.breakerState).toBe('closed');
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('keeps a probe whose caller aborted running until its own timer, and re-opens if Tencent still hangs', async () => {
+      useFakeTimers(NOW);
+      const { verifier, tencent } = setup({ breaker: { failureThreshold: 1, halfOpenAfterMs: 1000 }, attemptTimeoutMs: 500, retry: { enabled: false } }, [
+        { status: 500, body: '' },
+        { hang: true },
+      ]);
+      await verifier.verify(input);
+      await advance(1000);
+      const controller = new AbortController();
+      const p = verifier.verify({ ...input, ticket: `${input.ticket}2` }, { signal: controller.signal });
+      p.catch(() => undefined);
+      await advance(0);
+      controller.abort(new Error('gone'));
+      await expect(p).rejects.toThrow('gone');
+      // Not cancelled by its caller: still in flight, and nobody else probes meanwhile.
+      expect(tencent.pending).toBe(1);
+      expect(verifier.breakerState).toBe('half_open');
+      await advance(500);
+      expect(tencent.pending).toBe(0);
       expect(verifier.breakerState).toBe('open');
       expect(vi.getTimerCount()).toBe(0);
     });

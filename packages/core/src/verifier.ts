@@ -1,35 +1,36 @@
 /**
- * `createCaptchaVerifier`: options once, then `verify()` — input checks, the call to Tencent through
- * cockatiel's deadline → retry → breaker → per-attempt timeout, the policy (policy.ts), the store,
- * hooks. Never throws for a ticket; answers within the deadline; honours the caller's signal; leaves
- * no timer behind.
+ * `createCaptchaVerifier`: options once, then `verify()` — input checks, the call to Tencent (local
+ * queue → breaker → attempt timer → one retry, all under one deadline), the policy (policy.ts), the
+ * store, hooks. Never throws for a ticket; answers within the deadline; honours the caller's signal;
+ * leaves no timer behind.
+ *
+ * The threat model (design §3.2a) shapes the network part:
+ * - a request waits for a connection in a bounded local queue (dispatch-queue.ts); one that cannot be
+ *   sent in time is `overloaded` (503), never degraded, never counted by the breaker;
+ * - the attempt timer starts when the request holds a connection, so local waiting never looks like
+ *   Tencent's silence; a timer that fires far too late (event-loop lag) is `overloaded` too;
+ * - a request whose caller went away counts neither as a failure nor as a success, and a half-open
+ *   probe is not cancelled by its caller: it finishes on its own timer and decides the breaker.
+ *
+ * `createVerifierEngine` is the same pipeline over any {@link UpstreamClient}: the legacy `CaptchaCheck`
+ * verifier uses it too.
  */
-import {
-  BrokenCircuitError,
-  CircuitState,
-  ConsecutiveBreaker,
-  ConstantBackoff,
-  IsolatedCircuitError,
-  TaskCancelledError,
-  TimeoutStrategy,
-  circuitBreaker,
-  handleWhenResult,
-  retry,
-  timeout,
-  type FailureReason,
-} from 'cockatiel';
+import { createBreaker, type BreakerAdmission } from './breaker.js';
 import {
   createDescribeCaptchaResultClient,
   isRetryable,
   isUpstreamFailure,
   type AttemptOutcome,
+  type UpstreamClient,
 } from './describe-captcha-result.js';
+import { createDispatchQueue } from './dispatch-queue.js';
 import { validateInput, type ValidInput } from './input.js';
 import {
   CaptchaConfigError,
   assertMode,
   normaliseOptions,
   type CaptchaHooks,
+  type CaptchaLogger,
   type CaptchaVerifierOptions,
   type ResolvedCaptchaVerifierOptions,
 } from './options.js';
@@ -45,20 +46,18 @@ import {
 import { PolicyReason, describeVerdictReason, type VerdictReason } from './reasons.js';
 import { createMemoryStore } from './stores/memory.js';
 import type { CaptchaStore, DegradedAcceptanceResult } from './store.js';
-import { createTransport } from './transport.js';
-import type {
-  BreakerState,
-  CaptchaMode,
-  CaptchaVerdict,
-  CaptchaVerifier,
-  VerdictDisasterTicket,
-  VerifyInput,
-  VerifyOptions,
-} from './verdict.js';
+import { createTransport, type Transport, type TransportControl } from './transport.js';
+import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier, VerdictDisasterTicket, VerifyInput, VerifyOptions } from './verdict.js';
 
 const REDACTED = '[redacted]';
 /** Abort reason telling a store its call is over (a plain value: no DOMException per call). */
 const STORE_CALL_DONE = Object.freeze({ name: 'StoreCallDone', message: 'the verifier no longer waits for this store call' });
+/** Reason a transport gets when the attempt timer cancels its request. */
+const ATTEMPT_TIMED_OUT = Object.freeze(Object.assign(new Error('the attempt timed out'), { code: 'ATTEMPT_TIMEOUT' }));
+/** How late an attempt timer may fire before the lateness, not Tencent, is taken to be the cause. */
+const MAX_TIMER_LAG_MS = 100;
+/** Misconfiguration reports (log + hook) of one kind at most this often: an attacker's ticket can cause them. */
+const MISCONFIGURATION_REPORT_INTERVAL_MS = 60_000;
 
 /** What verify() has gathered by the time it builds the verdict. */
 interface Trace {
@@ -69,14 +68,71 @@ interface Trace {
   retryAfterSeconds: number | null;
 }
 
+/** The network part's result. */
+interface NetworkResult {
+  outcome: UpstreamOutcome;
+  attempts: number;
+}
+
+/** What a pipeline needs besides the shared options: how to talk to one upstream API. */
+export interface VerifierEngineSetup {
+  /** Validated options (common part plus the app id for disaster tickets and the endpoint, for reports). */
+  resolved: ResolvedCaptchaVerifierOptions;
+  store: CaptchaStore;
+  hooks: CaptchaHooks;
+  logger: CaptchaLogger;
+  /** Unix milliseconds; signing timestamps, ticket freshness, budget windows. */
+  now: () => number;
+  /** Secrets to redact from any text that came from outside. */
+  secrets: readonly string[];
+  /** Closed by `close()`. Its `connections` bound the requests in flight. */
+  transport: Transport;
+  client: UpstreamClient;
+  /** Whether a missing randstr is `randstr_missing` (the legacy SDK may give none). */
+  randstrRequired: boolean;
+  /**
+   * Remember verified tickets for `ttlMs` and refuse a second use (`ticket_reused`): for APIs that
+   * accept a ticket more than once (legacy `CaptchaCheck` accepts each twice). `null`: Tencent refuses
+   * reuse itself.
+   */
+  claimVerifiedTickets: { ttlMs: number } | null;
+}
+
 /**
  * Creates a verifier. Validates and normalises `options` once and throws a `CaptchaConfigError` when
  * they are wrong (missing credentials, bad endpoint, out-of-range numbers); `verify` never does.
  */
 export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): CaptchaVerifier {
-  const { resolved, credentials, hooks, logger, fetch, now } = normaliseOptions(options);
-  const store: CaptchaStore = options.store ?? createMemoryStore();
-  const secrets = [credentials.appSecretKey, credentials.secretKey].filter((s) => s.length >= 4);
+  const { resolved, credentials, hooks, logger, fetch, now, store } = normaliseOptions(options);
+  const transport = createTransport(resolved.endpoint, fetch, resolved.maxConnections);
+  const client = createDescribeCaptchaResultClient({
+    endpoint: resolved.endpoint,
+    captchaAppId: resolved.captchaAppId,
+    ...credentials,
+    transport,
+    now,
+  });
+  return createVerifierEngine({
+    resolved,
+    store: store ?? createMemoryStore(),
+    hooks,
+    logger,
+    now,
+    secrets: [credentials.appSecretKey, credentials.secretKey],
+    transport,
+    client,
+    randstrRequired: true,
+    claimVerifiedTickets: null,
+  });
+}
+
+/**
+ * The verification pipeline over one upstream API (see the module comment). `createCaptchaVerifier`
+ * and `createLegacyCaptchaVerifier` are thin setups around it. Internal: not exported from the package.
+ */
+export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifier {
+  const { resolved, hooks, logger, now, transport, client, store } = setup;
+  const secrets = setup.secrets.filter((s) => s.length >= 4);
 
   /** Removes our secrets from any text that came from outside (Tencent's messages, errors). */
   const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join(REDACTED), text);
@@ -100,101 +156,147 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     }
   };
 
-  const transport = createTransport(resolved.endpoint, fetch);
-  const client = createDescribeCaptchaResultClient({
-    endpoint: resolved.endpoint,
-    captchaAppId: resolved.captchaAppId,
-    ...credentials,
-    transport,
-    now,
-  });
-
-  // --- resilience: deadline → retry → breaker → per-attempt timeout (cockatiel) ---------------------
+  // --- the network part ---------------------------------------------------------------------------
   const networkBudgetMs = resolved.deadlineMs - resolved.storeTimeoutMs;
-  // `abortOnReturn: false`: when the call has returned there is nothing left to cancel, and aborting
-  // anyway creates a DOMException per call (measurable at thousands of verifications a second).
-  const deadline = timeout(networkBudgetMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
-  const attemptTimeout = timeout(resolved.attemptTimeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
-  const retryPolicy = retry(handleWhenResult((o) => isRetryable(o as AttemptOutcome)), {
-    maxAttempts: resolved.retry.enabled ? 1 : 0,
-    backoff: new ConstantBackoff(0),
-  });
-  const breaker = circuitBreaker(handleWhenResult((o) => isUpstreamFailure(o as AttemptOutcome)), {
-    halfOpenAfter: resolved.breaker.halfOpenAfterMs,
-    breaker: new ConsecutiveBreaker(resolved.breaker.failureThreshold),
-  });
-  // Cockatiel measures the open period with Date.now(); so do we, to answer without touching it.
-  let openedAt = 0;
-  breaker.onBreak((failure) => {
-    openedAt = Date.now();
-    const cause = causeOfFailure(failure as FailureReason<unknown>);
-    log('warn', 'captcha breaker opened: verification decides without Tencent', { cause });
-    safeHook('onBreakerOpen', { state: 'open', at: openedAt, cause });
-  });
-  breaker.onReset(() => {
-    log('info', 'captcha breaker closed');
-    safeHook('onBreakerClose', { state: 'closed', at: Date.now(), cause: null });
+  const attemptTimeoutMs = Math.min(resolved.attemptTimeoutMs, networkBudgetMs);
+  // A request may wait for a connection only as long as its first attempt can still run whole.
+  const maxQueueWaitMs = networkBudgetMs - attemptTimeoutMs;
+  const queue = createDispatchQueue(Math.min(resolved.maxConnections, transport.connections), resolved.maxQueued);
+  let breakerCause: VerdictReason | null = null;
+  const breaker = createBreaker(resolved.breaker, {
+    onOpen(at) {
+      log('warn', 'captcha breaker opened: verification decides without Tencent', { cause: breakerCause });
+      safeHook('onBreakerOpen', { state: 'open', at, cause: breakerCause });
+    },
+    onClose(at) {
+      log('info', 'captcha breaker closed');
+      safeHook('onBreakerClose', { state: 'closed', at, cause: null });
+    },
   });
 
-  const breakerState = (): BreakerState => {
-    switch (breaker.state) {
-      case CircuitState.Closed:
-        return 'closed';
-      case CircuitState.HalfOpen:
-        return 'half_open';
-      default:
-        return 'open';
+  /** Records what an attempt that reached Tencent says about Tencent's health. */
+  const record = (admission: BreakerAdmission, outcome: AttemptOutcome | 'lagged' | 'cancelled'): void => {
+    if (outcome === 'lagged' || outcome === 'cancelled') return breaker.release(admission);
+    if (isUpstreamFailure(outcome)) {
+      breakerCause = causeOfFailure(outcome);
+      breaker.failure(admission);
+    } else {
+      breaker.success(admission);
     }
   };
-  /** True while no request may go out: open and not yet due for a probe, or a probe in flight. */
-  const breakerBlocks = (): boolean => {
-    const s = breaker.state;
-    if (s === CircuitState.HalfOpen || s === CircuitState.Isolated) return true;
-    return s === CircuitState.Open && Date.now() - openedAt < resolved.breaker.halfOpenAfterMs;
+
+  /**
+   * Runs one attempt on a held connection, with its own timer; resolves with the outcome, or `lagged`
+   * when the timer fired so late that the lateness is ours. Never rejects. Releases the connection and
+   * records the outcome in the breaker when it settles, whoever still waits for it.
+   */
+  const runAttempt = (input: ValidInput, timeoutMs: number, admission: BreakerAdmission, control: TransportControl, cancelled: { value: boolean }): Promise<AttemptOutcome | 'lagged'> =>
+    new Promise((resolve) => {
+      let done = false;
+      const due = performance.now() + timeoutMs;
+      const finish = (outcome: AttemptOutcome | 'lagged'): void => {
+        if (done) return;
+        done = true;
+        queue.release();
+        record(admission, cancelled.value ? 'cancelled' : outcome);
+        resolve(outcome);
+      };
+      const timer = setTimeout(() => {
+        control.cancel?.(ATTEMPT_TIMED_OUT);
+        const lag = performance.now() - due;
+        finish(lag > MAX_TIMER_LAG_MS ? 'lagged' : { kind: 'failure', failure: 'upstream_timeout', detail: 'timed out', notSent: false });
+      }, timeoutMs);
+      client.call(input, control).then(
+        (outcome) => {
+          clearTimeout(timer);
+          finish(outcome);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          finish({ kind: 'failure', failure: 'upstream_error', detail: redact(String(error)).slice(0, 200), notSent: false });
+        },
+      );
+    });
+
+  /** Waits for `promise`, or rejects with the caller's abort reason as soon as it aborts. */
+  const orAbort = <T,>(promise: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> => {
+    if (!signal) return promise;
+    return new Promise<T>((resolve, reject) => {
+      const abort = (): void => {
+        onAbort?.();
+        reject(signal.reason);
+      };
+      if (signal.aborted) return abort();
+      signal.addEventListener('abort', abort, { once: true });
+      promise.then(
+        (v) => {
+          signal.removeEventListener('abort', abort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', abort);
+          reject(e);
+        },
+      );
+    });
   };
 
-  async function callTencent(input: ValidInput, callerSignal: AbortSignal | undefined): Promise<{ outcome: UpstreamOutcome; attempts: number }> {
-    if (breakerBlocks()) return { outcome: { kind: 'breaker_open' }, attempts: 0 };
+  async function callTencent(input: ValidInput, signal: AbortSignal | undefined, started: number): Promise<NetworkResult> {
+    const admission = breaker.admit();
+    if (admission === 'blocked') return { outcome: { kind: 'breaker_open' }, attempts: 0 };
+    const deadline = started + networkBudgetMs;
     let attempts = 0;
     let last: AttemptOutcome | undefined;
-    const attempt = async (signal: AbortSignal, retryIndex: number): Promise<AttemptOutcome> => {
-      try {
-        // The back-off is ours, not cockatiel's, so an abort or the deadline clears its timer.
-        if (retryIndex > 0 && resolved.retry.delayMs > 0) await abortableDelay(resolved.retry.delayMs, signal);
-        if (signal.aborted) throw signal.reason;
-        attempts++;
-        last = await attemptTimeout.execute(({ signal: s }) => client.call(input, s), signal);
-      } catch (error) {
-        if (callerSignal?.aborted) {
-          // A probe cut short proves nothing: count it as a failure (cockatiel would otherwise close
-          // the breaker on an error it does not handle). The caller still gets the abort reason.
-          if (breaker.state === CircuitState.HalfOpen) {
-            return { kind: 'failure', failure: 'upstream_timeout', detail: 'probe aborted', notSent: false };
-          }
-          // The caller's abort passes through every policy untouched (none of them handles it).
-          throw callerSignal.reason;
-        }
-        last = { kind: 'failure', failure: 'upstream_timeout', detail: 'timed out', notSent: false };
-        if (!(error instanceof TaskCancelledError) && !signal.aborted) throw error;
-      }
-      return last;
-    };
     try {
-      const outcome = await deadline.execute(
-        ({ signal: deadlineSignal }) =>
-          retryPolicy.execute(({ signal, attempt: n }) => breaker.execute(() => attempt(signal, n), signal), deadlineSignal),
-        callerSignal,
-      );
-      return { outcome, attempts };
+      for (;;) {
+        // 1. A connection: at once when one is free, else from the bounded queue.
+        const waitMs = attempts === 0 ? Math.min(maxQueueWaitMs, deadline - performance.now() - attemptTimeoutMs) : deadline - performance.now();
+        const slot = queue.acquire(Math.floor(waitMs));
+        if (slot === 'queue_full') {
+          breaker.release(admission);
+          return attempts > 0 && last ? { outcome: last, attempts } : { outcome: { kind: 'overloaded', detail: 'queue_full' }, attempts };
+        }
+        if (slot !== true) {
+          let gaveUp = false;
+          const granted = await orAbort(slot, signal, () => {
+            gaveUp = true;
+            breaker.release(admission);
+            // A slot granted after the caller left goes straight back.
+            slot.then((g) => g && queue.release(), () => undefined);
+          });
+          if (!granted) {
+            if (!gaveUp) breaker.release(admission);
+            return attempts > 0 && last ? { outcome: last, attempts } : { outcome: { kind: 'overloaded', detail: 'queue_timeout' }, attempts };
+          }
+        }
+        // 2. The attempt, timed from here: the request now holds a connection to Tencent.
+        attempts++;
+        const control: TransportControl = { cancel: null };
+        const cancelled = { value: false };
+        const timeoutMs = Math.max(1, Math.min(attemptTimeoutMs, deadline - performance.now()));
+        const attempt = runAttempt(input, timeoutMs, admission, control, cancelled);
+        const outcome = await orAbort(attempt, signal, () => {
+          // A probe finishes on its own timer and decides the breaker; anything else is cancelled
+          // and counts neither way.
+          if (admission === 'probe') return;
+          cancelled.value = true;
+          control.cancel?.(signal!.reason as Error);
+        });
+        if (outcome === 'lagged') return { outcome: { kind: 'overloaded', detail: 'event_loop_lag' }, attempts };
+        last = outcome;
+        // 3. At most one retry, only where Tencent cannot have consumed the ticket, and only while
+        // the breaker still lets requests through.
+        if (attempts > 1 || !resolved.retry.enabled || !isRetryable(outcome) || breaker.state !== 'closed') {
+          return { outcome, attempts };
+        }
+        if (resolved.retry.delayMs > 0) {
+          if (deadline - performance.now() <= resolved.retry.delayMs) return { outcome, attempts };
+          await abortableDelay(resolved.retry.delayMs, signal);
+        }
+        if (deadline - performance.now() < 1) return { outcome, attempts };
+      }
     } catch (error) {
-      if (callerSignal?.aborted) throw callerSignal.reason;
-      // The first attempt opened the breaker, so the retry was refused: the first outcome stands.
-      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
-        return { outcome: last ?? { kind: 'breaker_open' }, attempts };
-      }
-      if (error instanceof TaskCancelledError) {
-        return { outcome: { kind: 'failure', failure: 'upstream_timeout', detail: 'deadline', notSent: false }, attempts };
-      }
+      if (signal?.aborted) throw signal.reason;
       throw error;
     }
   }
@@ -207,56 +309,24 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     signal: AbortSignal | undefined,
   ): Promise<{ decision: FinalDecision; windowEndsMs: number }> {
     const nowMs = now();
-    const deadlineMs = Date.now() + resolved.storeTimeoutMs;
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let rejectAbort: ((reason: unknown) => void) | undefined;
-    const onAbort = (): void => rejectAbort?.(signal?.reason);
-    let parts: ReturnType<typeof storeRequestParts> | undefined;
-    let result: DegradedAcceptanceResult | 'store_failed';
-    try {
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), resolved.storeTimeoutMs);
-      });
-      const aborted = new Promise<never>((_, reject) => {
-        rejectAbort = reject;
-      });
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (signal?.aborted) onAbort();
-      const ask = async (): Promise<DegradedAcceptanceResult> => {
-        parts = storeRequestParts({
-          options: resolved,
-          tier: candidate.tier,
-          ticket: input.ticket,
-          randstr: input.randstr,
-          ipBudgetKey: input.ipBudgetKey,
-          budgetScope,
-          disasterTicket,
-          nowMs,
-        });
-        return store.acceptDegraded(
+    const parts = storeRequestParts({
+      options: resolved,
+      tier: candidate.tier,
+      ticket: input.ticket,
+      randstr: input.randstr,
+      ipBudgetKey: input.ipBudgetKey,
+      budgetScope,
+      disasterTicket,
+      nowMs,
+    });
+    const result = await askStore(
+      (storeSignal, deadlineMs) =>
+        store.acceptDegraded(
           { replayKey: parts.replayKey, replayTtlMs: parts.replayTtlMs, counters: parts.counters, nowMs, deadlineMs },
-          { signal: controller.signal },
-        );
-      };
-      const answer = await Promise.race([ask(), timedOut, aborted]);
-      if (answer === 'timeout') {
-        result = 'store_failed';
-        log('warn', 'captcha store timed out', { timeoutMs: resolved.storeTimeoutMs });
-        safeHook('onStoreError', { error: new Error(`store timed out after ${resolved.storeTimeoutMs} ms`), timedOut: true });
-      } else {
-        result = answer;
-      }
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      result = 'store_failed';
-      log('warn', 'captcha store failed', { error: redact(String(error)) });
-      safeHook('onStoreError', { error, timedOut: false });
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      controller.abort(STORE_CALL_DONE);
-    }
+          { signal: storeSignal },
+        ),
+      signal,
+    );
     if (typeof result === 'object' && !result.accepted && result.refusal === 'budget_exhausted') {
       safeHook('onBudgetExhausted', {
         scope: result.scope,
@@ -268,20 +338,65 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
       });
       log('warn', 'captcha degraded budget exhausted', { scope: result.scope, limit: result.limit, tier: candidate.tier });
     }
-    const windowMs = resolved.budgets.windowSeconds * 1000;
-    return { decision: settleDegraded(candidate, result), windowEndsMs: parts?.windowEndsMs ?? (Math.floor(nowMs / windowMs) + 1) * windowMs };
+    if (typeof result === 'object' && !result.accepted && result.refusal === 'cannot_remember') {
+      log('warn', 'captcha store could not remember the ticket: degraded acceptance refused', {});
+    }
+    return { decision: settleDegraded(candidate, result), windowEndsMs: parts.windowEndsMs };
+  }
+
+  /**
+   * One store call under `storeTimeoutMs` and the caller's signal; `store_failed` when it fails or
+   * times out. The store gets the wall-clock deadline and a signal that aborts when we stop waiting.
+   */
+  async function askStore<T>(call: (signal: AbortSignal, deadlineMs: number) => Promise<T>, signal: AbortSignal | undefined): Promise<T | 'store_failed'> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), resolved.storeTimeoutMs);
+      });
+      const answer = await orAbort(Promise.race([call(controller.signal, Date.now() + resolved.storeTimeoutMs), timedOut]), signal);
+      if (answer === 'timeout') {
+        log('warn', 'captcha store timed out', { timeoutMs: resolved.storeTimeoutMs });
+        safeHook('onStoreError', { error: new Error(`store timed out after ${resolved.storeTimeoutMs} ms`), timedOut: true });
+        return 'store_failed';
+      }
+      return answer;
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      log('warn', 'captcha store failed', { error: redact(String(error)) });
+      safeHook('onStoreError', { error, timedOut: false });
+      return 'store_failed';
+    } finally {
+      clearTimeout(timer);
+      controller.abort(STORE_CALL_DONE);
+    }
+  }
+
+  /** For APIs that accept a ticket twice: the first verified use claims it, a second is `ticket_reused`. */
+  async function claimVerified(input: ValidInput, decision: FinalDecision, signal: AbortSignal | undefined): Promise<FinalDecision> {
+    const claim = setup.claimVerifiedTickets;
+    if (!claim || !decision.accepted || typeof store.claimTicket !== 'function') return decision;
+    const nowMs = now();
+    const answer = await askStore(
+      (storeSignal, deadlineMs) =>
+        store.claimTicket!({ key: `${resolved.captchaAppId}:used:${input.ticket}`, ttlMs: claim.ttlMs, nowMs, deadlineMs }, { signal: storeSignal }),
+      signal,
+    );
+    if (answer === 'already_used') return { type: 'final', reason: 'ticket_reused', accepted: false, branch: 'replay_guard', cause: null };
+    // Tencent verified it; a store that cannot answer must not block the business (design §3.3).
+    if (answer !== 'claimed') log('warn', 'captcha store could not record a verified ticket; a second use would not be refused', {});
+    return decision;
   }
 
   function retryAfterFor(decision: FinalDecision, windowEndsMs: number | null): number | null {
     const info = describeVerdictReason(decision.reason);
-    if (decision.accepted || info.httpStatus !== 503) return null;
+    if (decision.accepted || !info.retryAfter) return null;
     if (decision.reason === PolicyReason.BudgetExhausted && windowEndsMs !== null) {
       return Math.max(1, Math.ceil((windowEndsMs - now()) / 1000));
     }
-    if (breaker.state === CircuitState.Open) {
-      const left = resolved.breaker.halfOpenAfterMs - (Date.now() - openedAt);
-      return Math.max(1, Math.ceil(left / 1000));
-    }
+    if (decision.reason === PolicyReason.Overloaded) return 1;
+    if (breaker.state === 'open') return Math.max(1, Math.ceil(breaker.msUntilProbe / 1000));
     return resolved.retryAfterSeconds;
   }
 
@@ -307,7 +422,7 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
       disasterTicket: trace.disasterTicket,
       attempts: trace.attempts,
       latencyMs: Math.max(0, Math.round((performance.now() - started) * 1000) / 1000),
-      breaker: breakerState(),
+      breaker: breaker.state,
       retryAfterSeconds: trace.retryAfterSeconds,
     };
   }
@@ -321,7 +436,7 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     const local = (reason: VerdictReason, branch: FinalDecision['branch']): CaptchaVerdict =>
       finish({ type: 'final', reason, accepted: false, branch, cause: null });
 
-    const checked = validateInput(rawInput);
+    const checked = validateInput(rawInput, setup.randstrRequired ? undefined : { randstrRequired: false });
     if (!checked.ok) return local(checked.reason, 'input');
     const input = checked.input;
 
@@ -336,7 +451,7 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     }
     if (disaster.kind === 'valid') trace.disasterTicket = disaster.ticket;
 
-    const { outcome, attempts } = await callTencent(input, signal);
+    const { outcome, attempts } = await callTencent(input, signal, started);
     trace.outcome = outcome;
     trace.attempts = attempts;
     const decision = decide({
@@ -344,17 +459,29 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
       outcome,
       attempts,
       disasterTicket: trace.disasterTicket,
-      breaker: breakerState(),
+      breaker: breaker.state,
       maxEvilLevel: resolved.maxEvilLevel,
       maxScore: resolved.maxScore,
     });
     if (decision.type === 'final') {
       if (decision.misconfigured) reportMisconfiguration(outcome);
-      return finish(decision);
+      if (decision.reason === PolicyReason.Overloaded) reportOverload(outcome);
+      return finish(decision.reason === PolicyReason.Verified ? await claimVerified(input, decision, signal) : decision);
     }
     const settled = await consultStore(decision, input, trace.disasterTicket, budgetScope, signal);
     return finish(settled.decision, settled.windowEndsMs);
   }
+
+  const lastReport = new Map<string, number>();
+  /** Whether a report of `kind` may go out now (at most one per interval per kind). */
+  const mayReport = (kind: string): boolean => {
+    const t = Date.now();
+    const last = lastReport.get(kind);
+    if (last !== undefined && t - last < MISCONFIGURATION_REPORT_INTERVAL_MS) return false;
+    if (lastReport.size > 256) lastReport.clear();
+    lastReport.set(kind, t);
+    return true;
+  };
 
   function reportMisconfiguration(outcome: UpstreamOutcome): void {
     const event =
@@ -376,18 +503,29 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
             }
           : undefined;
     if (!event) return;
+    // A ticket of another app can make Tencent answer 100: rate-limited, or an attacker pages on-call.
+    if (!mayReport(`misconfigured:${event.source}:${event.captchaCode ?? event.apiErrorCode}`)) return;
     log('error', 'captcha verification is misconfigured', { ...event });
     safeHook('onMisconfiguration', event);
   }
 
-  async function verify(input: VerifyInput, verifyOptions: VerifyOptions = {}): Promise<CaptchaVerdict> {
+  function reportOverload(outcome: UpstreamOutcome): void {
+    if (outcome.kind !== 'overloaded' || !mayReport('overloaded')) return;
+    log('warn', 'captcha verification overloaded: requests refused before reaching Tencent', {
+      detail: outcome.detail,
+      maxConnections: resolved.maxConnections,
+      maxQueued: resolved.maxQueued,
+    });
+  }
+
+  async function verify(input: VerifyInput, verifyOptions?: VerifyOptions): Promise<CaptchaVerdict> {
     const started = performance.now();
     const callerSignal = verifyOptions?.signal;
     if (callerSignal?.aborted) throw callerSignal.reason;
     const mode = verifyOptions?.mode ?? resolved.mode;
-    assertMode(mode, 'mode');
+    if (mode !== resolved.mode) assertMode(mode, 'mode');
     const budgetScope = verifyOptions?.budgetScope ?? 'default';
-    assertBudgetScope(budgetScope);
+    if (budgetScope !== 'default') assertBudgetScope(budgetScope);
     let verdict: CaptchaVerdict;
     try {
       verdict = await run(input, mode, budgetScope, callerSignal, started);
@@ -400,25 +538,29 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
         started,
       );
     }
-    const userIp = typeof (input as Partial<VerifyInput> | undefined)?.userIp === 'string' ? (input.userIp as string) : null;
-    log(verdict.status === 'degraded' && verdict.accepted ? 'warn' : 'debug', 'captcha verdict', {
-      status: verdict.status,
-      accepted: verdict.accepted,
-      reason: verdict.reason,
-      branch: verdict.branch,
-      captchaCode: verdict.captchaCode,
-      requestId: verdict.requestId,
-      attempts: verdict.attempts,
-      latencyMs: verdict.latencyMs,
-    });
-    safeHook('onVerdict', { verdict, userIp });
+    if (verdict.status === 'degraded' && verdict.accepted ? logger.warn : logger.debug) {
+      log(verdict.status === 'degraded' && verdict.accepted ? 'warn' : 'debug', 'captcha verdict', {
+        status: verdict.status,
+        accepted: verdict.accepted,
+        reason: verdict.reason,
+        branch: verdict.branch,
+        captchaCode: verdict.captchaCode,
+        requestId: verdict.requestId,
+        attempts: verdict.attempts,
+        latencyMs: verdict.latencyMs,
+      });
+    }
+    if (hooks.onVerdict) {
+      const userIp = typeof (input as Partial<VerifyInput> | undefined)?.userIp === 'string' ? (input.userIp as string) : null;
+      safeHook('onVerdict', { verdict, userIp });
+    }
     return verdict;
   }
 
   return {
     verify,
     get breakerState() {
-      return breakerState();
+      return breaker.state;
     },
     options: deepFreeze(resolved),
     close: () => transport.close(),
@@ -439,28 +581,25 @@ function deepFreeze<T extends object>(value: T): T {
   return Object.freeze(value);
 }
 
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal!.reason);
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
-function causeOfFailure(failure: FailureReason<unknown>): VerdictReason | null {
-  if ('value' in failure) {
-    const o = failure.value as AttemptOutcome;
-    if (o.kind === 'failure') return o.failure;
-    if (o.kind === 'api_error') return PolicyReason.UpstreamInternalError;
-    if (o.kind === 'answer') return 'system_busy';
-  }
+function causeOfFailure(o: AttemptOutcome): VerdictReason | null {
+  if (o.kind === 'failure') return o.failure;
+  if (o.kind === 'api_error') return PolicyReason.UpstreamInternalError;
+  if (o.kind === 'answer') return 'system_busy';
   return null;
 }
 

@@ -1,0 +1,91 @@
+/**
+ * The verifier's circuit breaker: consecutive upstream failures open it; while open, verification
+ * decides without the network; after `halfOpenAfterMs` one request probes, and its outcome closes or
+ * re-opens it.
+ *
+ * Hand-written rather than cockatiel's `circuitBreaker` because the threat model (design §3.2a) needs
+ * outcomes that count neither way: a request refused for local overload, or whose client went away,
+ * says nothing about Tencent. cockatiel's `execute()` can only count a call as a success or a failure
+ * (an unhandled error closes a half-open breaker), and costs a promise chain and events per call.
+ */
+import type { BreakerState } from './verdict.js';
+
+/** What {@link Breaker.admit} decides for one request. */
+export type BreakerAdmission = 'pass' | 'probe' | 'blocked';
+
+/** Events of a breaker. */
+export interface BreakerListener {
+  onOpen(at: number): void;
+  onClose(at: number): void;
+}
+
+/** A consecutive-failure breaker with one probe at a time. */
+export interface Breaker {
+  readonly state: BreakerState;
+  /** Milliseconds until a probe may go out (0 when closed or due). */
+  readonly msUntilProbe: number;
+  /** Whether a request may go out now; `probe` makes the caller the one half-open probe. */
+  admit(): BreakerAdmission;
+  /** The request reached Tencent and Tencent answered as a healthy service does. */
+  success(admission: BreakerAdmission): void;
+  /** The request reached Tencent and failed in a way that means Tencent is failing. */
+  failure(admission: BreakerAdmission): void;
+  /** The request proved nothing (local overload, cancelled before it was sent): a probe slot is freed. */
+  release(admission: BreakerAdmission): void;
+}
+
+/** Creates a breaker; `now` is Unix milliseconds (Date.now, so fake timers move it). */
+export function createBreaker(
+  options: { failureThreshold: number; halfOpenAfterMs: number },
+  listener: BreakerListener,
+  now: () => number = Date.now,
+): Breaker {
+  let state: BreakerState = 'closed';
+  let failures = 0;
+  let openedAt = 0;
+
+  const open = (): void => {
+    state = 'open';
+    openedAt = now();
+    failures = 0;
+    listener.onOpen(openedAt);
+  };
+
+  return {
+    get state() {
+      return state;
+    },
+    get msUntilProbe() {
+      return state === 'open' ? Math.max(0, options.halfOpenAfterMs - (now() - openedAt)) : 0;
+    },
+    admit() {
+      if (state === 'closed') return 'pass';
+      if (state === 'half_open') return 'blocked';
+      if (now() - openedAt < options.halfOpenAfterMs) return 'blocked';
+      state = 'half_open';
+      return 'probe';
+    },
+    success(admission) {
+      if (admission === 'probe') {
+        if (state !== 'half_open') return;
+        state = 'closed';
+        failures = 0;
+        listener.onClose(now());
+        return;
+      }
+      if (state === 'closed') failures = 0;
+    },
+    failure(admission) {
+      if (admission === 'probe') {
+        if (state === 'half_open') open();
+        return;
+      }
+      if (state !== 'closed') return;
+      if (++failures >= options.failureThreshold) open();
+    },
+    release(admission) {
+      // The probe proved nothing: stay open and let the next request probe right away.
+      if (admission === 'probe' && state === 'half_open') state = 'open';
+    },
+  };
+}
