@@ -33,7 +33,7 @@ export interface ClientErrorInfo {
   errorMessage: string;
   /** Tencent's documented meaning. */
   description: string;
-  /** `true` where only a single vendor copy or one doc revision attests the code. */
+  /** `true` where the code is attested by a single vendor copy or one doc revision only, or the docs list it but the real SDK lacks it. */
   unconfirmed?: boolean;
 }
 
@@ -41,7 +41,7 @@ export interface ClientErrorInfo {
 export const CLIENT_ERROR_CODES: Readonly<Record<ClientErrorCode, ClientErrorInfo>> = {
   1001: { code: 1001, name: 'ENTRYJS_LOAD_ERROR', errorMessage: 'jsload_error', description: 'The SDK script (TCaptcha.js / TJCaptcha.js / TJNCaptcha-global.js) failed to load' },
   1002: { code: 1002, name: 'CAPTCHA_SHOW_TIMEOUT', errorMessage: 'captcha_show_timeout', description: 'show() timed out' },
-  1003: { code: 1003, name: 'FRAMEJS_LOAD_TIMEOUT', errorMessage: 'framejs_load_timeout', description: 'Intermediate script load timed out' },
+  1003: { code: 1003, name: 'FRAMEJS_LOAD_TIMEOUT', errorMessage: 'framejs_load_timeout', description: 'Intermediate script load timed out (documented; the real TCaptcha.js has no 1003 and reports a hung frame script as 1002/1004)', unconfirmed: true },
   1004: { code: 1004, name: 'FRAMEJS_LOAD_ERROR', errorMessage: 'framejs_load_error', description: 'Intermediate script failed to load' },
   1005: { code: 1005, name: 'FRAMEJS_RUN_ERROR', errorMessage: 'framejs_run_error', description: 'Intermediate script threw' },
   1006: { code: 1006, name: 'GET_CAPTCHA_CONFIG_REQUEST_ERROR', errorMessage: 'get_captcha_config_request_error', description: 'Fetching the captcha configuration failed or timed out (network, account in arrears, wrong aidEncrypted)' },
@@ -52,7 +52,7 @@ export const CLIENT_ERROR_CODES: Readonly<Record<ClientErrorCode, ClientErrorInf
   1011: { code: 1011, name: 'CAPTCHA_JS_RUN_ERROR', errorMessage: 'captcha_js_run_error', description: 'Slider script threw' },
   1012: { code: 1012, name: 'REFRESH_ERROR', errorMessage: 'refresh_error', description: 'Refresh failed three times in a row' },
   1013: { code: 1013, name: 'VERIFY_ERROR', errorMessage: 'verify_error', description: 'Verify request failed three times in a row' },
-  1014: { code: 1014, name: 'RATE_LIMIT', errorMessage: 'rate_limit', description: 'Rate limited (one vendor copy only)', unconfirmed: true },
+  1014: { code: 1014, name: 'RATE_LIMIT', errorMessage: 'rate_limit', description: 'Rate limited (in the real TCaptcha.js; not in the docs)' },
   1085: { code: 1085, name: 'INVISIBLE_VERIFY_FAILED', errorMessage: 'invisible_verify_failed', description: 'Invisible verification timed out or failed (2.0 SDK)', unconfirmed: true },
 };
 

@@ -42,6 +42,12 @@ describe('client errorCode table', () => {
     expect(describeClientErrorCode(1001)?.errorMessage).toBe('jsload_error');
   });
 
+  it('flags 1003 (documented, absent from the real TCaptcha.js) as unconfirmed, and 1014 (RATE_LIMIT, in the real SDK) as confirmed', () => {
+    expect(describeClientErrorCode(1003)?.unconfirmed).toBe(true);
+    expect(describeClientErrorCode(1014)).toMatchObject({ name: 'RATE_LIMIT', errorMessage: 'rate_limit' });
+    expect(describeClientErrorCode(1014)?.unconfirmed).toBeUndefined();
+  });
+
   it('does not treat other numbers or inherited keys as codes', () => {
     expect(describeClientErrorCode(999)).toBeUndefined();
     expect(isClientErrorCode('1001')).toBe(false);
