@@ -85,6 +85,14 @@ export const SdkFaultKind = {
   ErrorCode: 'error-code',
   /** `show()` calls back as if the user closed the captcha (`ret: 2`, `ticket: null`). */
   UserClose: 'user-close',
+  /**
+   * The script loads but its second stage (the challenge frame from Tencent's CDN) never arrives:
+   * the challenge never appears. As Tencent's SDK does then: silence, errorCode 1002 to the first
+   * waiting `show()` after the page-wide show timer (20 s), 1004 to every other waiting `show()` once
+   * the frame script's retries give up (3 tries × 15 s on 2 hosts, 90 s), and from then on 1004
+   * synchronously on every `show()`. Times are multiplied by `timeScale`.
+   */
+  ChallengeHang: 'challenge-hang',
 } as const;
 /** One of {@link SdkFaultKind}'s values. */
 export type SdkFaultKind = (typeof SdkFaultKind)[keyof typeof SdkFaultKind];
@@ -105,7 +113,17 @@ export type SdkFault =
       /** @default the table's errorMessage for the code, else `unknown_error` */
       errorMessage?: string;
     }
-  | { kind: 'user-close' };
+  | { kind: 'user-close' }
+  | {
+      kind: 'challenge-hang';
+      /** Multiplies Tencent's timings (20 s show timer, 90 s of frame retries), e.g. `0.01` in tests. Greater than 0, at most 10. @default 1 */
+      timeScale?: number;
+    };
+
+/** Tencent's SDK: how long a `show()` waits for the challenge before calling back errorCode 1002, in ms. */
+export const SDK_SHOW_TIMEOUT_MS = 20_000;
+/** Tencent's SDK: how long its frame script's retries take before it calls back errorCode 1004 (3 tries × 15 s on 2 hosts), in ms. */
+export const SDK_FRAME_RETRY_MS = 3 * 15_000 * 2;
 
 /** The fault type of a target. */
 export type FaultFor<T extends FaultTarget> = T extends 'api' ? ApiFault : SdkFault;
@@ -214,6 +232,7 @@ const SDK_FIELDS: Record<SdkFaultKind, readonly string[]> = {
   'show-throw': ['message'],
   'error-code': ['errorCode', 'errorMessage'],
   'user-close': [],
+  'challenge-hang': ['timeScale'],
 };
 
 /** Validates an API fault (from code or JSON). */
@@ -263,6 +282,10 @@ export function checkSdkFault(input: unknown): FaultCheck<SdkFault> {
   if (problem) return fail(problem);
   if (kind === 'script-latency' && !intIn(input.ms, 0, MAX_DELAY_MS)) return fail(`\`ms\` must be an integer from 0 to ${MAX_DELAY_MS}`);
   if (kind === 'error-code' && !intIn(input.errorCode, 0, 999_999)) return fail('`errorCode` must be an integer, e.g. 1006');
+  const scale = input.timeScale;
+  if (kind === 'challenge-hang' && scale !== undefined && !(typeof scale === 'number' && scale > 0 && scale <= 10)) {
+    return fail('`timeScale` must be a number greater than 0 and at most 10');
+  }
   return { ok: true, value: { ...input } as SdkFault };
 }
 

@@ -12,6 +12,8 @@ export {
   FaultTarget,
   ApiFaultKind,
   SdkFaultKind,
+  SDK_SHOW_TIMEOUT_MS,
+  SDK_FRAME_RETRY_MS,
   checkApiFault,
   checkSdkFault,
   parseFaultCommand,

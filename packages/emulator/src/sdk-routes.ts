@@ -5,7 +5,7 @@
  * - `POST /__emulator/sdk/construct` — consulted (synchronously) by `new TencentCaptcha()`, so a
  *   `constructor-throw` fault set after the script loaded still applies;
  * - `POST /__emulator/sdk/show` — consulted (synchronously) by `show()`: applies `show-throw`,
- *   `error-code`, `user-close`, checks the app id and `aidEncrypted`, and opens a challenge;
+ *   `error-code`, `user-close`, `challenge-hang` (with its timings, scaled), checks the app id and `aidEncrypted`, and opens a challenge;
  * - `POST /__emulator/sdk/verify` — checks an answer and issues a real ticket;
  * - `POST /__emulator/sdk/refresh` — a new gap position (the refresh button, `refresh()`);
  * - `POST /__emulator/sdk/legacy-show` — opens a challenge for the legacy `capInit` script.
@@ -17,7 +17,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClientErrorCode } from '@tencent-captcha/protocol';
 import { verifyAidEncrypted } from './aid-encrypted.js';
 import type { EmulatorContext } from './context.js';
-import type { SdkFault } from './faults.js';
+import { SDK_FRAME_RETRY_MS, SDK_SHOW_TIMEOUT_MS, type SdkFault } from './faults.js';
 import { readJsonBody } from './control.js';
 import { send, sendJson } from './http.js';
 import { BrowserAsset, renderBrowserAsset } from './sdk-assets.js';
@@ -50,6 +50,7 @@ export type ShowAnswer =
   | { action: 'throw'; message: string }
   | { action: 'error'; errorCode: number; errorMessage?: string }
   | { action: 'close' }
+  | { action: 'hang'; showTimeoutMs: number; frameRetryMs: number }
   | { action: 'challenge'; sid: string; target: number };
 
 interface Session {
@@ -136,6 +137,10 @@ export function createSdkRoutes(ctx: EmulatorContext) {
       return fault.errorMessage === undefined ? { action: 'error', errorCode: fault.errorCode } : { action: 'error', errorCode: fault.errorCode, errorMessage: fault.errorMessage };
     }
     if (fault?.kind === 'user-close') return { action: 'close' };
+    if (fault?.kind === 'challenge-hang') {
+      const scale = fault.timeScale ?? 1;
+      return { action: 'hang', showTimeoutMs: Math.round(SDK_SHOW_TIMEOUT_MS * scale), frameRetryMs: Math.round(SDK_FRAME_RETRY_MS * scale) };
+    }
     const configError: ShowAnswer = { action: 'error', errorCode: ClientErrorCode.GetCaptchaConfigRequestError };
     const appId = typeof body.appid === 'string' ? body.appid : '';
     const secret = ctx.options.apps.get(appId);

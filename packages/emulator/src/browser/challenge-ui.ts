@@ -133,6 +133,9 @@ export function openChallenge(config: ChallengeConfig): Challenge {
     'aria-describedby': `${id}-desc`,
   });
   box.setAttribute('role', popup ? 'dialog' : 'group');
+  // Tencent's challenge lives in an iframe: clicks inside it never reach the page (nor an element
+  // the SDK bound its click → show() to, such as the embed container).
+  box.addEventListener('click', (event) => event.stopPropagation());
   if (config.accent) box.style.setProperty('--tce-accent', config.accent);
   if (popup) box.setAttribute('aria-modal', 'true');
 

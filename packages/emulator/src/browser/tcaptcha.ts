@@ -7,6 +7,10 @@
  * `new TencentCaptcha()` and `show()` consult the emulator synchronously, so that the constructor
  * and show faults set over the control endpoint apply even after the script has loaded, and can
  * throw where Tencent's SDK would.
+ *
+ * Page-wide, as in Tencent's SDK: one captcha object per page (`destroy()` and `refresh()` act on
+ * whichever instance showed last, and `destroy()` does not cancel a show still waiting for the
+ * challenge), and one second stage (the challenge frame), whose hang every waiting `show()` shares.
  */
 import { createDisasterResult, type TencentCaptchaCallback, type TencentCaptchaOptions, type TencentCaptchaResult } from '@tencent-captcha/protocol';
 import { emulatorHook, type Automatable } from './automation.js';
@@ -26,7 +30,12 @@ type ShowAnswer =
   | { action: 'throw'; message: string }
   | { action: 'error'; errorCode: number; errorMessage?: string }
   | { action: 'close' }
+  | { action: 'hang'; showTimeoutMs: number; frameRetryMs: number }
   | { action: 'challenge'; sid: string; target: number };
+
+/** errorCodes of Tencent's SDK when its second stage does not arrive. */
+const CAPTCHA_SHOW_TIMEOUT = 1002;
+const FRAMEJS_LOAD_ERROR = 1004;
 
 const win = window as unknown as Record<string, unknown>;
 
@@ -77,7 +86,17 @@ const win = window as unknown as Record<string, unknown>;
   }
 
   const isElement = (v: unknown): v is HTMLElement => typeof v === 'object' && v !== null && (v as Node).nodeType === 1;
-  const isAppId = (v: unknown): v is string | number => (typeof v === 'string' && v !== '') || typeof v === 'number';
+
+  /** The instance that showed last: the page's one captcha object, as far as `destroy()` and `refresh()` go. */
+  let lastShown: TencentCaptcha | undefined;
+
+  /**
+   * The second stage when the `challenge-hang` fault holds: every waiting `show()` shares it. The
+   * show timer (1002, to the first waiter only) and the frame script's retries (1004, to everyone
+   * else) start with the first waiting show; once the retries gave up, `show()` answers 1004 at once.
+   */
+  const stage = { started: false, failed: false, waiters: [] as Array<{ captcha: TencentCaptcha; generation: number }> };
+  const waiting = (w: { captcha: TencentCaptcha; generation: number }) => w.captcha.isCurrentShow(w.generation);
 
   class TencentCaptcha {
     private readonly appId: string;
@@ -92,51 +111,58 @@ const win = window as unknown as Record<string, unknown>;
     private target = 0;
     private generation = 0;
     private waiters: Array<{ resolve(r: TencentCaptchaResult): void; reject(e: Error): void }> = [];
-    private readonly onClick = (event: Event) => {
-      event.preventDefault();
-      this.show();
-    };
 
     constructor(...args: unknown[]) {
       let element: HTMLElement | undefined;
       let appId: unknown;
       let callback: unknown;
       let options: unknown;
+      let bizStateAttr: string | undefined;
       const [a, b, c, d] = args;
-      if (isAppId(a)) {
-        [appId, callback, options] = [a, b, c];
-        if (typeof callback !== 'function') throw new Error('Arguments error.');
-      } else if (isElement(a)) {
+      if (isElement(a)) {
         element = a;
-        if (isAppId(b)) {
-          [appId, callback, options] = [b, c, d];
-          if (typeof callback !== 'function') throw new Error('Arguments error.');
-        } else {
-          // `new TencentCaptcha(element)` or `(element, options)`: app id and callback from data attributes.
+        if (typeof b === 'object' && b !== null) {
+          // `new TencentCaptcha(element, options)`: app id and callback come from the options.
           options = b;
-          appId = a.getAttribute('data-appid') ?? undefined;
+          appId = (b as { appid?: unknown }).appid;
+          callback = (b as { callback?: unknown }).callback;
+        } else {
+          // `(element)` or `(element, appId, callback, options)`: what is missing comes from data attributes.
+          appId = b || a.getAttribute('data-appid') || undefined;
           const name = a.getAttribute('data-cbfn');
-          callback = name ? win[name] : undefined;
+          callback = c ?? (name ? win[name] : undefined);
+          options = d;
+          bizStateAttr = a.getAttribute('data-biz-state') ?? undefined;
         }
       } else {
-        throw new Error('Arguments error.');
+        if (typeof a !== 'string' || typeof b !== 'function') throw new Error('Arguments error.');
+        [appId, callback, options] = [a, b, c];
       }
       if (typeof callback !== 'function') throw new Error('Lost `callback`');
-      if (!isAppId(appId)) throw new Error('Lost `appid`');
+      if (typeof appId !== 'string' || appId === '') throw new Error('Arguments error.');
       this.element = element;
-      this.appId = String(appId);
+      this.appId = appId;
       this.callback = callback as TencentCaptchaCallback;
       this.options = typeof options === 'object' && options !== null ? (options as TencentCaptchaOptions) : {};
-      this.bizState = 'bizState' in this.options ? this.options.bizState : (element?.getAttribute('data-biz-state') ?? undefined);
+      this.bizState = 'bizState' in this.options ? this.options.bizState : bizStateAttr;
 
       const answer = callSync('construct', { appid: this.appId, script: scriptPath }) as { action?: string; message?: string } | undefined;
       if (answer?.action === 'throw') throw new Error(answer.message);
 
-      if (element && this.options.type !== 'embed') element.addEventListener('click', this.onClick);
+      // Like Tencent's SDK: a click on the element shows the captcha, embed mode included, and the
+      // binding stays for the life of the page (destroy() does not remove it).
+      if (element) element.addEventListener('click', () => this.show());
+    }
+
+    /** Whether `generation` is this instance's latest show. @internal */
+    isCurrentShow(generation: number): boolean {
+      return generation === this.generation;
     }
 
     show(): void {
       const started = performance.now();
+      if (stage.waiters.some((w) => w.captcha === this && waiting(w))) return; // already waiting for the second stage
+      lastShown = this;
       this.teardown();
       this.result = undefined;
       const generation = ++this.generation;
@@ -164,16 +190,19 @@ const win = window as unknown as Record<string, unknown>;
         }, 0);
         return;
       }
+      if (answer.action === 'hang') {
+        this.waitForSecondStage(generation, answer.showTimeoutMs, answer.frameRetryMs);
+        return;
+      }
       this.sid = answer.sid;
       this.target = answer.target;
       this.open(started);
     }
 
     destroy(): void {
-      this.generation += 1;
-      this.teardown();
-      this.element?.removeEventListener('click', this.onClick);
-      for (const w of this.waiters.splice(0)) w.reject(new Error('tencent-captcha emulator: the captcha was destroyed'));
+      // The page's one captcha object: the one that showed last. A show waiting for the second
+      // stage still calls back later.
+      lastShown?.tearDownChallenge();
     }
 
     getTicket(): { CaptchaAppId: string; appid: string; ticket: string; randstr?: string } | null {
@@ -185,6 +214,17 @@ const win = window as unknown as Record<string, unknown>;
     }
 
     refresh(): void {
+      lastShown?.refreshChallenge();
+    }
+
+    /** @internal */
+    tearDownChallenge(): void {
+      this.teardown();
+      for (const w of this.waiters.splice(0)) w.reject(new Error('tencent-captcha emulator: the captcha was destroyed'));
+    }
+
+    /** @internal */
+    refreshChallenge(): void {
       if (!this.challenge?.open) return;
       this.teardown();
       const generation = this.generation;
@@ -193,6 +233,26 @@ const win = window as unknown as Record<string, unknown>;
         this.target = target;
         this.open(performance.now());
       });
+    }
+
+    private waitForSecondStage(generation: number, showTimeoutMs: number, frameRetryMs: number): void {
+      if (stage.failed) {
+        // The frame script failed for good on this page: every show() fails at once.
+        this.finish(this.disaster(FRAMEJS_LOAD_ERROR));
+        return;
+      }
+      stage.waiters.push({ captcha: this, generation });
+      if (stage.started) return;
+      stage.started = true;
+      setTimeout(() => {
+        const i = stage.waiters.findIndex(waiting);
+        const first = i < 0 ? undefined : stage.waiters.splice(i, 1)[0];
+        first?.captcha.finish(first.captcha.disaster(CAPTCHA_SHOW_TIMEOUT));
+      }, showTimeoutMs);
+      setTimeout(() => {
+        stage.failed = true;
+        for (const w of stage.waiters.splice(0)) if (waiting(w)) w.captcha.finish(w.captcha.disaster(FRAMEJS_LOAD_ERROR));
+      }, frameRetryMs);
     }
 
     private open(started: number): void {
@@ -267,11 +327,12 @@ const win = window as unknown as Record<string, unknown>;
       return this.bizState === undefined ? {} : { bizState: this.bizState };
     }
 
-    private disaster(errorCode: number, errorMessage?: string): TencentCaptchaResult {
+    /** A failure result as Tencent's SDK makes it: no appid, CaptchaAppId or bizState, and its own randstr (variable length). @internal */
+    disaster(errorCode: number, errorMessage?: string): TencentCaptchaResult {
       const input: Parameters<typeof createDisasterResult>[0] = { appId: this.appId, errorCode, prefix };
       if (errorMessage !== undefined) input.errorMessage = errorMessage;
-      if (this.bizState !== undefined) input.bizState = this.bizState;
-      return createDisasterResult(input);
+      const { ticket, errorMessage: message } = createDisasterResult(input);
+      return { ret: 0, randstr: `@${Math.random().toString(36).slice(2)}`, ticket, errorCode, errorMessage: message as string };
     }
 
     private closed(): TencentCaptchaResult {
@@ -285,7 +346,8 @@ const win = window as unknown as Record<string, unknown>;
       this.unregister = undefined;
     }
 
-    private finish(result: TencentCaptchaResult): void {
+    /** @internal */
+    finish(result: TencentCaptchaResult): void {
       this.teardown();
       const waiters = this.waiters.splice(0);
       try {
