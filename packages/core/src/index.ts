@@ -94,6 +94,8 @@ export {
   verifyFetchRequest,
   createVerdictResponse,
   readCaptchaFields,
+  fetchRequestBudgetScope,
+  forwardedClientIp,
   type FetchRequestOptions,
   type CaptchaRequestFields,
   type RequestFieldValue,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
 import { createCaptchaVerifier } from '../verifier.js';
-import { createVerdictResponse, readCaptchaFields, verifyFetchRequest } from './fetch.js';
+import { MALFORMED_FIELD_VALUE } from '../extract.js';
+import { createVerdictResponse, fetchRequestBudgetScope, forwardedClientIp, readCaptchaFields, verifyFetchRequest } from './fetch.js';
 
 const URL_ = 'https://app.example/login';
 const T = 'tr03XaCUZPAlPdIMqv17-KQ*';
@@ -20,14 +21,14 @@ const post = (body: BodyInit | null, headers: Record<string, string> = {}) =>
 describe('readCaptchaFields()', () => {
   it('reads a JSON body', async () => {
     const req = post(JSON.stringify({ 'tencent-captcha-ticket': T, 'tencent-captcha-randstr': R, user: 'a' }), { 'content-type': 'application/json' });
-    await expect(readCaptchaFields(req)).resolves.toEqual({ ticket: T, randstr: R });
+    await expect(readCaptchaFields(req)).resolves.toEqual({ ticket: T, randstr: R, malformed: null });
     // The original body is still there for the route.
     await expect(req.json()).resolves.toMatchObject({ user: 'a' });
   });
 
   it('reads an urlencoded body', async () => {
     const req = post(new URLSearchParams({ 'tencent-captcha-ticket': T, 'tencent-captcha-randstr': R }));
-    await expect(readCaptchaFields(req)).resolves.toEqual({ ticket: T, randstr: R });
+    await expect(readCaptchaFields(req)).resolves.toEqual({ ticket: T, randstr: R, malformed: null });
   });
 
   it('reads a multipart body', async () => {
@@ -35,34 +36,117 @@ describe('readCaptchaFields()', () => {
     form.set('tencent-captcha-ticket', T);
     form.set('tencent-captcha-randstr', R);
     form.set('avatar', new Blob(['x']), 'a.png');
-    await expect(readCaptchaFields(post(form))).resolves.toEqual({ ticket: T, randstr: R });
+    await expect(readCaptchaFields(post(form))).resolves.toEqual({ ticket: T, randstr: R, malformed: null });
   });
 
   it('reads the headers when the body has no fields', async () => {
     const req = post(JSON.stringify({ user: 'a' }), { 'content-type': 'application/json', 'x-tencent-captcha-ticket': T, 'x-tencent-captcha-randstr': R });
-    await expect(readCaptchaFields(req)).resolves.toEqual({ ticket: T, randstr: R });
-    await expect(readCaptchaFields(new Request(URL_, { headers: { 'x-tencent-captcha-ticket': T, 'x-tencent-captcha-randstr': R } }))).resolves.toEqual({ ticket: T, randstr: R });
+    await expect(readCaptchaFields(req)).resolves.toEqual({ ticket: T, randstr: R, malformed: null });
+    await expect(readCaptchaFields(new Request(URL_, { headers: { 'x-tencent-captcha-ticket': T, 'x-tencent-captcha-randstr': R } }))).resolves.toEqual({ ticket: T, randstr: R, malformed: null });
   });
 
   it('prefers body fields over headers', async () => {
     const req = post(JSON.stringify({ 'tencent-captcha-ticket': T }), { 'content-type': 'application/json', 'x-tencent-captcha-ticket': 'tr03other*', 'x-tencent-captcha-randstr': R });
-    await expect(readCaptchaFields(req)).resolves.toEqual({ ticket: T, randstr: R });
+    await expect(readCaptchaFields(req)).resolves.toEqual({ ticket: T, randstr: R, malformed: null });
   });
 
   it.each([
     ['malformed JSON', post('{"tencent-captcha-ticket":', { 'content-type': 'application/json' })],
     ['JSON that is not an object', post('"x"', { 'content-type': 'application/json' })],
-    ['non-string JSON fields', post(JSON.stringify({ 'tencent-captcha-ticket': 1, 'tencent-captcha-randstr': ['@x'] }), { 'content-type': 'application/json' })],
     ['an unknown content type', post('tencent-captcha-ticket=x', { 'content-type': 'text/plain' })],
     ['a body over the limit', post(JSON.stringify({ 'tencent-captcha-ticket': T, pad: 'x'.repeat(2000) }), { 'content-type': 'application/json' })],
   ])('finds nothing, without throwing, in %s', async (_name, req) => {
-    await expect(readCaptchaFields(req, { maxBodyBytes: 1000 })).resolves.toEqual({ ticket: undefined, randstr: undefined });
+    await expect(readCaptchaFields(req, { maxBodyBytes: 1000 })).resolves.toEqual({ ticket: undefined, randstr: undefined, malformed: null });
   });
 
   it('finds nothing in a body already read', async () => {
     const req = post(JSON.stringify({ 'tencent-captcha-ticket': T }), { 'content-type': 'application/json' });
     await req.text();
-    await expect(readCaptchaFields(req)).resolves.toEqual({ ticket: undefined, randstr: undefined });
+    await expect(readCaptchaFields(req)).resolves.toEqual({ ticket: undefined, randstr: undefined, malformed: null });
+  });
+});
+
+describe('readCaptchaFields() extraction rule', () => {
+  const H = { 'x-tencent-captcha-ticket': T, 'x-tencent-captcha-randstr': R };
+  const json = (body: unknown) => post(JSON.stringify(body), { 'content-type': 'application/json', ...H });
+
+  it.each([
+    ['a number', 1],
+    ['an object', { a: T }],
+    ['an array', [T]],
+    ['null', null],
+    ['an oversized string', 'a'.repeat(2049)],
+  ])('refuses %s in a JSON body, without falling back to a valid header', async (_name, value) => {
+    await expect(readCaptchaFields(json({ 'tencent-captcha-ticket': value, 'tencent-captcha-randstr': R }))).resolves.toEqual({
+      ticket: MALFORMED_FIELD_VALUE,
+      randstr: R,
+      malformed: 'ticket_malformed',
+    });
+  });
+
+  it('refuses a repeated urlencoded field (not the first value)', async () => {
+    const req = post(new URLSearchParams([['tencent-captcha-ticket', T], ['tencent-captcha-randstr', R], ['tencent-captcha-randstr', '@other']]), H);
+    await expect(readCaptchaFields(req)).resolves.toMatchObject({ ticket: T, malformed: 'randstr_malformed' });
+  });
+
+  it('refuses a repeated multipart field and a file under the field name', async () => {
+    const twice = new FormData();
+    twice.append('tencent-captcha-ticket', T);
+    twice.append('tencent-captcha-ticket', T);
+    twice.set('tencent-captcha-randstr', R);
+    await expect(readCaptchaFields(post(twice, H))).resolves.toMatchObject({ malformed: 'ticket_malformed' });
+    const file = new FormData();
+    file.set('tencent-captcha-ticket', new Blob([T]), 't.txt');
+    file.set('tencent-captcha-randstr', R);
+    await expect(readCaptchaFields(post(file, H))).resolves.toMatchObject({ malformed: 'ticket_malformed' });
+  });
+
+  it('refuses a repeated header', async () => {
+    const headers = new Headers({ 'x-tencent-captcha-randstr': R });
+    headers.append('x-tencent-captcha-ticket', T);
+    headers.append('x-tencent-captcha-ticket', 'tr03other*');
+    await expect(readCaptchaFields(new Request(URL_, { headers }))).resolves.toMatchObject({ malformed: 'ticket_malformed' });
+  });
+});
+
+describe('verifyFetchRequest() input and scopes', () => {
+  it('answers ticket_malformed for a bad body field with a valid header, without calling Tencent', async () => {
+    const { verifier, tencent } = setup();
+    const req = post(JSON.stringify({ 'tencent-captcha-ticket': 7 }), { 'content-type': 'application/json', 'x-tencent-captcha-ticket': T, 'x-tencent-captcha-randstr': R });
+    const verdict = await verifyFetchRequest(verifier, req, { getUserIp });
+    expect(verdict).toMatchObject({ reason: 'ticket_malformed', accepted: false, attempts: 0 });
+    expect(createVerdictResponse(verdict).status).toBe(400);
+    expect(tencent.calls).toHaveLength(0);
+  });
+
+  it('defaults the budget scope to the normalised method and path', () => {
+    const variants = ['/login', '/login/', '/LOGIN', '//login', '/login?x=1', '/%6Cogin', '/Login//?y'];
+    const scopes = new Set(variants.map((path) => fetchRequestBudgetScope(new Request(`https://app.example${path}`, { method: 'POST' }))));
+    expect(scopes).toEqual(new Set(['POST_/login']));
+    expect(fetchRequestBudgetScope(new Request('https://app.example/', { method: 'HEAD' }))).toBe('GET_/');
+    expect(fetchRequestBudgetScope(new Request('https://app.example/x', { method: 'PROPFIND' }))).toBe('*_/x');
+  });
+
+  it('passes the scope to verify: the default, a value or a function', async () => {
+    const { verifier } = setup();
+    const scopes: Array<string | undefined> = [];
+    const spy = { ...verifier, verify: (input: Parameters<typeof verifier.verify>[0], o?: Parameters<typeof verifier.verify>[1]) => (scopes.push(o?.budgetScope), verifier.verify(input, o)) };
+    await verifyFetchRequest(spy as typeof verifier, post(null), { getUserIp });
+    await verifyFetchRequest(spy as typeof verifier, post(null), { getUserIp, budgetScope: 'login' });
+    await verifyFetchRequest(spy as typeof verifier, post(null), { getUserIp, budgetScope: (r) => `users-${new URL(r.url).host}` });
+    expect(scopes).toEqual(['POST_/login', 'login', 'users-app.example']);
+    await expect(verifyFetchRequest(verifier, post(null), { getUserIp, budgetScope: 'a b' })).rejects.toMatchObject({ code: 'invalid_option', option: 'budgetScope' });
+  });
+});
+
+describe('forwardedClientIp()', () => {
+  const req = (xff?: string) => new Request(URL_, xff === undefined ? {} : { headers: { 'x-forwarded-for': xff } });
+  it('takes the N-th value from the right, whatever the client wrote on the left', () => {
+    expect(forwardedClientIp(req('6.6.6.6, 203.0.113.7'), 1)).toBe('203.0.113.7');
+    expect(forwardedClientIp(req('6.6.6.6,203.0.113.7, 10.0.0.2'), 2)).toBe('203.0.113.7');
+    expect(forwardedClientIp(req('203.0.113.7'), 2)).toBeUndefined();
+    expect(forwardedClientIp(req(), 1)).toBeUndefined();
+    expect(() => forwardedClientIp(req('1.2.3.4'), 0)).toThrow(expect.objectContaining({ code: 'invalid_option' }));
   });
 });
 

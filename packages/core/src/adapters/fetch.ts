@@ -3,9 +3,12 @@
  * randstr from a `Request` (JSON, urlencoded or multipart body, or headers), verify, and answer a
  * refused verdict with core's status mapping. No Node APIs.
  */
-import { CAPTCHA_FIELD_NAMES, CAPTCHA_HEADER_NAMES } from '../fields.js';
+import { extractCaptchaFields, type CaptchaFieldMalformedReason, type CaptchaFieldName } from '../extract.js';
+import { CAPTCHA_FIELD_NAMES } from '../fields.js';
+import { CaptchaConfigError } from '../options.js';
 import { httpResponseForVerdict } from '../reasons.js';
 import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier } from '../verdict.js';
+import { isValidBudgetScope, routeBudgetScope } from './budget-scope.js';
 
 type MaybePromise<T> = T | Promise<T>;
 /** What a getter returns; `null`/`undefined` means "not sent". */
@@ -15,14 +18,30 @@ export type RequestFieldValue = string | null | undefined;
 export interface FetchRequestOptions {
   /**
    * The end user's IP. Required: only your platform knows which header to trust (`cf-connecting-ip`
-   * on Cloudflare, the last proxy hop of `x-forwarded-for` behind your own proxy, `server.requestIP`
-   * on Bun, …). A client-controlled header here lets a client choose its own per-IP budget.
+   * on Cloudflare, `server.requestIP(request)` on Bun, `info.remoteAddr` on Deno). Behind N proxies
+   * of your own that each append to `X-Forwarded-For`, take the N-th value from the right
+   * ({@link forwardedClientIp}); never the leftmost, which the client writes itself and with it
+   * chooses its own per-IP budget.
    */
   getUserIp: (request: Request) => MaybePromise<RequestFieldValue>;
-  /** Reads the ticket. @default the body field `tencent-captcha-ticket`, then the header `x-tencent-captcha-ticket` */
+  /**
+   * Reads the ticket. The default follows core's extraction rule (`extractCaptchaFields`): the body
+   * field `tencent-captcha-ticket` when the body has it at all (then one string, else 400
+   * `ticket_malformed` and the header is not consulted), otherwise the header `x-tencent-captcha-ticket`.
+   * @default body field, else header
+   */
   getTicket?: (request: Request) => MaybePromise<RequestFieldValue>;
-  /** Reads the randstr. @default the body field `tencent-captcha-randstr`, then the header `x-tencent-captcha-randstr` */
+  /** Reads the randstr, by the same rule as `getTicket`. @default body field `tencent-captcha-randstr`, else header `x-tencent-captcha-randstr` */
   getRandstr?: (request: Request) => MaybePromise<RequestFieldValue>;
+  /**
+   * Which degraded-acceptance budgets this request spends (`verify`'s `budgetScope`): a value, or a
+   * function of the request. The default is the method and path, normalised so that `/login/`,
+   * `/LOGIN`, `//login` and `/login?x=1` are one scope (`POST_/login`). A handler that serves many
+   * paths (a dynamic segment such as `/users/[id]`, a catch-all, a wildcard) must set it to its route
+   * pattern, or every path would get a budget of its own.
+   * @default `${METHOD} ${normalised pathname}`
+   */
+  budgetScope?: string | ((request: Request) => MaybePromise<string>);
   /** Overrides the verifier's mode for this route. */
   mode?: CaptchaMode;
   /** Aborts the verification. @default request.signal */
@@ -31,10 +50,14 @@ export interface FetchRequestOptions {
   maxBodyBytes?: number;
 }
 
-/** The two fields, as found in a request. */
+/** The two fields, as found in a request by core's extraction rule. */
 export interface CaptchaRequestFields {
+  /** The ticket; `undefined` when absent; a value `verify` refuses as `ticket_malformed` when malformed. */
   ticket: string | undefined;
+  /** The randstr; `undefined` when absent; a value `verify` refuses as `randstr_malformed` when malformed. */
   randstr: string | undefined;
+  /** `ticket_malformed` / `randstr_malformed` when a field was repeated, not a string or too long. */
+  malformed: CaptchaFieldMalformedReason | null;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -66,11 +89,29 @@ async function readBounded(request: Request, maxBytes: number): Promise<Uint8Arr
   return out;
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** The body's own fields, and how many values each captcha field has (forms can repeat a field). */
+interface ParsedBody {
+  body: Record<string, unknown> | undefined;
+  counts: Partial<Record<CaptchaFieldName, number>>;
+}
 
-/** Reads the body fields of a copy of `request` (the original stays readable). Never throws. */
-async function bodyFields(request: Request, maxBytes: number): Promise<CaptchaRequestFields> {
-  const none = { ticket: undefined, randstr: undefined };
+const FIELDS: readonly CaptchaFieldName[] = ['ticket', 'randstr'];
+
+function fromEntries(getAll: (name: string) => unknown[]): ParsedBody {
+  const body: Record<string, unknown> = {};
+  const counts: Partial<Record<CaptchaFieldName, number>> = {};
+  for (const field of FIELDS) {
+    const values = getAll(CAPTCHA_FIELD_NAMES[field]);
+    if (values.length === 0) continue;
+    body[CAPTCHA_FIELD_NAMES[field]] = values[0];
+    counts[field] = values.length;
+  }
+  return { body, counts };
+}
+
+/** Parses a copy of `request`'s body (the original stays readable). Never throws. */
+async function parseBody(request: Request, maxBytes: number): Promise<ParsedBody> {
+  const none: ParsedBody = { body: undefined, counts: {} };
   const type = (request.headers.get('content-type') ?? '').toLowerCase();
   const json = /^application\/([\w.+-]*\+)?json\b/.test(type);
   const form = type.startsWith('application/x-www-form-urlencoded');
@@ -81,33 +122,81 @@ async function bodyFields(request: Request, maxBytes: number): Promise<CaptchaRe
     if (!bytes) return none;
     if (json) {
       const data = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-      if (typeof data !== 'object' || data === null) return none;
-      const record = data as Record<string, unknown>;
-      return { ticket: str(record[CAPTCHA_FIELD_NAMES.ticket]), randstr: str(record[CAPTCHA_FIELD_NAMES.randstr]) };
+      if (typeof data !== 'object' || data === null || Array.isArray(data)) return none;
+      return { body: data as Record<string, unknown>, counts: {} };
     }
     if (form) {
       const params = new URLSearchParams(new TextDecoder().decode(bytes));
-      return { ticket: params.get(CAPTCHA_FIELD_NAMES.ticket) ?? undefined, randstr: params.get(CAPTCHA_FIELD_NAMES.randstr) ?? undefined };
+      return fromEntries((name) => params.getAll(name));
     }
     const data = await new Response(bytes, { headers: { 'content-type': type } }).formData();
-    return { ticket: str(data.get(CAPTCHA_FIELD_NAMES.ticket)), randstr: str(data.get(CAPTCHA_FIELD_NAMES.randstr)) };
+    // A file under the field's name is not a string: malformed, by the rule.
+    return fromEntries((name) => data.getAll(name));
   } catch {
-    // Malformed body, body already used: the fields are simply not there.
+    // Malformed body, body already used: the body has no fields.
     return none;
   }
 }
 
 /**
- * Reads the ticket and randstr from a request: the body fields `tencent-captcha-ticket` /
- * `tencent-captcha-randstr` (JSON, urlencoded or multipart), then the headers
- * `x-tencent-captcha-ticket` / `x-tencent-captcha-randstr`. Reads a clone; never throws.
+ * Reads the ticket and randstr from a request by core's extraction rule: the body fields
+ * `tencent-captcha-ticket` / `tencent-captcha-randstr` (JSON, urlencoded or multipart) when the body
+ * carries them at all — each then one string within its length limit, else malformed, with no
+ * fallback — otherwise the headers `x-tencent-captcha-ticket` / `x-tencent-captcha-randstr` (a
+ * repeated header is malformed too). A body that cannot be read (unknown content type, over
+ * `maxBodyBytes`, not JSON) has no fields. Reads a clone; never throws.
  */
 export async function readCaptchaFields(request: Request, options: { maxBodyBytes?: number } = {}): Promise<CaptchaRequestFields> {
-  const body = await bodyFields(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY);
-  return {
-    ticket: body.ticket ?? request.headers.get(CAPTCHA_HEADER_NAMES.ticket) ?? undefined,
-    randstr: body.randstr ?? request.headers.get(CAPTCHA_HEADER_NAMES.randstr) ?? undefined,
-  };
+  const parsed = await parseBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY);
+  return extractCaptchaFields({ body: parsed.body, bodyValueCounts: parsed.counts, header: (name) => request.headers.get(name) });
+}
+
+const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/**
+ * The default budget scope of a Fetch request: method and pathname, normalised so that variants of
+ * one path reach one scope (case, percent-encoding, repeated and trailing slashes, query). HEAD counts
+ * as GET and unusual methods as `*`, so a handler taking every method gives at most a few scopes.
+ */
+export function fetchRequestBudgetScope(request: Request): string {
+  let path: string;
+  try {
+    path = new URL(request.url).pathname;
+  } catch {
+    path = '/';
+  }
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // Invalid percent-encoding: keep it as sent.
+  }
+  path = path.toLowerCase().replace(/\/{2,}/g, '/').replace(/\/+$/, '') || '/';
+  const upper = request.method.toUpperCase();
+  const method = upper === 'HEAD' ? 'GET' : KNOWN_METHODS.has(upper) ? upper : '*';
+  return routeBudgetScope(method, path);
+}
+
+/**
+ * The client's IP behind `trustedProxies` proxies of your own that each append the address they saw
+ * to `X-Forwarded-For` (nginx `$proxy_add_x_forwarded_for`): the `trustedProxies`-th value from the
+ * right. Everything left of it was written by the client. `undefined` when the header has fewer
+ * values than that (the request did not come through your proxies).
+ *
+ * @example
+ * ```ts
+ * // One nginx in front of the app:
+ * verifyFetchRequest(verifier, request, { getUserIp: (r) => forwardedClientIp(r, 1) });
+ * ```
+ */
+export function forwardedClientIp(request: Request, trustedProxies: number): string | undefined {
+  if (!Number.isInteger(trustedProxies) || trustedProxies < 1) {
+    throw new CaptchaConfigError('invalid_option', 'trustedProxies', 'trustedProxies must be a whole number of proxies, 1 or more.');
+  }
+  const header = request.headers.get('x-forwarded-for');
+  if (header === null) return undefined;
+  const hops = header.split(',').map((h) => h.trim());
+  const ip = hops[hops.length - trustedProxies];
+  return ip === undefined || ip === '' ? undefined : ip;
 }
 
 /**
@@ -125,15 +214,23 @@ export async function readCaptchaFields(request: Request, options: { maxBodyByte
  */
 export async function verifyFetchRequest(verifier: CaptchaVerifier, request: Request, options: FetchRequestOptions): Promise<CaptchaVerdict> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const scopeOption = options.budgetScope;
+  if (scopeOption !== undefined && typeof scopeOption !== 'function' && !isValidBudgetScope(scopeOption)) {
+    throw new CaptchaConfigError('invalid_option', 'budgetScope', 'budgetScope must be 1 to 128 printable ASCII characters without spaces, or a function of the request.');
+  }
   const needBody = !options.getTicket || !options.getRandstr;
-  const fields = needBody ? await readCaptchaFields(request, { maxBodyBytes }) : { ticket: undefined, randstr: undefined };
-  const [ticket, randstr, userIp] = await Promise.all([
-    options.getTicket ? options.getTicket(request) : fields.ticket,
-    options.getRandstr ? options.getRandstr(request) : fields.randstr,
+  const fields = needBody ? await readCaptchaFields(request, { maxBodyBytes }) : undefined;
+  const [ticket, randstr, userIp, budgetScope] = await Promise.all([
+    options.getTicket ? options.getTicket(request) : fields?.ticket,
+    options.getRandstr ? options.getRandstr(request) : fields?.randstr,
     options.getUserIp(request),
+    typeof scopeOption === 'function' ? scopeOption(request) : (scopeOption ?? fetchRequestBudgetScope(request)),
   ]);
   const signal = options.signal ?? request.signal;
-  return verifier.verify({ ticket, randstr, userIp }, { ...(signal ? { signal } : {}), ...(options.mode ? { mode: options.mode } : {}) });
+  return verifier.verify(
+    { ticket, randstr, userIp },
+    { ...(signal ? { signal } : {}), budgetScope, ...(options.mode ? { mode: options.mode } : {}) },
+  );
 }
 
 /**
