@@ -71,9 +71,13 @@ describe('<tencent-captcha driver="legacy">', () => {
     sdkTrigger(el)!.click();
     await solve();
     const { detail } = (await verified) as CustomEvent<VerifiedDetail>;
-    expect(detail).to.include({ status: 'verified', driver: 'legacy', randstr: '', appId: e.appId });
+    expect(detail).to.include({ status: 'verified', driver: 'legacy', appId: e.appId });
+    // Seed 003's callback carries a randstr: passed through, and submitted with the form.
+    expect(detail.randstr).to.match(/^@[A-Za-z0-9]{6}$/);
     expect(detail.ticket.length).to.be.above(8);
     expect(new FormData(el.form!).get('tencent-captcha-ticket')).to.equal(detail.ticket);
+    expect(new FormData(el.form!).get('tencent-captcha-randstr')).to.equal(detail.randstr);
+    expect(el.getTicket()).to.deep.equal({ ticket: detail.ticket, randstr: detail.randstr });
     await el.updateComplete;
     await expect(el).to.be.accessible();
   });
@@ -109,7 +113,7 @@ describe('<tencent-captcha driver="legacy">', () => {
     expect((await verified).detail.driver).to.equal('legacy');
   });
 
-  it('mobile: the element trigger opens the SDK full screen, and gives the screen back when done', async () => {
+  it('mobile: the element trigger calls capInit(document, { showHeader: true }): the SDK covers the screen, and gives it back when done', async () => {
     const src = await legacyScriptUrl();
     const frame = document.createElement('iframe');
     frame.title = 'phone';
@@ -133,13 +137,20 @@ describe('<tencent-captcha driver="legacy">', () => {
       const verified = new Promise((resolve) => el.addEventListener('verified', resolve, { once: true }));
       trigger.click();
       await until(() => el.status === 'verifying', 'the legacy SDK to start');
-      const rect = box(el).getBoundingClientRect();
+      // Only capInit(document, …) makes the SDK add its full-screen layer to the page's body.
+      await until(() => win.document.querySelector('[data-testid="tcaptcha-fullscreen"]') !== null, 'the SDK full screen');
+      const layer = win.document.querySelector<HTMLElement>('[data-testid="tcaptcha-fullscreen"]');
+      expect(layer, 'the SDK\'s full-screen layer').to.not.equal(null);
+      expect(win.document.querySelector('[data-testid="tcaptcha-header"]'), 'showHeader: true').to.not.equal(null);
+      const rect = layer!.getBoundingClientRect();
       expect([rect.left, rect.top, rect.width, rect.height]).to.deep.equal([0, 0, 375, 640]);
+      // The element's own box is not styled: the SDK owns the screen.
+      expect(box(el).style.length).to.equal(0);
       await until(() => win.__tencentCaptchaEmulator !== undefined, 'the legacy SDK hook');
       await win.__tencentCaptchaEmulator!.solve();
-      await verified;
-      expect(win.getComputedStyle(box(el)).position).to.equal('static');
-      expect(box(el).getBoundingClientRect().height).to.be.below(640);
+      const { detail } = (await verified) as CustomEvent<VerifiedDetail>;
+      expect(detail.randstr).to.match(/^@/);
+      expect(win.document.querySelector('[data-testid="tcaptcha-fullscreen"]'), 'the screen is given back').to.equal(null);
       expect(el.status).to.equal('verified');
     } finally {
       frame.remove();

@@ -5,17 +5,11 @@ import { classifyLegacyResult, legacyLayout, toLegacyLang } from './legacy.js';
 describe('legacyLayout()', () => {
   it('gives the PC trigger box at least 362×40, sized from the start', () => {
     expect(LEGACY_LAYOUT.pcTrigger).toEqual({ width: 362, height: 40 });
-    expect(legacyLayout('popup', false)).toMatchObject({ width: '362px', height: '40px', minWidth: '362px', minHeight: '40px' });
+    expect(legacyLayout('popup')).toMatchObject({ width: '362px', height: '40px', minWidth: '362px', minHeight: '40px' });
   });
 
   it('gives the PC embed box at least 300×270', () => {
-    expect(legacyLayout('embed', false)).toMatchObject({ width: '300px', height: '270px', minWidth: '300px', minHeight: '270px' });
-  });
-
-  it('goes full screen on mobile, whatever the type', () => {
-    for (const type of ['popup', 'embed'] as const) {
-      expect(legacyLayout(type, true)).toMatchObject({ position: 'fixed', inset: '0' });
-    }
+    expect(legacyLayout('embed')).toMatchObject({ width: '300px', height: '270px', minWidth: '300px', minHeight: '270px' });
   });
 });
 
@@ -30,10 +24,30 @@ describe('toLegacyLang()', () => {
 describe('classifyLegacyResult()', () => {
   const config = { appId: '199999164', bizState: undefined };
 
-  it('reads ret 0 with a ticket as verified, with an empty randstr', () => {
+  it('passes the callback\'s randstr through (seed 003: { ret, ticket, randstr })', () => {
+    expect(classifyLegacyResult({ ret: 0, ticket: 't03xyz', randstr: '@AbC123' }, config)).toEqual({
+      status: 'verified', ticket: 't03xyz', randstr: '@AbC123', appId: '199999164', driver: 'legacy',
+    });
+  });
+
+  it('takes capGetTicket()\'s randstr when the callback has none, but only for the same ticket', () => {
+    expect(classifyLegacyResult({ ret: 0, ticket: 't03xyz' }, config, { ret: 0, ticket: 't03xyz', randstr: '@fromGet' })).toMatchObject({ randstr: '@fromGet' });
+    expect(classifyLegacyResult({ ret: 0, ticket: 't03xyz' }, config, { ret: 0, randstr: '@noTicket' })).toMatchObject({ randstr: '@noTicket' });
+    expect(classifyLegacyResult({ ret: 0, ticket: 't03xyz' }, config, { ret: 0, ticket: 't03other', randstr: '@other' })).toMatchObject({ randstr: '' });
+    // The callback's own randstr wins.
+    expect(classifyLegacyResult({ ret: 0, ticket: 't03xyz', randstr: '@cb' }, config, { ret: 0, ticket: 't03xyz', randstr: '@get' })).toMatchObject({ randstr: '@cb' });
+  });
+
+  it('takes capGetTicket()\'s ticket when a ret 0 callback carries none', () => {
+    expect(classifyLegacyResult({ ret: 0 }, config, { ret: 0, ticket: 't03get', randstr: '@g' })).toMatchObject({ status: 'verified', ticket: 't03get', randstr: '@g' });
+    expect(classifyLegacyResult({ ret: 1 }, config, { ret: 0, ticket: 't03stale' })).toMatchObject({ status: 'closed' });
+  });
+
+  it('leaves randstr empty when the legacy SDK gives none (the legacy verifier does not require it)', () => {
     expect(classifyLegacyResult({ ret: 0, ticket: 't03xyz' }, config)).toEqual({
       status: 'verified', ticket: 't03xyz', randstr: '', appId: '199999164', driver: 'legacy',
     });
+    expect(classifyLegacyResult({ ret: 0, ticket: 't03xyz', randstr: 42 as never }, config, { ret: 1 })).toMatchObject({ randstr: '' });
   });
 
   it('reads ret 1 (no ticket) as closed', () => {
