@@ -24,6 +24,13 @@ export class CaptchaException extends HttpException {
   readonly code: VerdictReason;
   /** Headers that belong to the response besides the JSON body: `retry-after` for a 503. */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * What a GraphQL error made from this exception carries as `extensions` (graphql-js copies an
+   * original error's `extensions`): `code` is the verdict's reason, `status` the HTTP status the same
+   * refusal gets on a route. Both Nest drivers (Apollo, Mercurius) answer them as they are:
+   * `errors[0].extensions` is `{ code: 'ticket_missing', status: 400 }`.
+   */
+  readonly extensions: Readonly<{ code: VerdictReason; status: number }>;
 
   /** @param verdict - a refused verdict (`accepted: false`). */
   constructor(verdict: CaptchaVerdict) {
@@ -32,6 +39,8 @@ export class CaptchaException extends HttpException {
     super(body, status, { description: body.message });
     this.verdict = verdict;
     this.code = verdict.reason;
+    // Not frozen: error formatters of GraphQL servers may add to it.
+    this.extensions = { code: verdict.reason, status };
     // Nest sets the JSON content type itself; only the extra headers are carried.
     this.headers = Object.freeze(
       Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-type')),
