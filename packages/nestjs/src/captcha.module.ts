@@ -2,16 +2,29 @@
  * `CaptchaModule`, built with Nest's `ConfigurableModuleBuilder`: `forRoot`, `forRootAsync`, `isGlobal`,
  * and `globalGuard` to guard every route.
  */
-import { ConfigurableModuleBuilder, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import {
+  ConfigurableModuleBuilder,
+  Inject,
+  Logger,
+  Module,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { createCaptchaVerifier, type CaptchaVerifier } from '@tencent-captcha/core';
 import { CAPTCHA_MODULE_OPTIONS, CAPTCHA_RESOLVED_OPTIONS, CAPTCHA_VERIFIER } from './captcha.constants.js';
 import { CaptchaGuard } from './captcha.guard.js';
+import { trustAllProxiesWarning } from './captcha.proxy.js';
 import {
   resolveCaptchaModuleOptions,
   type CaptchaModuleExtras,
   type CaptchaModuleOptions,
 } from './captcha.options.js';
+
+/** HTTP platform instances whose proxy trust was already checked (one warning per app). */
+const checkedPlatforms = new WeakSet<object>();
 
 /** Verifiers this module created (and so closes); a verifier handed in belongs to the caller. */
 const ownedVerifiers = new WeakSet<CaptchaVerifier>();
@@ -66,6 +79,10 @@ export type CaptchaModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
  * (`CAPTCHA_MODULE_OPTIONS`, `CAPTCHA_RESOLVED_OPTIONS`). Options are validated when the module is
  * created. A verifier the module created from options is closed on application shutdown.
  *
+ * At application bootstrap it warns once, through Nest's `Logger`, when the HTTP platform trusts every
+ * proxy hop (Express `trust proxy` or Fastify `trustProxy` set to `true`): the user IP is then the
+ * client's own choice.
+ *
  * @example
  * ```ts
  * @Module({
@@ -91,9 +108,23 @@ export type CaptchaModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
   ],
   exports: [CAPTCHA_MODULE_OPTIONS, CAPTCHA_RESOLVED_OPTIONS, CAPTCHA_VERIFIER, CaptchaGuard],
 })
-export class CaptchaModule extends ConfigurableModuleClass implements OnApplicationShutdown {
-  constructor(@Inject(CAPTCHA_VERIFIER) private readonly verifier: CaptchaVerifier) {
+export class CaptchaModule extends ConfigurableModuleClass implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(CAPTCHA_VERIFIER) private readonly verifier: CaptchaVerifier,
+    @Optional() private readonly httpAdapterHost?: HttpAdapterHost,
+  ) {
     super();
+  }
+
+  /** Warns (once per app) when the HTTP platform trusts every hop of `X-Forwarded-For`. */
+  onApplicationBootstrap(): void {
+    const adapter = this.httpAdapterHost?.httpAdapter;
+    const instance: unknown = adapter?.getInstance?.();
+    if (typeof instance !== 'object' && typeof instance !== 'function') return;
+    if (instance === null || checkedPlatforms.has(instance)) return;
+    checkedPlatforms.add(instance);
+    const warning = trustAllProxiesWarning(adapter);
+    if (warning !== undefined) new Logger('CaptchaModule').warn(warning);
   }
 
   /** Closes the verifier's pooled connections if this module created the verifier. */

@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import type { CaptchaVerifierOptions } from '@tencent-captcha/core';
 import type { Emulator } from '@tencent-captcha/emulator';
-import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
@@ -15,8 +15,13 @@ export const PLATFORMS = ['express', 'fastify'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 export interface StartAppOptions extends Pick<ModuleMetadata, 'imports' | 'controllers' | 'providers'> {
-  /** Trust `X-Forwarded-For`: Express `trust proxy`, Fastify `trustProxy`. @default false */
-  trustProxy?: boolean;
+  /**
+   * Trust `X-Forwarded-For`: Express `trust proxy`, Fastify `trustProxy` (`true` trusts every hop; a
+   * number of hops, an address or a CIDR trusts that proxy). @default false
+   */
+  trustProxy?: boolean | number | string;
+  /** Nest's logger for the app. @default false (silent) */
+  logger?: LoggerService;
   /** Replace providers (`overrideProvider`). */
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
@@ -29,14 +34,15 @@ export async function startApp(platform: Platform, options: StartAppOptions): Pr
     providers: options.providers ?? [],
   });
   const moduleRef = await (options.override ? options.override(builder) : builder).compile();
-  const trustProxy = options.trustProxy === true;
+  const trustProxy = options.trustProxy ?? false;
+  const logger = options.logger ?? false;
   if (platform === 'express') {
-    const app = moduleRef.createNestApplication<NestExpressApplication>(new ExpressAdapter(), { logger: false });
+    const app = moduleRef.createNestApplication<NestExpressApplication>(new ExpressAdapter(), { logger });
     app.set('trust proxy', trustProxy);
     await app.init();
     return app;
   }
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ trustProxy }), { logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ trustProxy }), { logger });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
