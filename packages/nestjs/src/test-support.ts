@@ -42,6 +42,7 @@ export async function startApp(platform: Platform, options: StartAppOptions): Pr
     await app.init();
     return app;
   }
+  if (typeof trustProxy === 'number') throw new TypeError('Fastify 5.12 has no hop counts: trust the proxy by address.');
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ trustProxy }), { logger });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
