@@ -4,9 +4,13 @@
  */
 import type { Middleware } from 'koa';
 import {
-  CAPTCHA_FIELD_NAMES,
   CAPTCHA_HEADER_NAMES,
+  MALFORMED_FIELD_VALUE,
+  declaredMethod,
+  extractCaptchaField,
   httpResponseForVerdict,
+  routeBudgetScope,
+  type CaptchaFieldName,
   type CaptchaVerdict,
   type CaptchaVerifier,
 } from '@tencent-captcha/core';
@@ -37,44 +41,72 @@ export interface TencentCaptchaMiddleware extends Middleware {
   readonly verifier: CaptchaVerifier;
 }
 
-/** Reads a field of the parsed body, only if the body is a plain record and the field is its own. */
-function bodyField(ctx: CaptchaContext, name: string): unknown {
-  // `ctx.request.body` is set by the app's body parser (@koa/bodyparser, @koa/multer, koa-body…).
+/**
+ * Core's extraction rule on the parsed body (`ctx.request.body`, set by @koa/bodyparser, @koa/multer,
+ * koa-body…) and the raw header: a malformed field becomes a value the verifier refuses with
+ * `…_malformed` (400), and a bad body field never falls back to the header.
+ */
+function extract(ctx: CaptchaContext, field: CaptchaFieldName): CaptchaFieldValue {
   const body: unknown = (ctx.request as { body?: unknown }).body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body)) return undefined;
-  // Own properties only: a `__proto__` or `toString` field must not come from the prototype.
-  return Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined;
-}
-
-function fromBodyOrHeader(ctx: CaptchaContext, field: string, header: string): CaptchaFieldValue {
-  const value = bodyField(ctx, field);
-  // Not a string (an array from a repeated form field, a JSON number or object): passed on as it is,
-  // so core answers `…_malformed` (400) rather than the adapter guessing.
-  if (value !== undefined && value !== null) return value as CaptchaFieldValue;
-  const fromHeader = ctx.get(header);
-  return fromHeader === '' ? undefined : fromHeader;
+  const result = extractCaptchaField(field, { body, header: ctx.req.headers[CAPTCHA_HEADER_NAMES[field]] });
+  if (result.status === 'present') return result.value;
+  return result.status === 'malformed' ? MALFORMED_FIELD_VALUE : undefined;
 }
 
 /**
- * The default ticket getter: the parsed body's `tencent-captcha-ticket` field (the name
- * `<tencent-captcha>` submits under), else the `x-tencent-captcha-ticket` header.
+ * The default ticket getter, by core's extraction rule: the parsed body's `tencent-captcha-ticket`
+ * field (the name `<tencent-captcha>` submits under) when the body has it, else the
+ * `x-tencent-captcha-ticket` header. A repeated, non-string or oversized value comes out as one the
+ * verifier refuses with `ticket_malformed`.
  */
 export function defaultGetTicket(ctx: CaptchaContext): CaptchaFieldValue {
-  return fromBodyOrHeader(ctx, CAPTCHA_FIELD_NAMES.ticket, CAPTCHA_HEADER_NAMES.ticket);
+  return extract(ctx, 'ticket');
 }
 
 /**
- * The default randstr getter: the parsed body's `tencent-captcha-randstr` field, else the
- * `x-tencent-captcha-randstr` header.
+ * The default randstr getter, by the same rule: the parsed body's `tencent-captcha-randstr`
+ * field when present, else the `x-tencent-captcha-randstr` header.
  */
 export function defaultGetRandstr(ctx: CaptchaContext): CaptchaFieldValue {
-  return fromBodyOrHeader(ctx, CAPTCHA_FIELD_NAMES.randstr, CAPTCHA_HEADER_NAMES.randstr);
+  return extract(ctx, 'randstr');
 }
 
 /** The default user IP getter: `ctx.ip`, so `app.proxy` alone decides whether `X-Forwarded-For` counts. */
 export function defaultGetUserIp(ctx: CaptchaContext): CaptchaFieldValue {
   return ctx.ip;
 }
+
+/** A @koa/router layer as it appears on `ctx.matched`. */
+interface RouterLayer {
+  path?: unknown;
+  methods?: unknown;
+}
+
+let instances = 0;
+
+/**
+ * The default budget scope: the @koa/router route this middleware runs in (`ctx._matchedRoute`, the
+ * pattern), with the method its layer declares; `fallback` outside a router route.
+ */
+function routeScope(ctx: CaptchaContext, fallback: string): string {
+  const pattern: unknown = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  if (pattern === undefined || pattern === null) return fallback;
+  const matched: unknown = (ctx as { matched?: unknown }).matched;
+  const layers = (Array.isArray(matched) ? (matched as RouterLayer[]) : []).filter((layer) => layer?.path === pattern);
+  const methods: string[] = [];
+  let anyMethod = layers.length === 0;
+  for (const layer of layers) {
+    const declared = Array.isArray(layer.methods) ? (layer.methods as unknown[]).map(String) : [];
+    // A layer without methods is router middleware (`router.use`); one that does not take this
+    // request's method is another route on the same path.
+    if (declared.length === 0) anyMethod = true;
+    else if (declared.includes(ctx.method)) methods.push(...declared);
+  }
+  return routeBudgetScope(anyMethod ? '*' : declaredMethod(methods), String(pattern));
+}
+
+const TRUST_ALL_WARNING =
+  '@tencent-captcha/koa: the Koa app trusts every proxy hop (proxy: true with maxIpsCount 0), so ctx.ip is the leftmost X-Forwarded-For value, which the client chooses, and with it its per-IP budget of degraded acceptances. Set maxIpsCount to the number of proxies in front of the app: new Koa({ proxy: true, maxIpsCount: 1 }).';
 
 /**
  * An AbortSignal that aborts when the client goes away before the response is written. On Node 20
@@ -119,23 +151,36 @@ export function tencentCaptcha(options: TencentCaptchaOptions): TencentCaptchaMi
     getRandstr: defaultGetRandstr,
     getUserIp: defaultGetUserIp,
   });
-  const { verifier, getTicket, getRandstr, getUserIp, skip, respond } = resolved;
+  const { verifier, getTicket, getRandstr, getUserIp, skip, respond, budgetScope: scopeOf } = resolved;
   const modeOf = resolved.mode;
+  const instanceScope = `koa:${++instances}`;
+  // Checked on the first request: the app is not known when the middleware is created.
+  let checkedProxy = !resolved.defaultUserIp;
 
   const middleware = async function tencentCaptcha(ctx: CaptchaContext, next: () => Promise<unknown>): Promise<void> {
+    if (!checkedProxy) {
+      checkedProxy = true;
+      const app = ctx.app as { proxy?: unknown; maxIpsCount?: unknown } | undefined;
+      if (app?.proxy === true && (app.maxIpsCount === undefined || app.maxIpsCount === 0)) resolved.warn(TRUST_ALL_WARNING);
+    }
     if (await skip(ctx)) {
       await next();
       return;
     }
 
-    const [ticket, randstr, userIp] = await Promise.all([getTicket(ctx), getRandstr(ctx), getUserIp(ctx)]);
+    const [ticket, randstr, userIp, budgetScope] = await Promise.all([
+      getTicket(ctx),
+      getRandstr(ctx),
+      getUserIp(ctx),
+      typeof scopeOf === 'function' ? scopeOf(ctx) : (scopeOf ?? routeScope(ctx, instanceScope)),
+    ]);
     const mode = typeof modeOf === 'function' ? modeOf(ctx) : modeOf;
 
     const { signal, unlink } = linkClientAbort(ctx);
     let verdict: CaptchaVerdict;
     try {
       // Rejects only with the abort reason (untouched, rethrown as it is) or a bad per-call option.
-      verdict = await verifier.verify({ ticket, randstr, userIp }, mode === undefined ? { signal } : { signal, mode });
+      verdict = await verifier.verify({ ticket, randstr, userIp }, mode === undefined ? { signal, budgetScope } : { signal, mode, budgetScope });
     } finally {
       unlink();
     }

@@ -8,6 +8,8 @@ import {
   CaptchaConfigError,
   CaptchaMode,
   createCaptchaVerifier,
+  isValidBudgetScope,
+  type CaptchaLogger,
   type CaptchaVerifier,
   type CaptchaVerifierOptions,
 } from '@tencent-captcha/core';
@@ -33,24 +35,45 @@ export interface KoaCaptchaAdapterOptions {
    */
   mode?: CaptchaMode | ((ctx: CaptchaContext) => CaptchaMode | undefined);
   /**
-   * Reads the ticket. Replaces the default lookup (the parsed body's `tencent-captcha-ticket` field,
-   * then the `x-tencent-captcha-ticket` header).
-   * @default body field, then header (see {@link defaultGetTicket})
+   * Reads the ticket. Replaces the default lookup, which follows core's extraction rule: the parsed
+   * body's `tencent-captcha-ticket` field when the body has it at all (then it must be one string
+   * within the length limit, else 400 `ticket_malformed`, and the header is not consulted),
+   * otherwise the `x-tencent-captcha-ticket` header (sent twice: malformed).
+   * @default body field, else header (see {@link defaultGetTicket})
    */
   getTicket?: (ctx: CaptchaContext) => MaybePromise<CaptchaFieldValue>;
   /**
-   * Reads the randstr. Replaces the default lookup (the parsed body's `tencent-captcha-randstr`
-   * field, then the `x-tencent-captcha-randstr` header).
-   * @default body field, then header (see {@link defaultGetRandstr})
+   * Reads the randstr. Replaces the default lookup, which follows the same rule as the ticket's:
+   * the parsed body's `tencent-captcha-randstr` field when present, else the
+   * `x-tencent-captcha-randstr` header.
+   * @default body field, else header (see {@link defaultGetRandstr})
    */
   getRandstr?: (ctx: CaptchaContext) => MaybePromise<CaptchaFieldValue>;
   /**
    * Reads the end user's IP. Keep the default unless you know better than Koa: `ctx.ip` honours
-   * `X-Forwarded-For` only when `app.proxy` is `true`, so a client cannot spoof its IP (and with it
-   * the per-IP degraded budget) on an app that is not behind a proxy.
+   * `X-Forwarded-For` only when `app.proxy` is `true`, and then takes the `app.maxIpsCount`-th value
+   * from the right. Behind N proxies that append to the header, set `new Koa({ proxy: true,
+   * maxIpsCount: N })`; with the default `maxIpsCount` (0) Koa takes the leftmost value, which the
+   * client writes itself, so it chooses its own per-IP budget (the middleware warns once).
    * @default ctx => ctx.ip
    */
   getUserIp?: (ctx: CaptchaContext) => MaybePromise<CaptchaFieldValue>;
+  /**
+   * Which degraded-acceptance budgets requests through this middleware spend (`verify`'s
+   * `budgetScope`), so an `open` comments route cannot spend a login's budget. A value, or a
+   * function of the context. The default is the matched @koa/router route, its declared method and
+   * pattern (`POST_/login`, `*_/files/:path*` for a route taking several methods), never the raw
+   * path or method, so `/login/`, `/LOGIN` or `/login?x=1` spend one budget. Outside a router route
+   * (`app.use(captcha)`) it is one constant scope per middleware (`koa:1`, `koa:2`, … in creation order).
+   * @default the matched route (see above)
+   */
+  budgetScope?: string | ((ctx: CaptchaContext) => MaybePromise<string>);
+  /**
+   * Where the one-time warning goes when the app trusts every proxy hop (`proxy: true` with
+   * `maxIpsCount: 0`). When the middleware creates its verifier, the verifier logs here too.
+   * @default `console.warn`
+   */
+  logger?: CaptchaLogger;
   /**
    * Lets a request through without verification (`next()` runs, `ctx.state.captcha` stays unset):
    * `true`, or a function of the context, e.g. for requests already authenticated by an API key.
@@ -75,14 +98,14 @@ export type TencentCaptchaVerifierOptions = KoaCaptchaAdapterOptions & {
   verifier: CaptchaVerifier;
 } & {
   // Verifier options next to a verifier would be ignored: a type error (and a CaptchaConfigError).
-  [K in Exclude<keyof CaptchaVerifierOptions, 'mode'>]?: never;
+  [K in Exclude<keyof CaptchaVerifierOptions, 'mode' | 'logger'>]?: never;
 };
 
 /**
  * Options of {@link tencentCaptcha} that create the verifier: `createCaptchaVerifier`'s own options
  * plus this adapter's. The middleware owns that verifier; close it with `middleware.verifier.close()`.
  */
-export type TencentCaptchaOwnVerifierOptions = Omit<CaptchaVerifierOptions, 'mode'> &
+export type TencentCaptchaOwnVerifierOptions = Omit<CaptchaVerifierOptions, 'mode' | 'logger'> &
   KoaCaptchaAdapterOptions & {
     /** Not set: the middleware creates the verifier from these options. */
     verifier?: undefined;
@@ -100,9 +123,13 @@ export interface ResolvedKoaCaptchaOptions {
   getUserIp: (ctx: CaptchaContext) => MaybePromise<CaptchaFieldValue>;
   skip: (ctx: CaptchaContext) => MaybePromise<boolean>;
   respond: boolean;
+  budgetScope: string | ((ctx: CaptchaContext) => MaybePromise<string>) | undefined;
+  /** Whether `getUserIp` is the default (`ctx.ip`), so the app's proxy settings matter. */
+  defaultUserIp: boolean;
+  warn: (message: string) => void;
 }
 
-const ADAPTER_KEYS = ['mode', 'getTicket', 'getRandstr', 'getUserIp', 'skip', 'respond'] as const;
+const ADAPTER_KEYS = ['mode', 'getTicket', 'getRandstr', 'getUserIp', 'skip', 'respond', 'budgetScope', 'logger'] as const;
 const MODES: readonly string[] = Object.values(CaptchaMode);
 
 const invalid = (option: string, message: string): never => {
@@ -148,6 +175,15 @@ export function resolveOptions(
   const respond = raw.respond;
   if (respond !== undefined && typeof respond !== 'boolean') invalid('respond', '`respond` must be a boolean');
 
+  const budgetScope = raw.budgetScope;
+  if (budgetScope !== undefined && typeof budgetScope !== 'function' && !isValidBudgetScope(budgetScope)) {
+    invalid('budgetScope', '`budgetScope` must be 1 to 128 printable ASCII characters without spaces, or a function of the context');
+  }
+  const logger = raw.logger;
+  if (logger !== undefined && (typeof logger !== 'object' || logger === null)) invalid('logger', '`logger` must be an object with optional debug/info/warn/error methods');
+  const warnFn = (logger as CaptchaLogger | undefined)?.warn;
+  if (warnFn !== undefined && typeof warnFn !== 'function') invalid('logger', '`logger.warn` must be a function');
+
   const getTicket = optionalFunction<ResolvedKoaCaptchaOptions['getTicket']>(raw, 'getTicket');
   const getRandstr = optionalFunction<ResolvedKoaCaptchaOptions['getRandstr']>(raw, 'getRandstr');
   const getUserIp = optionalFunction<ResolvedKoaCaptchaOptions['getUserIp']>(raw, 'getUserIp');
@@ -177,6 +213,7 @@ export function resolveOptions(
     }
     // A fixed mode becomes the verifier's own mode too, so its `options` and hooks report it.
     if (typeof mode === 'string') coreOptions.mode = mode;
+    if (logger !== undefined) coreOptions.logger = logger;
     verifier = createCaptchaVerifier(coreOptions as CaptchaVerifierOptions);
   }
 
@@ -188,5 +225,8 @@ export function resolveOptions(
     getUserIp: getUserIp ?? defaults.getUserIp,
     skip: typeof skip === 'function' ? (skip as ResolvedKoaCaptchaOptions['skip']) : () => skip === true,
     respond: (respond as boolean | undefined) ?? true,
+    budgetScope: budgetScope as ResolvedKoaCaptchaOptions['budgetScope'],
+    defaultUserIp: getUserIp === undefined,
+    warn: warnFn ? (message) => warnFn.call(logger, message) : (message) => console.warn(message),
   };
 }
