@@ -212,6 +212,15 @@ describe.each(DRIVERS)('GraphQL with $name', (driver) => {
       expect(ran).toEqual(['addComment']);
     });
 
+    it('reads the headers only: captcha fields in the GraphQL request body are not read', async () => {
+      const { ticket, randstr } = emulator.issueTicket();
+      const res = await request(app!.getHttpServer())
+        .post('/graphql')
+        .send({ query: `mutation { addComment(text: "hi") ${RECEIPT} }`, 'tencent-captcha-ticket': ticket, 'tencent-captcha-randstr': randstr });
+      expect(reason((res.body.errors as GraphQLErrorJson[])[0]!)).toBe('ticket_missing');
+      expect(ran).toEqual([]);
+    });
+
     it('guards queries too, and verifies one ticket once for several fields of one operation', async () => {
       const refused = await gql(`{ first ${RECEIPT} }`);
       expect(reason(refused.errors[0]!)).toBe('ticket_missing');

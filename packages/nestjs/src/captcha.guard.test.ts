@@ -208,6 +208,32 @@ describe.each(PLATFORMS)('CaptchaGuard on %s', (platform) => {
       expect(res.body.code).toBe('ticket_malformed');
     });
 
+    it("follows core's extraction rule: a body field that is present decides, the header is not consulted instead", async () => {
+      const { ticket, randstr } = emulator.issueTicket();
+      for (const bad of [null, 42, { t: ticket }, [ticket], 'x'.repeat(4096)]) {
+        const res = await http()
+          .post('/login')
+          .set('x-tencent-captcha-ticket', ticket)
+          .set('x-tencent-captcha-randstr', randstr)
+          .send({ 'tencent-captcha-ticket': bad })
+          .expect(400);
+        expect(res.body.code).toBe('ticket_malformed');
+      }
+      const badRandstr = await http().post('/login').send({ 'tencent-captcha-ticket': ticket, 'tencent-captcha-randstr': 7 }).expect(400);
+      expect(badRandstr.body.code).toBe('randstr_malformed');
+      expect(calls).toEqual([]);
+    });
+
+    it('answers 400 ticket_malformed for a repeated header', async () => {
+      const { ticket, randstr } = emulator.issueTicket();
+      const res = await http()
+        .post('/login')
+        .set('x-tencent-captcha-ticket', [ticket, ticket])
+        .set('x-tencent-captcha-randstr', randstr)
+        .expect(400);
+      expect(res.body.code).toBe('ticket_malformed');
+    });
+
     it('answers 400 randstr_missing', async () => {
       const { ticket } = emulator.issueTicket();
       const res = await http().post('/login').send({ 'tencent-captcha-ticket': ticket }).expect(400);

@@ -3,10 +3,12 @@
  */
 import type { ExecutionContext } from '@nestjs/common';
 import {
-  CAPTCHA_FIELD_NAMES,
   CAPTCHA_HEADER_NAMES,
   CaptchaConfigError,
   CaptchaMode,
+  MALFORMED_FIELD_VALUE,
+  extractCaptchaField,
+  type CaptchaFieldName,
   type CaptchaVerifier,
   type CaptchaVerifierOptions,
 } from '@tencent-captcha/core';
@@ -68,12 +70,14 @@ export interface CaptchaRouteOptions {
   skip?: boolean | CaptchaSkipFunction;
   /**
    * Reads the ticket from the request.
-   * @default the body field `tencent-captcha-ticket`, else the header `x-tencent-captcha-ticket`
+   * @default the body field `tencent-captcha-ticket`, else the header `x-tencent-captcha-ticket`; on a
+   * GraphQL resolver only the header
    */
   getTicket?(request: CaptchaHttpRequest, context: ExecutionContext): CaptchaRequestValue;
   /**
    * Reads the randstr from the request.
-   * @default the body field `tencent-captcha-randstr`, else the header `x-tencent-captcha-randstr`
+   * @default the body field `tencent-captcha-randstr`, else the header `x-tencent-captcha-randstr`; on a
+   * GraphQL resolver only the header
    */
   getRandstr?(request: CaptchaHttpRequest, context: ExecutionContext): CaptchaRequestValue;
   /**
@@ -138,33 +142,34 @@ export interface ResolvedCaptchaModuleOptions {
 /** What `@RequireCaptcha()` / `@SkipCaptcha()` store under `CAPTCHA_ROUTE_METADATA`. */
 export type CaptchaRouteMetadata = Readonly<CaptchaRouteOptions>;
 
-function headerValue(request: CaptchaHttpRequest, name: string): string | undefined {
-  const value = request.headers?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === '' ? undefined : first;
-}
-
 /**
- * The value of `field` in the parsed body, else of header `header`. Only an own property of a plain
- * parsed body counts (a `__proto__` or `toString` field must not come from the prototype). A non-string
- * value (a JSON number, a repeated urlencoded field) is handed to the verifier as it is, so that core
- * answers `…_malformed` (400) instead of the adapter guessing.
+ * The default getter of `field`: core's extraction rule (`extractCaptchaField`), the same for every
+ * adapter. A body field that is present decides — a repeated, non-string or oversized one is handed to
+ * the verifier as core's malformed marker, so it answers `…_malformed` (400) without the header being
+ * consulted; only without the body field does the header count (a repeated one is malformed too).
+ * Only an own property of a plain parsed body counts. On a GraphQL resolver the body is the GraphQL
+ * request, so only the header is read.
  */
-function bodyOrHeader(field: string, header: string): CaptchaRequestGetter {
-  return (request) => {
-    const body = request.body;
-    if (typeof body === 'object' && body !== null && !Array.isArray(body) && !Buffer.isBuffer(body) && Object.hasOwn(body, field)) {
-      const value: unknown = (body as Record<string, unknown>)[field];
-      if (value !== undefined && value !== null) return value as string;
-    }
-    return headerValue(request, header);
+function extractionGetter(field: CaptchaFieldName): CaptchaRequestGetter {
+  const header = CAPTCHA_HEADER_NAMES[field];
+  return (request, context) => {
+    const graphql = context?.getType?.<string>() === 'graphql';
+    const extracted = extractCaptchaField(field, { body: graphql ? undefined : request.body, header: request.headers?.[header] });
+    if (extracted.status === 'present') return extracted.value;
+    return extracted.status === 'malformed' ? MALFORMED_FIELD_VALUE : undefined;
   };
 }
 
-/** The default ticket getter: body field `tencent-captcha-ticket`, else header `x-tencent-captcha-ticket`. */
-export const defaultGetTicket: CaptchaRequestGetter = bodyOrHeader(CAPTCHA_FIELD_NAMES.ticket, CAPTCHA_HEADER_NAMES.ticket);
-/** The default randstr getter: body field `tencent-captcha-randstr`, else header `x-tencent-captcha-randstr`. */
-export const defaultGetRandstr: CaptchaRequestGetter = bodyOrHeader(CAPTCHA_FIELD_NAMES.randstr, CAPTCHA_HEADER_NAMES.randstr);
+/**
+ * The default ticket getter: body field `tencent-captcha-ticket`, else header `x-tencent-captcha-ticket`
+ * (only the header on a GraphQL resolver), by core's extraction rule.
+ */
+export const defaultGetTicket: CaptchaRequestGetter = extractionGetter('ticket');
+/**
+ * The default randstr getter: body field `tencent-captcha-randstr`, else header `x-tencent-captcha-randstr`
+ * (only the header on a GraphQL resolver), by core's extraction rule.
+ */
+export const defaultGetRandstr: CaptchaRequestGetter = extractionGetter('randstr');
 /** The default user IP getter: the platform's `request.ip`. */
 export const defaultGetUserIp: CaptchaRequestGetter = (request) => request.ip;
 
