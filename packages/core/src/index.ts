@@ -54,10 +54,15 @@ export {
 } from './options.js';
 export {
   isCaptchaStore,
+  CaptchaStoreError,
+  type CaptchaStoreErrorCode,
   type CaptchaStore,
   type BudgetCounter,
   type DegradedAcceptanceRequest,
   type DegradedAcceptanceResult,
+  type TicketClaimRequest,
+  type TicketClaimResult,
+  type StoreCallOptions,
 } from './store.js';
 export { CAPTCHA_FIELD_NAMES, CAPTCHA_HEADER_NAMES } from './fields.js';
 export {
@@ -77,7 +82,12 @@ export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './
 export {
   createRedisStore,
   ACCEPT_DEGRADED_SCRIPT,
+  CLAIM_TICKET_SCRIPT,
+  type RedisStore,
   type RedisScriptClient,
+  type IoRedisScriptClient,
+  type NodeRedisScriptClient,
+  type NodeRedisEvalOptions,
   type RedisStoreOptions,
 } from './stores/redis.js';
 export {

@@ -2,13 +2,22 @@
  * The Redis store against a real Redis server (`REDIS_URL`, else 127.0.0.1:6379). Every test uses its
  * own key prefix and deletes its keys afterwards.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
 import type { BudgetCounter, DegradedAcceptanceRequest } from '../store.js';
 import { createCaptchaVerifier } from '../verifier.js';
-import { createRedisStore, type RedisScriptClient } from './redis.js';
+import {
+  ACCEPT_DEGRADED_SCRIPT,
+  ACCEPT_DEGRADED_SCRIPT_SHA1,
+  CLAIM_TICKET_SCRIPT,
+  CLAIM_TICKET_SCRIPT_SHA1,
+  UNDO_SCRIPT_FOR_TESTS,
+  createRedisStore,
+  type IoRedisScriptClient,
+  type RedisScriptClient,
+} from './redis.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 let redis: Redis;
@@ -51,6 +60,7 @@ const request = (replay: string, c: BudgetCounter[]): DegradedAcceptanceRequest 
   replayTtlMs: 300_000,
   counters: c,
   nowMs: Date.now(),
+  deadlineMs: Date.now() + 5000,
 });
 
 describe('createRedisStore()', () => {
@@ -97,7 +107,7 @@ describe('createRedisStore()', () => {
   it('uses one round trip (EVALSHA) per decision, and EVAL once if Redis does not know the script', async () => {
     const calls: string[] = [];
     let first = true;
-    const client: RedisScriptClient = {
+    const client: IoRedisScriptClient = {
       evalsha: async (...args) => {
         calls.push('evalsha');
         if (first) {
@@ -140,6 +150,115 @@ describe('createRedisStore()', () => {
 
   it('rejects a client without evalsha/eval', () => {
     expect(() => createRedisStore({ client: {} as RedisScriptClient })).toThrow(TypeError);
+  });
+
+  it('ships the SHA-1 of each script (EVALSHA works without hashing per call)', () => {
+    expect(ACCEPT_DEGRADED_SCRIPT_SHA1).toBe(createHash('sha1').update(ACCEPT_DEGRADED_SCRIPT).digest('hex'));
+    expect(CLAIM_TICKET_SCRIPT_SHA1).toBe(createHash('sha1').update(CLAIM_TICKET_SCRIPT).digest('hex'));
+    expect(UNDO_SCRIPT_FOR_TESTS.sha1).toBe(createHash('sha1').update(UNDO_SCRIPT_FOR_TESTS.script).digest('hex'));
+  });
+
+  it('the scripts change nothing once Redis\'s TIME has reached the deadline', async () => {
+    const p = newPrefix();
+    const [seconds, micros] = await redis.time();
+    const serverNowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const key = `${p}{tc}:app:replay:late`;
+    const counterKey = `${p}{tc}:app:budget:global:1`;
+    await expect(redis.eval(ACCEPT_DEGRADED_SCRIPT, 2, key, counterKey, String(serverNowMs), 'token', '300000', '5', '60000')).resolves.toBe(-1_000_000);
+    await expect(redis.eval(CLAIM_TICKET_SCRIPT, 1, key, String(serverNowMs), 'token', '300000')).resolves.toBe(-1_000_000);
+    expect(await scan(`${p}*`)).toEqual([]);
+    // A deadline still ahead commits.
+    await expect(redis.eval(ACCEPT_DEGRADED_SCRIPT, 2, key, counterKey, String(serverNowMs + 60_000), 'token', '300000', '5', '60000')).resolves.toBe(1);
+    await expect(redis.eval(CLAIM_TICKET_SCRIPT, 1, `${key}:claim`, String(serverNowMs + 60_000), 'token', '300000')).resolves.toBe(1);
+    await expect(redis.eval(CLAIM_TICKET_SCRIPT, 1, `${key}:claim`, String(serverNowMs + 60_000), 'token', '300000')).resolves.toBe(0);
+  });
+
+  it('claimTicket: claimed once, then already_used, with the prefix and TTL', async () => {
+    const p = newPrefix();
+    const store = createRedisStore({ client: redis, keyPrefix: p });
+    const claim = () => store.claimTicket({ key: 'legacy:ticket-1', ttlMs: 300_000, nowMs: Date.now(), deadlineMs: Date.now() + 5000 });
+    await expect(claim()).resolves.toBe('claimed');
+    await expect(claim()).resolves.toBe('already_used');
+    const ttl = await redis.pttl(`${p}{tc}:legacy:ticket-1`);
+    expect(ttl).toBeGreaterThan(290_000);
+    expect(ttl).toBeLessThanOrEqual(300_000);
+  });
+
+  it('claimTicket: only one of 50 concurrent claims of a ticket wins', async () => {
+    const store = createRedisStore({ client: redis, keyPrefix: newPrefix() });
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.claimTicket({ key: 'legacy:t', ttlMs: 60_000, nowMs: Date.now(), deadlineMs: Date.now() + 5000 })));
+    expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
+    expect(results.filter((r) => r === 'already_used')).toHaveLength(49);
+  });
+
+  it('sends nothing when the deadline has already passed', async () => {
+    const sent: string[] = [];
+    const client: RedisScriptClient = {
+      evalsha: async () => sent.push('evalsha'),
+      eval: async () => sent.push('eval'),
+    };
+    const store = createRedisStore({ client });
+    await expect(store.acceptDegraded({ ...request('a', counters(5, 5)), deadlineMs: Date.now() - 1 })).resolves.toEqual({ accepted: false, refusal: 'cannot_remember' });
+    await expect(store.claimTicket({ key: 'k', ttlMs: 1000, nowMs: Date.now(), deadlineMs: Date.now() })).resolves.toBe('cannot_remember');
+    expect(sent).toEqual([]);
+  });
+
+  it('rejects at once with the signal\'s reason when the call is aborted, sending nothing if it already was', async () => {
+    const sent: string[] = [];
+    const client: RedisScriptClient = {
+      evalsha: () => {
+        sent.push('evalsha');
+        return new Promise(() => {});
+      },
+      eval: () => new Promise(() => {}),
+    };
+    const store = createRedisStore({ client });
+    const reason = new Error('verifier gave up');
+    await expect(store.acceptDegraded(request('a', counters(5, 5)), { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(sent).toEqual([]);
+    const controller = new AbortController();
+    const pending = store.claimTicket({ key: 'k', ttlMs: 1000, nowMs: Date.now(), deadlineMs: Date.now() + 5000 }, { signal: controller.signal });
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    expect(sent).toEqual(['evalsha']);
+  });
+
+  it('takes back an acceptance that committed before the deadline but answered after the caller gave up', async () => {
+    const p = newPrefix();
+    let answered!: () => void;
+    const answeredLate = new Promise<void>((resolve) => (answered = resolve));
+    // Redis runs the script at once; the answer is held back past the caller's abort.
+    const slowAnswers: IoRedisScriptClient = {
+      evalsha: async (...args) => {
+        const answer = await redis.evalsha(...(args as [string, number, ...string[]]));
+        if (args[0] === UNDO_SCRIPT_FOR_TESTS.sha1) return answer;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answered();
+        return answer;
+      },
+      eval: async (...args) => redis.eval(...(args as [string, number, ...string[]])),
+    };
+    const store = createRedisStore({ client: slowAnswers, keyPrefix: p });
+    // A counter someone else already incremented: the undo decrements only this call's increment.
+    await redis.set(`${p}{tc}:app:budget:global:1`, '3', 'PX', 60_000);
+    const accept = store.acceptDegraded(request('late', counters(5, 5)), { signal: AbortSignal.timeout(30) });
+    const claim = store.claimTicket({ key: 'legacy:late', ttlMs: 60_000, nowMs: Date.now(), deadlineMs: Date.now() + 5000 }, { signal: AbortSignal.timeout(30) });
+    await expect(accept).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(claim).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(await redis.exists(`${p}{tc}:app:replay:late`)).toBe(1); // committed, answer not back yet
+    await answeredLate;
+    await vi.waitFor(async () => expect(await redis.exists(`${p}{tc}:app:replay:late`, `${p}{tc}:legacy:late`)).toBe(0), { timeout: 2000, interval: 10 });
+    expect(await redis.get(`${p}{tc}:app:budget:global:1`)).toBe('3');
+    expect(await redis.get(`${p}{tc}:app:budget:ip:4:203.0.113.7:1`)).toBe('0');
+    // The user's retry is accepted, not refused as a replay.
+    await expect(createRedisStore({ client: redis, keyPrefix: p }).acceptDegraded(request('late', counters(5, 5)))).resolves.toEqual({ accepted: true });
+  });
+
+  it('rejects (store_bad_answer) an answer the script cannot give', async () => {
+    const store = createRedisStore({ client: { evalsha: async () => 'OK', eval: async () => 'OK' } });
+    await expect(store.acceptDegraded(request('a', counters(5, 5)))).rejects.toMatchObject({ code: 'store_bad_answer' });
+    const store7 = createRedisStore({ client: { evalsha: async () => -7, eval: async () => -7 } });
+    await expect(store7.acceptDegraded(request('a', counters(5, 5)))).rejects.toMatchObject({ code: 'store_bad_answer' });
   });
 });
 
