@@ -117,3 +117,18 @@ export {
   type NodeRequestLike,
   type NodeResponseLike,
 } from './adapters/express.js';
+export {
+  createLegacyCaptchaVerifier,
+  type LegacyCaptchaVerifier,
+} from './legacy/verifier.js';
+export {
+  DEFAULT_LEGACY_ENDPOINT,
+  type LegacyCaptchaVerifierOptions,
+  type ResolvedLegacyOptions,
+} from './legacy/options.js';
+export {
+  LegacyScriptUrlError,
+  LegacyScriptUrlErrorCode,
+  type LegacyScriptUrlInput,
+  type LegacyScriptUrlOptions,
+} from './legacy/script-url.js';

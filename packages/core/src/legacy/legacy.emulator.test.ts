@@ -1,0 +1,192 @@
+// The legacy verifier over real HTTP (undici, the default transport) against the emulator's
+// `/v2/index.php`: CaptchaCheck verdicts, the second use refused locally, input rules, API faults under
+// the policy, misconfiguration without secrets, and getScriptUrl's URL and typed errors.
+import { createServer, type AddressInfo } from 'node:net';
+import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
+import { buildDisasterTicket } from '@tencent-captcha/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MisconfigurationEvent } from '../options.js';
+import { httpResponseForVerdict } from '../reasons.js';
+import { LegacyScriptUrlError } from './script-url.js';
+import { createLegacyCaptchaVerifier, type LegacyCaptchaVerifier } from './verifier.js';
+import type { LegacyCaptchaVerifierOptions } from './options.js';
+
+const USER_IP = '203.0.113.7';
+let emulator: Emulator;
+const open: LegacyCaptchaVerifier[] = [];
+
+beforeAll(async () => {
+  emulator = await createEmulator({ port: 0, host: '127.0.0.1' });
+});
+afterEach(async () => {
+  emulator.faults.clear();
+  await Promise.all(open.splice(0).map((v) => v.close()));
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+function legacyVerifier(options: LegacyCaptchaVerifierOptions = {}): LegacyCaptchaVerifier {
+  const v = createLegacyCaptchaVerifier({
+    captchaAppId: emulator.appId,
+    secretId: emulator.secretId,
+    secretKey: emulator.secretKey,
+    endpoint: emulator.legacyApiUrl,
+    env: {},
+    retry: { enabled: false },
+    ...options,
+  });
+  open.push(v);
+  return v;
+}
+
+describe('createLegacyCaptchaVerifier().verify()', () => {
+  it('verifies a solved legacy ticket (200) and refuses its second use itself: ticket_reused (403), though Tencent would accept it', async () => {
+    const verifier = legacyVerifier();
+    const { ticket, randstr } = emulator.issueLegacyTicket();
+    const first = await verifier.verify({ ticket, randstr, userIp: USER_IP });
+    expect(first).toMatchObject({ status: 'verified', accepted: true, reason: 'verified', captchaCode: 1, attempts: 1, branch: 'tencent_answer' });
+    expect(httpResponseForVerdict(first).status).toBe(200);
+    const replay = await verifier.verify({ ticket, randstr, userIp: USER_IP });
+    expect(replay).toMatchObject({ status: 'rejected', accepted: false, reason: 'ticket_reused', branch: 'replay_guard', attempts: 1 });
+    expect(httpResponseForVerdict(replay)).toMatchObject({ status: 403, body: { code: 'ticket_reused' } });
+    // Tencent's own limit (two checks) then answers 5100.
+    expect((await verifier.verify({ ticket, randstr, userIp: USER_IP })).reason).toBe('ticket_invalid');
+  });
+
+  it('needs no randstr (the legacy SDK may give none), HmacSHA1 works too', async () => {
+    const verifier = legacyVerifier({ signatureMethod: 'HmacSHA1' });
+    await expect(verifier.verify({ ticket: emulator.issueLegacyTicket().ticket, randstr: '', userIp: USER_IP })).resolves.toMatchObject({ reason: 'verified' });
+    await expect(verifier.verify({ ticket: emulator.issueLegacyTicket().ticket, randstr: undefined, userIp: USER_IP })).resolves.toMatchObject({ reason: 'verified' });
+  });
+
+  it('refuses bad input before any request: 400 reasons, attempts 0', async () => {
+    const verifier = legacyVerifier();
+    const { ticket } = emulator.issueLegacyTicket();
+    const cases = [
+      [{ ticket: '', randstr: '', userIp: USER_IP }, 'ticket_missing'],
+      [{ ticket: 'bad ticket <script>', randstr: '', userIp: USER_IP }, 'ticket_malformed'],
+      [{ ticket, randstr: 'white space', userIp: USER_IP }, 'randstr_malformed'],
+      [{ ticket, randstr: ['@a'] as never, userIp: USER_IP }, 'randstr_malformed'],
+      [{ ticket, randstr: '', userIp: 'not-an-ip' }, 'user_ip_invalid'],
+      [null as never, 'ticket_missing'],
+    ] as const;
+    for (const [input, reason] of cases) {
+      const verdict = await verifier.verify(input);
+      expect(verdict, reason).toMatchObject({ reason, attempts: 0, branch: 'input' });
+      expect(httpResponseForVerdict(verdict).status).toBe(400);
+    }
+    // None of them spent the ticket.
+    await expect(verifier.verify({ ticket, randstr: '', userIp: USER_IP })).resolves.toMatchObject({ reason: 'verified' });
+  });
+
+  it('an unknown ticket is ticket_invalid (5100)', async () => {
+    await expect(legacyVerifier().verify({ ticket: 't02nonsense*', randstr: '', userIp: USER_IP })).resolves.toMatchObject({ status: 'rejected', reason: 'ticket_invalid', captchaCode: 15 });
+  });
+
+  it('a disaster ticket of our app id is degraded (5100 from Tencent reads as 21); another app\'s is refused locally', async () => {
+    const verifier = legacyVerifier();
+    const ours = buildDisasterTicket({ errorCode: 1001, appId: emulator.appId, prefix: 'terror_' });
+    await expect(verifier.verify({ ticket: ours, randstr: '@abc', userIp: USER_IP })).resolves.toMatchObject({ status: 'degraded', accepted: true, reason: 'disaster_ticket', attempts: 1 });
+    await expect(verifier.verify({ ticket: ours, randstr: '@abc', userIp: USER_IP }, { mode: 'closed' })).resolves.toMatchObject({ accepted: false, reason: 'disaster_ticket' });
+    const theirs = buildDisasterTicket({ errorCode: 1001, appId: '190000000', prefix: 'terror_' });
+    await expect(verifier.verify({ ticket: theirs, randstr: '@abc', userIp: USER_IP })).resolves.toMatchObject({ reason: 'disaster_ticket_app_id_mismatch', attempts: 0 });
+  });
+
+  it('API hang: the policy decides within the deadline (adaptive accepts as degraded, closed answers 503 + Retry-After)', async () => {
+    const verifier = legacyVerifier({ deadlineMs: 600, attemptTimeoutMs: 300, storeTimeoutMs: 100 });
+    emulator.faults.set('api', { kind: 'hang' });
+    const started = performance.now();
+    const adaptive = await verifier.verify({ ticket: emulator.issueLegacyTicket().ticket, randstr: '', userIp: USER_IP });
+    const closed = await verifier.verify({ ticket: emulator.issueLegacyTicket().ticket, randstr: '', userIp: USER_IP }, { mode: 'closed' });
+    expect(performance.now() - started).toBeLessThan(2 * 600 + 200);
+    expect(adaptive).toMatchObject({ status: 'degraded', accepted: true, reason: 'upstream_timeout' });
+    expect(closed).toMatchObject({ status: 'degraded', accepted: false, reason: 'upstream_timeout', branch: 'mode_closed' });
+    expect(httpResponseForVerdict(closed)).toMatchObject({ status: 503, headers: { 'retry-after': expect.any(String) } });
+  });
+
+  it.each([
+    [{ kind: 'internal-error' }, 'upstream_internal_error', 'degraded'],
+    [{ kind: 'captcha-code', code: 26 }, 'upstream_internal_error', 'degraded'],
+    [{ kind: 'http-error', status: 502 }, 'upstream_error', 'degraded'],
+    [{ kind: 'malformed-json' }, 'upstream_error', 'degraded'],
+    [{ kind: 'connection-reset' }, 'upstream_unreachable', 'degraded'],
+    [{ kind: 'request-limit-exceeded' }, 'upstream_rate_limited', 'degraded'],
+    [{ kind: 'api-error', code: 'UnauthorizedOperation.Unauthorized' }, 'misconfigured', 'rejected'],
+  ] as const)('API fault %j → %s', async (fault, reason, status) => {
+    const verifier = legacyVerifier({ mode: 'closed' });
+    emulator.faults.set('api', fault, { times: 1 });
+    await expect(verifier.verify({ ticket: emulator.issueLegacyTicket().ticket, randstr: '', userIp: USER_IP })).resolves.toMatchObject({ reason, status, accepted: false });
+  });
+
+  it('a wrong secret key is misconfigured (503, reported once), with no secret in the verdict, the event or the logs', async () => {
+    const secretKey = 'wrong-secret-key-5f1d2e9a';
+    const events: MisconfigurationEvent[] = [];
+    const logs: unknown[] = [];
+    const verifier = legacyVerifier({
+      secretKey,
+      hooks: { onMisconfiguration: (e) => events.push(e) },
+      logger: { error: (...args) => logs.push(args), warn: (...args) => logs.push(args), debug: (...args) => logs.push(args) },
+    });
+    const verdict = await verifier.verify({ ticket: emulator.issueLegacyTicket().ticket, randstr: '', userIp: USER_IP });
+    expect(verdict).toMatchObject({ reason: 'misconfigured', branch: 'misconfigured', apiError: { code: '4100' } });
+    expect(httpResponseForVerdict(verdict)).toMatchObject({ status: 503, headers: expect.not.objectContaining({ 'retry-after': expect.anything() }) });
+    expect(events).toEqual([expect.objectContaining({ source: 'api_error', apiErrorCode: '4100' })]);
+    const everything = JSON.stringify([verdict, events, logs, verifier.options, verifier.legacyOptions]);
+    expect(everything).not.toContain(secretKey);
+    expect(everything).not.toContain(emulator.secretKey);
+  });
+});
+
+describe('getScriptUrl()', () => {
+  it('answers the one-time script URL (pc and mobile), loadable once', async () => {
+    const verifier = legacyVerifier();
+    const pc = await verifier.getScriptUrl({ clientType: 'pc', userIp: USER_IP });
+    expect(pc).toMatch(new RegExp(`^${emulator.url}/legacy/TCapIframeApi\\.js\\?.*clientype=2`));
+    const mobile = await verifier.getScriptUrl({ clientType: 'mobile' });
+    expect(mobile).toContain('clientype=1');
+    expect(mobile).not.toBe(pc);
+    expect((await fetch(pc)).status).toBe(200);
+    expect((await fetch(pc)).status).toBe(403);
+  });
+
+  it('rejects with typed errors and no secret: misconfigured (4100), upstream_error (6000, 5xx), timeout within the deadline, unreachable', async () => {
+    const wrongKey = 'wrong-secret-key-77aa';
+    await expect(legacyVerifier({ secretKey: wrongKey }).getScriptUrl({ clientType: 'pc' })).rejects.toSatisfy(
+      (e: unknown) => e instanceof LegacyScriptUrlError && e.code === 'misconfigured' && e.legacyCode === 4100 && !e.message.includes(wrongKey),
+    );
+    const verifier = legacyVerifier({ deadlineMs: 300, storeTimeoutMs: 50, attemptTimeoutMs: 200 });
+    emulator.faults.sequence('api', [{ kind: 'internal-error' }, { kind: 'http-error', status: 503 }, { kind: 'hang' }]);
+    await expect(verifier.getScriptUrl({ clientType: 'pc' })).rejects.toMatchObject({ name: 'LegacyScriptUrlError', code: 'upstream_error', legacyCode: 6000 });
+    await expect(verifier.getScriptUrl({ clientType: 'pc' })).rejects.toMatchObject({ code: 'upstream_error', legacyCode: null });
+    const started = performance.now();
+    await expect(verifier.getScriptUrl({ clientType: 'pc' })).rejects.toMatchObject({ code: 'timeout' });
+    expect(performance.now() - started).toBeLessThan(300 + 250);
+
+    const port = await closedPort();
+    await expect(legacyVerifier({ endpoint: `http://127.0.0.1:${port}/v2/index.php` }).getScriptUrl({ clientType: 'pc' })).rejects.toMatchObject({ code: 'unreachable' });
+  });
+
+  it('rejects bad input with invalid_input, and an abort with the caller\'s reason, untouched', async () => {
+    const verifier = legacyVerifier();
+    await expect(verifier.getScriptUrl({ clientType: 'tablet' as never })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(verifier.getScriptUrl({ clientType: 'pc', userIp: '999.1.1.1' })).rejects.toMatchObject({ code: 'invalid_input' });
+    emulator.faults.set('api', { kind: 'hang' }, { times: 1 });
+    const reason = new Error('page request went away');
+    const controller = new AbortController();
+    const pending = verifier.getScriptUrl({ clientType: 'pc' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 20);
+    await expect(pending).rejects.toBe(reason);
+  });
+});
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * Options of `createLegacyCaptchaVerifier` (the 天御 API v2, `csec.api.qcloud.com/v2/index.php`,
+ * protocol.md §4), validated once: the legacy-only part here, the part every verifier shares
+ * (timeouts, policy, budgets, breaker, store, hooks, IO) through `normaliseCommonOptions`.
+ */
+import type { V2SignatureMethod } from '@tencent-captcha/protocol';
+import {
+  CaptchaConfigError,
+  ENV,
+  normaliseCommonOptions,
+  type CaptchaVerifierOptions,
+  type NormalisedCommonOptions,
+  type ResolvedCaptchaVerifierOptions,
+} from '../options.js';
+
+/** Tencent's legacy endpoint (API v2). */
+export const DEFAULT_LEGACY_ENDPOINT = 'https://csec.api.qcloud.com/v2/index.php';
+
+/**
+ * Options of `createLegacyCaptchaVerifier`. Everything `createCaptchaVerifier` takes except
+ * `appSecretKey` (the legacy API has none), plus the legacy API's parameters. The values sent with
+ * `CaptchaCheck` (`captchaType`, `disturbLevel`, `accountType`, `businessId`, `sceneId`) are the ones
+ * the script query sent, as Tencent asks.
+ */
+export interface LegacyCaptchaVerifierOptions extends Omit<CaptchaVerifierOptions, 'appSecretKey' | 'endpoint' | 'captchaAppId'> {
+  /**
+   * The `app-id` your page gives `<tencent-captcha driver="legacy">`. The legacy API does not use it:
+   * it names the disaster tickets (`terror_<code>_<appId>_<sec>`) the element makes when the legacy
+   * script cannot load, and only tickets naming it can be accepted as degraded. Required, so a
+   * disaster ticket is never checked against nothing.
+   * @default process.env.TENCENT_CAPTCHA_APP_ID
+   */
+  captchaAppId?: number | string;
+  /**
+   * The v2 endpoint: Tencent's, or the emulator's `legacyApiUrl`. Requests are form POSTs to it, signed
+   * over its host and path. @default 'https://csec.api.qcloud.com/v2/index.php'
+   */
+  endpoint?: string | URL;
+  /** `Region` sent with every request (`gz`, `sz`, `bj`, `sh`, `hk`, `ca`, …). @default 'gz' */
+  region?: string;
+  /** `SignatureMethod`: HmacSHA256, or HmacSHA1 (the API's original). @default 'HmacSHA256' */
+  signatureMethod?: V2SignatureMethod;
+  /** `captchaType` (9: slider). @default 9 */
+  captchaType?: number;
+  /** `disturbLevel` (difficulty; 1 for the slider). @default 1 */
+  disturbLevel?: number;
+  /** `accountType`: 0 other, 1 QQ open id, 2 WeChat open id, 4 phone, 6 phone OTP, 7 email. @default 0 */
+  accountType?: number;
+  /** `businessId`, for Tencent's statistics. Not sent when absent. */
+  businessId?: number;
+  /** `sceneId`, for Tencent's statistics. Not sent when absent. */
+  sceneId?: number;
+}
+
+/** The legacy part of the resolved options (no credential). */
+export interface ResolvedLegacyOptions {
+  endpoint: string;
+  region: string;
+  signatureMethod: V2SignatureMethod;
+  captchaType: number;
+  disturbLevel: number;
+  accountType: number;
+  businessId: number | null;
+  sceneId: number | null;
+}
+
+/** Everything `createLegacyCaptchaVerifier` needs. */
+export interface NormalisedLegacyOptions extends NormalisedCommonOptions {
+  /** The shared resolved options, as the verification pipeline takes them. */
+  resolved: ResolvedCaptchaVerifierOptions;
+  legacy: ResolvedLegacyOptions;
+  credentials: { secretId: string; secretKey: string };
+}
+
+function processEnv(): Record<string, string | undefined> {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env ?? {};
+}
+
+function credential(given: unknown, env: Record<string, string | undefined>, option: 'captchaAppId' | 'secretId' | 'secretKey', pattern: RegExp, shape: string): string {
+  const fromEnv = given === undefined;
+  const raw = fromEnv ? env[ENV[option]] : given;
+  if (raw === undefined || raw === '') {
+    throw new CaptchaConfigError('missing_credential', option, `${option} is required: pass it or set the environment variable ${ENV[option]}.`);
+  }
+  const text = typeof raw === 'number' && option === 'captchaAppId' ? String(raw) : raw;
+  // The message names the option and the expected shape, never the value: it may be a secret.
+  if (typeof text !== 'string' || !pattern.test(text)) {
+    const where = fromEnv ? `${option} (environment variable ${ENV[option]})` : option;
+    throw new CaptchaConfigError('invalid_credential', option, `${where} must be ${shape}.`);
+  }
+  return text;
+}
+
+function integer(value: unknown, option: string, fallback: number | null, min: number, max: number): number | null {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new CaptchaConfigError('invalid_option', option, `${option} must be an integer from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+/** Validates and normalises legacy options once. Throws `CaptchaConfigError`. */
+export function normaliseLegacyOptions(options: LegacyCaptchaVerifierOptions = {}): NormalisedLegacyOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new CaptchaConfigError('invalid_option', 'options', 'options must be an object.');
+  }
+  if ((options as { appSecretKey?: unknown }).appSecretKey !== undefined) {
+    throw new CaptchaConfigError('invalid_option', 'appSecretKey', 'appSecretKey is not used by the legacy API: remove it (the legacy verifier signs with secretId/secretKey only).');
+  }
+  const env = (options.env ?? processEnv()) as Record<string, string | undefined>;
+  if (typeof env !== 'object' || env === null) throw new CaptchaConfigError('invalid_option', 'env', 'env must be an object of strings.');
+
+  const appId = credential(options.captchaAppId, env, 'captchaAppId', /^[1-9]\d{0,15}$/, 'a positive integer (digits only)');
+  const captchaAppId = Number(appId);
+  if (!Number.isSafeInteger(captchaAppId)) {
+    throw new CaptchaConfigError('invalid_credential', 'captchaAppId', 'captchaAppId must be a positive integer (digits only).');
+  }
+  // SecretId and SecretKey travel as form values and are signed raw: printable ASCII without spaces.
+  const secretId = credential(options.secretId, env, 'secretId', /^[\x21-\x7e]{1,256}$/, 'printable ASCII without spaces');
+  const secretKey = credential(options.secretKey, env, 'secretKey', /^[\x21-\x7e]{1,256}$/, 'printable ASCII without spaces');
+
+  const common = normaliseCommonOptions(options as Partial<CaptchaVerifierOptions>);
+
+  let endpoint: URL;
+  try {
+    endpoint = new URL(String(options.endpoint ?? DEFAULT_LEGACY_ENDPOINT));
+  } catch (cause) {
+    throw new CaptchaConfigError('invalid_endpoint', 'endpoint', 'endpoint must be an absolute http(s) URL.', { cause });
+  }
+  if (endpoint.protocol !== 'https:' && endpoint.protocol !== 'http:') {
+    throw new CaptchaConfigError('invalid_endpoint', 'endpoint', 'endpoint must be an http(s) URL.');
+  }
+  if (endpoint.search !== '' || endpoint.hash !== '' || endpoint.username !== '' || endpoint.password !== '') {
+    throw new CaptchaConfigError('invalid_endpoint', 'endpoint', 'endpoint must have no query, fragment or user info (e.g. https://csec.api.qcloud.com/v2/index.php).');
+  }
+
+  const region = options.region ?? 'gz';
+  if (typeof region !== 'string' || !/^[a-z]{2,12}(-[a-z0-9]{1,16}){0,3}$/.test(region)) {
+    throw new CaptchaConfigError('invalid_option', 'region', "region must be a region name such as 'gz', 'sz', 'bj' or 'ap-guangzhou'.");
+  }
+  const signatureMethod = options.signatureMethod ?? 'HmacSHA256';
+  if (signatureMethod !== 'HmacSHA256' && signatureMethod !== 'HmacSHA1') {
+    throw new CaptchaConfigError('invalid_option', 'signatureMethod', "signatureMethod must be 'HmacSHA256' or 'HmacSHA1'.");
+  }
+  const legacy: ResolvedLegacyOptions = {
+    endpoint: endpoint.href,
+    region,
+    signatureMethod,
+    captchaType: integer(options.captchaType, 'captchaType', 9, 1, 1000)!,
+    disturbLevel: integer(options.disturbLevel, 'disturbLevel', 1, 1, 1000)!,
+    accountType: integer(options.accountType, 'accountType', 0, 0, 1000)!,
+    businessId: integer(options.businessId, 'businessId', null, 0, 2 ** 32 - 1),
+    sceneId: integer(options.sceneId, 'sceneId', null, 0, 2 ** 32 - 1),
+  };
+  return {
+    ...common,
+    resolved: { captchaAppId, endpoint: endpoint.href, ...common.resolved },
+    legacy,
+    credentials: { secretId, secretKey },
+  };
+}

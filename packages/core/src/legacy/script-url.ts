@@ -1,0 +1,180 @@
+/**
+ * `CaptchaIframeQuery` (protocol.md §4.4): the one-time URL of the legacy captcha script, fetched per
+ * page view. It goes through its own bounded transport, never the verifier's connections: page views
+ * (which anyone can cause) must not delay verifications into timeouts that would look like an outage.
+ */
+import { isConnectFailure, type Transport, type TransportControl } from '../transport.js';
+import { parseIp } from '../input.js';
+import { LEGACY_FORM_HEADERS, buildLegacyForm, classifyLegacyCode } from './request.js';
+import { parseLegacyAnswer, sharedActionParams, signingContext } from './captcha-check.js';
+import type { ResolvedLegacyOptions } from './options.js';
+
+/** Why {@link LegacyScriptUrlError} was thrown. */
+export const LegacyScriptUrlErrorCode = {
+  /** No answer within the deadline. */
+  Timeout: 'timeout',
+  /** The endpoint could not be reached (connection refused, DNS, reset). */
+  Unreachable: 'unreachable',
+  /** Tencent says our configuration is wrong (signature, key, permissions, clock, …). */
+  Misconfigured: 'misconfigured',
+  /** Tencent refused the parameters (4000). */
+  BadRequest: 'bad_request',
+  /** Tencent throttled us (4400, HTTP 429). */
+  RateLimited: 'rate_limited',
+  /** Tencent failed (6000, 6200), answered a 5xx, or an answer that is not one. */
+  UpstreamError: 'upstream_error',
+  /** Too many script URL requests in flight on this server; refused without asking Tencent. */
+  Overloaded: 'overloaded',
+  /** `getScriptUrl` was called with a bad `clientType` or `userIp`. */
+  InvalidInput: 'invalid_input',
+} as const;
+/** One of {@link LegacyScriptUrlErrorCode}'s values. */
+export type LegacyScriptUrlErrorCode = (typeof LegacyScriptUrlErrorCode)[keyof typeof LegacyScriptUrlErrorCode];
+
+const SCRIPT_URL_ERROR_BRAND = Symbol.for('@tencent-captcha/core.LegacyScriptUrlError');
+
+/**
+ * Thrown by `getScriptUrl` when no script URL could be had. The message never contains a secret; the
+ * legacy `code` Tencent answered (if any) is in `legacyCode`. Render the page without a `src` (the
+ * element then falls back to a disaster ticket) or answer 503. `instanceof` works across copies of the
+ * package.
+ */
+export class LegacyScriptUrlError extends Error {
+  /** Why, as a stable string. */
+  readonly code: LegacyScriptUrlErrorCode;
+  /** The legacy API's `code` (4100, 6000, …) when Tencent answered one, else `null`. */
+  readonly legacyCode: number | null;
+
+  constructor(code: LegacyScriptUrlErrorCode, message: string, options?: { cause?: unknown; legacyCode?: number | null }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LegacyScriptUrlError';
+    this.code = code;
+    this.legacyCode = options?.legacyCode ?? null;
+    Object.defineProperty(this, SCRIPT_URL_ERROR_BRAND, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SCRIPT_URL_ERROR_BRAND] === true;
+  }
+}
+
+/** Input of `getScriptUrl`. */
+export interface LegacyScriptUrlInput {
+  /** `pc` (`clientType` 2) or `mobile` (`clientType` 1, the H5 page). */
+  clientType: 'pc' | 'mobile';
+  /** The end user's IP, as you will pass it to `verify` (Tencent asks for the same value in both). */
+  userIp?: string;
+  /** Whether the page (and so the script URL) is HTTPS (`isHttps`). @default true */
+  https?: boolean;
+}
+
+/** Per-call options of `getScriptUrl`. */
+export interface LegacyScriptUrlOptions {
+  /** Aborts the call; it then rejects with `signal.reason`, untouched. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link createScriptUrlClient}. */
+export interface ScriptUrlClientOptions {
+  legacy: ResolvedLegacyOptions;
+  secretId: string;
+  secretKey: string;
+  /** A transport of its own (not the verifier's). */
+  transport: Transport;
+  now: () => number;
+  /** The whole call's deadline, ms. */
+  deadlineMs: number;
+  /** Calls in flight at once; more are refused as `overloaded`. */
+  maxInFlight: number;
+  /** Removes secrets from text that came from outside. */
+  redact: (text: string) => string;
+}
+
+/** Creates `getScriptUrl`. */
+export function createScriptUrlClient(options: ScriptUrlClientOptions): (input: LegacyScriptUrlInput, callOptions?: LegacyScriptUrlOptions) => Promise<string> {
+  const context = signingContext(options);
+  const shared = sharedActionParams(options.legacy);
+  const { transport, deadlineMs, maxInFlight, redact } = options;
+  let inFlight = 0;
+
+  const ask = async (body: string, control: TransportControl): Promise<string> => {
+    let status: number;
+    let text: string;
+    try {
+      ({ status, body: text } = await transport.send({ headers: { ...LEGACY_FORM_HEADERS }, body }, control));
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code === 'RESPONSE_TOO_LARGE') {
+        throw new LegacyScriptUrlError('upstream_error', 'CaptchaIframeQuery answered more than the size cap.');
+      }
+      throw new LegacyScriptUrlError('unreachable', `CaptchaIframeQuery could not be sent (${isConnectFailure(error) ? 'connection refused' : 'network error'}).`);
+    }
+    const parsed = parseLegacyAnswer(status, text);
+    if (!parsed.ok) {
+      const o = parsed.outcome;
+      if (o.kind === 'api_error') throw new LegacyScriptUrlError('rate_limited', 'CaptchaIframeQuery was throttled (HTTP 429).');
+      throw new LegacyScriptUrlError('upstream_error', `CaptchaIframeQuery gave no usable answer (${o.kind === 'failure' ? o.detail : 'unknown'}).`);
+    }
+    const { code, message, json } = parsed;
+    if (code !== 0) {
+      const kind = classifyLegacyCode(code);
+      const mapped: LegacyScriptUrlErrorCode = kind === 'unavailable' ? 'upstream_error' : kind;
+      throw new LegacyScriptUrlError(mapped, `CaptchaIframeQuery answered code ${code}${message ? `: ${redact(message).slice(0, 200)}` : ''}.`, { legacyCode: code });
+    }
+    const url = typeof json.url === 'string' ? json.url : '';
+    let parsedUrl: URL | undefined;
+    try {
+      parsedUrl = new URL(url);
+    } catch {
+      parsedUrl = undefined;
+    }
+    if (!parsedUrl || (parsedUrl.protocol !== 'https:' && parsedUrl.protocol !== 'http:')) {
+      throw new LegacyScriptUrlError('upstream_error', 'CaptchaIframeQuery answered code 0 without a script URL.');
+    }
+    return parsedUrl.href;
+  };
+
+  return async function getScriptUrl(input, callOptions) {
+    const signal = callOptions?.signal;
+    if (signal?.aborted) throw signal.reason;
+    const clientType = (input as Partial<LegacyScriptUrlInput> | undefined)?.clientType;
+    if (clientType !== 'pc' && clientType !== 'mobile') {
+      throw new LegacyScriptUrlError('invalid_input', "clientType must be 'pc' or 'mobile'.");
+    }
+    const params: Record<string, string | number> = {
+      ...shared,
+      isHttps: input.https === false ? 0 : 1,
+      clientType: clientType === 'mobile' ? 1 : 2,
+    };
+    if (input.userIp !== undefined) {
+      const ip = typeof input.userIp === 'string' ? parseIp(input.userIp.trim()) : undefined;
+      if (!ip) throw new LegacyScriptUrlError('invalid_input', 'userIp must be an IPv4 or IPv6 address.');
+      params.userIp = ip.address;
+    }
+    if (inFlight >= maxInFlight) throw new LegacyScriptUrlError('overloaded', 'Too many script URL requests in flight.');
+    inFlight++;
+    const control: TransportControl = { cancel: null };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    try {
+      const body = await buildLegacyForm(context, 'CaptchaIframeQuery', params);
+      return await new Promise<string>((resolve, reject) => {
+        timer = setTimeout(() => {
+          const error = new LegacyScriptUrlError('timeout', `CaptchaIframeQuery did not answer within ${deadlineMs} ms.`);
+          control.cancel?.(error);
+          reject(error);
+        }, deadlineMs);
+        onAbort = () => {
+          control.cancel?.(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'));
+          reject(signal!.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (signal?.aborted) onAbort();
+        ask(body, control).then(resolve, reject);
+      });
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      inFlight--;
+    }
+  };
+}
