@@ -5,4 +5,4 @@
 export { createDemoServer, detectBackend, DemoBackend, TENCENT_ENV, type DemoServer, type DemoServerOptions } from './server.js';
 export { summarizeVerdict, type VerdictSummary } from './summary.js';
 export { DEMO_PUBLIC_DIR, loadDemoPage, type DemoPage, type DemoPageConfig } from './assets.js';
-export { EMULATOR_SDK_PATH, isEmulatorPath, proxyToEmulator } from './emulator-proxy.js';
+export { EMULATOR_SDK_PATH, isEmulatorPath, isEmulatorControlPath, isLoopbackAddress, normaliseTarget, proxyToEmulator } from './emulator-proxy.js';

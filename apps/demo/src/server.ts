@@ -6,6 +6,10 @@
  * In emulator mode the emulator's browser-facing paths (`/TCaptcha.js`, `/__emulator/…`) are proxied
  * through the demo's own origin, so the page needs one port only (also behind a port forward) and the
  * fault panel talks to the emulator's control endpoint without crossing origins.
+ *
+ * The drill controls (`PUT /api/mode` and the emulator's control endpoint) answer loopback clients
+ * only — by socket address, never `X-Forwarded-For` — and in real-Tencent mode they do not exist: a
+ * visitor must not be able to switch a public demo's policy to `open` or issue tickets.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +29,7 @@ import { isCaptchaHttpError, tencentCaptcha } from '@tencent-captcha/koa';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import { summarizeVerdict } from './summary.js';
 import { DEMO_PUBLIC_DIR, loadDemoPage } from './assets.js';
-import { EMULATOR_SDK_PATH, isEmulatorPath, proxyToEmulator } from './emulator-proxy.js';
+import { EMULATOR_SDK_PATH, isEmulatorControlPath, isEmulatorPath, isLoopbackAddress, proxyToEmulator } from './emulator-proxy.js';
 
 /** Where tickets are verified: the embedded emulator, or Tencent's real service. */
 export const DemoBackend = {
@@ -132,13 +136,17 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   }
   const appId = emulator ? emulator.appId : String(verifier.options.captchaAppId);
 
-  const page = (): string =>
+  // The drill panel's fault switches, for the visitors allowed to use them (loopback, emulator mode).
+  const faultsUrlFor = (remoteAddress: string | undefined): string | null =>
+    emulator && isLoopbackAddress(remoteAddress) ? '/__emulator/faults' : null;
+
+  const page = (remoteAddress: string | undefined): string =>
     assets.render({
       backend,
       appId,
       mode,
       sdkSrc: emulator ? EMULATOR_SDK_PATH : undefined,
-      faultsUrl: emulator ? '/__emulator/faults' : null,
+      faultsUrl: faultsUrlFor(remoteAddress),
       loadTimeoutMs,
       serverLabel: '@tencent-captcha/koa',
       serverNote: 'The Koa middleware tencentCaptcha() guards POST /login and puts the verdict on ctx.state.captcha.',
@@ -168,15 +176,22 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   router.get('/', (ctx) => {
     ctx.type = 'html';
     ctx.set('cache-control', 'no-store');
-    ctx.body = page();
+    ctx.body = page(ctx.req.socket.remoteAddress);
   });
 
   router.get('/api/state', (ctx) => {
     ctx.set('cache-control', 'no-store');
-    ctx.body = { backend, appId, mode, breaker: verifier.breakerState, faultsUrl: emulator ? '/__emulator/faults' : null };
+    ctx.body = { backend, appId, mode, breaker: verifier.breakerState, faultsUrl: faultsUrlFor(ctx.req.socket.remoteAddress) };
   });
 
-  router.put('/api/mode', (ctx) => {
+  // Switching the policy mode is a drill for the person running the demo: emulator mode and
+  // loopback clients only (the socket's address; the app does not trust X-Forwarded-For).
+  if (emulator) router.put('/api/mode', (ctx) => {
+    if (!isLoopbackAddress(ctx.req.socket.remoteAddress)) {
+      ctx.status = 403;
+      ctx.body = { code: 'forbidden', message: 'The policy mode can only be switched from this machine.' };
+      return;
+    }
     const next = (ctx.request.body as { mode?: unknown } | undefined)?.mode;
     if (typeof next !== 'string' || !MODES.includes(next)) {
       ctx.status = 400;
@@ -217,6 +232,11 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
 
   const server: Server = createServer((req, res) => {
     if (emulator && isEmulatorPath(req.url)) {
+      if (isEmulatorControlPath(req.url) && !isLoopbackAddress(req.socket.remoteAddress)) {
+        res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ code: 'forbidden', message: 'The emulator’s control endpoint answers this machine only.' }));
+        return;
+      }
       if (req.url?.startsWith('/__emulator/faults') && req.method !== 'GET' && req.method !== 'OPTIONS') log(`fault switch: ${req.method} ${req.url}`);
       proxyToEmulator(emulator, req, res);
       return;
