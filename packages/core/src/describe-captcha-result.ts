@@ -16,6 +16,7 @@ import {
 } from '@tencent-captcha/protocol';
 import { isConnectFailure, type Transport, type TransportControl } from './transport.js';
 import { createFastTc3Signer } from './fast-sign.js';
+import type { VerifyRequestFields } from './verdict.js';
 
 /** What one attempt produced. */
 export type AttemptOutcome =
@@ -32,7 +33,8 @@ export type AttemptOutcome =
  * becomes a `failure` outcome (when the verifier cancelled the request it no longer listens).
  */
 export interface UpstreamClient {
-  call(input: { ticket: string; randstr: string; userIp: string }, control: TransportControl): Promise<AttemptOutcome>;
+  /** `extra` is the call's optional request fields as JSON (`,"BusinessId":1…`), already validated; `''` for none. */
+  call(input: { ticket: string; randstr: string; userIp: string }, control: TransportControl, extra?: string): Promise<AttemptOutcome>;
 }
 
 /** A caller of `DescribeCaptchaResult` for one endpoint and credential. */
@@ -95,9 +97,9 @@ export function createDescribeCaptchaResultClient(options: DescribeCaptchaResult
   };
 
   return {
-    async call(input, control) {
+    async call(input, control, extra = '') {
       // Field order and escaping exactly as JSON.stringify of a DescribeCaptchaResultRequest.
-      const payload = `${bodyHead}${JSON.stringify(input.ticket)},"UserIp":${JSON.stringify(input.userIp)},"Randstr":${JSON.stringify(input.randstr)}${bodyTail}`;
+      const payload = `${bodyHead}${JSON.stringify(input.ticket)},"UserIp":${JSON.stringify(input.userIp)},"Randstr":${JSON.stringify(input.randstr)}${extra === '' ? bodyTail : bodyTail.slice(0, -1) + extra + '}'}`;
       const timestamp = Math.floor(now() / 1000);
       const authorization = fast ? fast.sign(timestamp, payload) : (await signer!.sign({ timestamp, payload })).authorization;
       return send(payload, timestamp, authorization, control);
@@ -161,6 +163,11 @@ export function classifyResponse(status: number, body: string): AttemptOutcome {
   };
   const score = num(r.Score);
   if (score !== null) answer.Score = score;
+  const submit = num(r.SubmitCaptchaTime);
+  if (submit !== null) answer.SubmitCaptchaTime = submit;
+  answer.GetCaptchaTime = num(r.GetCaptchaTime);
+  answer.EvilBitmap = num(r.EvilBitmap);
+  answer.DeviceRiskCategory = str(r.DeviceRiskCategory);
   return { kind: 'answer', response: answer };
 }
 
@@ -186,4 +193,16 @@ export function isRetryable(outcome: AttemptOutcome): boolean {
   if (outcome.kind === 'failure') return outcome.notSent;
   if (outcome.kind === 'api_error') return outcome.code === 'InternalError';
   return false;
+}
+
+/** Serialises validated optional request fields as the tail of a `DescribeCaptchaResult` body. */
+export function requestFieldsJson(fields: VerifyRequestFields | undefined): string {
+  if (!fields) return '';
+  let json = '';
+  if (fields.businessId !== undefined) json += `,"BusinessId":${fields.businessId}`;
+  if (fields.sceneId !== undefined) json += `,"SceneId":${fields.sceneId}`;
+  if (fields.macAddress !== undefined) json += `,"MacAddress":${JSON.stringify(fields.macAddress)}`;
+  if (fields.imei !== undefined) json += `,"Imei":${JSON.stringify(fields.imei)}`;
+  if (fields.needGetCaptchaTime) json += ',"NeedGetCaptchaTime":1';
+  return json;
 }

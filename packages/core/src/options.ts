@@ -5,7 +5,7 @@
 import type { CaptchaStore } from './store.js';
 import { isCaptchaStore } from './store.js';
 import type { VerdictReason } from './reasons.js';
-import type { BreakerState, CaptchaMode, CaptchaVerdict } from './verdict.js';
+import type { BreakerState, CaptchaMode, VerifyRequestFields, CaptchaVerdict } from './verdict.js';
 
 /** Environment variables read when the corresponding option is not given. */
 export const ENV = {
@@ -188,6 +188,8 @@ export interface CaptchaVerifierOptions {
   maxScore?: number;
   /** How degraded verdicts are treated; overridable per call. @default 'adaptive' */
   mode?: CaptchaMode;
+  /** Optional `DescribeCaptchaResult` fields sent with every call (a call's own `requestFields` win). */
+  requestFields?: VerifyRequestFields;
   /** Budgets of degraded acceptance. */
   budgets?: CaptchaBudgetOptions;
   /** Checks of disaster tickets. */
@@ -225,6 +227,7 @@ export interface ResolvedCaptchaVerifierOptions {
   maxEvilLevel: number;
   maxScore: number;
   mode: CaptchaMode;
+  requestFields: VerifyRequestFields;
   budgets: Required<CaptchaBudgetOptions>;
   disasterTickets: Required<CaptchaDisasterTicketOptions>;
   breaker: Required<CaptchaBreakerOptions>;
@@ -413,6 +416,7 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
   const maxScore = integer(options.maxScore, 'maxScore', 100, 0, 100);
   const mode = options.mode ?? 'adaptive';
   assertMode(mode, 'mode');
+  const requestFields = normaliseRequestFields(options.requestFields, 'requestFields');
 
   const b = group(options.budgets, 'budgets');
   const budgets: Required<CaptchaBudgetOptions> = {
@@ -469,6 +473,7 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
       maxEvilLevel,
       maxScore,
       mode,
+      requestFields,
       budgets,
       disasterTickets,
       breaker,
@@ -481,4 +486,41 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
     fetch: options.fetch as FetchLike | undefined,
     now: (options.now as (() => number) | undefined) ?? Date.now,
   };
+}
+
+const DEVICE_ID = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * Validates optional `DescribeCaptchaResult` fields (verifier options or per call). Throws
+ * {@link CaptchaConfigError} naming the field; never echoes the value.
+ */
+export function normaliseRequestFields(value: unknown, option: string): VerifyRequestFields {
+  const g = group(value, option);
+  const known = ['businessId', 'sceneId', 'macAddress', 'imei', 'needGetCaptchaTime'];
+  for (const key of Object.keys(g)) {
+    if (!known.includes(key)) throw new CaptchaConfigError('invalid_option', `${option}.${key}`, `${option}.${key} is not a DescribeCaptchaResult field (${known.join(', ')}).`);
+  }
+  const out: VerifyRequestFields = {};
+  if (g.businessId !== undefined) out.businessId = integer(g.businessId, `${option}.businessId`, 0, 0, 4_294_967_295);
+  if (g.sceneId !== undefined) out.sceneId = integer(g.sceneId, `${option}.sceneId`, 0, 0, 4_294_967_295);
+  for (const key of ['macAddress', 'imei'] as const) {
+    const v = g[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || !DEVICE_ID.test(v)) {
+      throw new CaptchaConfigError('invalid_option', `${option}.${key}`, `${option}.${key} must be 1 to 128 printable ASCII characters without spaces.`);
+    }
+    out[key] = v;
+  }
+  if (g.needGetCaptchaTime !== undefined) {
+    if (typeof g.needGetCaptchaTime !== 'boolean') {
+      throw new CaptchaConfigError('invalid_option', `${option}.needGetCaptchaTime`, `${option}.needGetCaptchaTime must be a boolean.`);
+    }
+    out.needGetCaptchaTime = g.needGetCaptchaTime;
+  }
+  return out;
+}
+
+/** Validates a per-call risk limit (0–100). */
+export function assertRiskLimit(value: unknown, option: 'maxEvilLevel' | 'maxScore'): asserts value is number {
+  integer(value, option, 0, 0, 100);
 }

@@ -123,6 +123,14 @@ export interface CaptchaVerdict {
   evilLevel: number | null;
   /** Tencent's `Score` (0–100, higher is riskier), `null` if absent. */
   score: number | null;
+  /** Unix seconds the browser fetched the captcha (`GetCaptchaTime`; asked for with `needGetCaptchaTime`), `null` if absent. */
+  getCaptchaTime: number | null;
+  /** Unix seconds the captcha was submitted (`SubmitCaptchaTime`), `null` if absent. */
+  submitCaptchaTime: number | null;
+  /** Tencent's `EvilBitmap` (interception type; semantics undocumented), `null` if absent. */
+  evilBitmap: number | null;
+  /** Tencent's `DeviceRiskCategory` (values undocumented, e.g. `"301"`), `null` if absent. */
+  deviceRiskCategory: string | null;
   /** The API error of the last attempt, if Tencent answered with one. */
   apiError: VerdictApiError | null;
   /** The disaster ticket, when the ticket was one and it parsed. */
@@ -164,6 +172,29 @@ export interface VerifyOptions {
    * @default 'default'
    */
   budgetScope?: string;
+  /** Overrides the verifier's `maxEvilLevel` for this call (0–100), e.g. stricter on a login route. */
+  maxEvilLevel?: number;
+  /** Overrides the verifier's `maxScore` for this call (0–100). */
+  maxScore?: number;
+  /** Optional `DescribeCaptchaResult` fields for this call; merged over the verifier's `requestFields`. */
+  requestFields?: VerifyRequestFields;
+}
+
+/**
+ * The optional fields of `DescribeCaptchaResult` (protocol.md §2.2). Tencent marks `BusinessId` and
+ * `SceneId` reserved; `MacAddress`/`Imei` identify the device, for apps that know it.
+ */
+export interface VerifyRequestFields {
+  /** `BusinessId`: a non-negative integer. */
+  businessId?: number;
+  /** `SceneId`: a non-negative integer. */
+  sceneId?: number;
+  /** `MacAddress`: MAC address or device id, 1–128 printable ASCII characters. */
+  macAddress?: string;
+  /** `Imei`: the phone's device id, 1–128 printable ASCII characters. */
+  imei?: string;
+  /** `NeedGetCaptchaTime: 1`: Tencent then answers `GetCaptchaTime` (see the verdict's `getCaptchaTime`). */
+  needGetCaptchaTime?: boolean;
 }
 
 /** The verifier `createCaptchaVerifier` returns. */

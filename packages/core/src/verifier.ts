@@ -20,6 +20,7 @@ import {
   createDescribeCaptchaResultClient,
   isRetryable,
   isUpstreamFailure,
+  requestFieldsJson,
   type AttemptOutcome,
   type UpstreamClient,
 } from './describe-captcha-result.js';
@@ -28,7 +29,9 @@ import { validateInput, type ValidInput } from './input.js';
 import {
   CaptchaConfigError,
   assertMode,
+  assertRiskLimit,
   normaliseOptions,
+  normaliseRequestFields,
   type CaptchaHooks,
   type CaptchaLogger,
   type CaptchaVerifierOptions,
@@ -66,6 +69,16 @@ interface Trace {
   attempts: number;
   disasterTicket: VerdictDisasterTicket | null;
   retryAfterSeconds: number | null;
+}
+
+/** What a call may override, validated. */
+interface CallSettings {
+  mode: CaptchaMode;
+  budgetScope: string;
+  maxEvilLevel: number;
+  maxScore: number;
+  /** The optional request fields as JSON for the body. */
+  extra: string;
 }
 
 /** The network part's result. */
@@ -190,7 +203,14 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
    * when the timer fired so late that the lateness is ours. Never rejects. Releases the connection and
    * records the outcome in the breaker when it settles, whoever still waits for it.
    */
-  const runAttempt = (input: ValidInput, timeoutMs: number, admission: BreakerAdmission, control: TransportControl, cancelled: { value: boolean }): Promise<AttemptOutcome | 'lagged'> =>
+  const runAttempt = (
+    input: ValidInput,
+    extra: string,
+    timeoutMs: number,
+    admission: BreakerAdmission,
+    control: TransportControl,
+    cancelled: { value: boolean },
+  ): Promise<AttemptOutcome | 'lagged'> =>
     new Promise((resolve) => {
       let done = false;
       const due = performance.now() + timeoutMs;
@@ -206,7 +226,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
         const lag = performance.now() - due;
         finish(lag > MAX_TIMER_LAG_MS ? 'lagged' : { kind: 'failure', failure: 'upstream_timeout', detail: 'timed out', notSent: false });
       }, timeoutMs);
-      client.call(input, control).then(
+      client.call(input, control, extra).then(
         (outcome) => {
           clearTimeout(timer);
           finish(outcome);
@@ -241,7 +261,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     });
   };
 
-  async function callTencent(input: ValidInput, signal: AbortSignal | undefined, started: number): Promise<NetworkResult> {
+  async function callTencent(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number): Promise<NetworkResult> {
     const admission = breaker.admit();
     if (admission === 'blocked') return { outcome: { kind: 'breaker_open' }, attempts: 0 };
     const deadline = started + networkBudgetMs;
@@ -274,7 +294,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
         const control: TransportControl = { cancel: null };
         const cancelled = { value: false };
         const timeoutMs = Math.max(1, Math.min(attemptTimeoutMs, deadline - performance.now()));
-        const attempt = runAttempt(input, timeoutMs, admission, control, cancelled);
+        const attempt = runAttempt(input, extra, timeoutMs, admission, control, cancelled);
         const outcome = await orAbort(attempt, signal, () => {
           // A probe finishes on its own timer and decides the breaker; anything else is cancelled
           // and counts neither way.
@@ -418,6 +438,10 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
       requestId: answer ? answer.RequestId || null : (apiError?.requestId ?? null),
       evilLevel: answer?.EvilLevel ?? null,
       score: answer?.Score ?? null,
+      getCaptchaTime: answer?.GetCaptchaTime ?? null,
+      submitCaptchaTime: answer?.SubmitCaptchaTime ?? null,
+      evilBitmap: answer?.EvilBitmap ?? null,
+      deviceRiskCategory: answer?.DeviceRiskCategory ?? null,
       apiError: apiError ? { code: apiError.code, message: redact(apiError.message) } : null,
       disasterTicket: trace.disasterTicket,
       attempts: trace.attempts,
@@ -427,7 +451,8 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     };
   }
 
-  async function run(rawInput: VerifyInput, mode: CaptchaMode, budgetScope: string, signal: AbortSignal | undefined, started: number): Promise<CaptchaVerdict> {
+  async function run(rawInput: VerifyInput, call: CallSettings, signal: AbortSignal | undefined, started: number): Promise<CaptchaVerdict> {
+    const { mode, budgetScope } = call;
     const trace: Trace = { mode, outcome: null, attempts: 0, disasterTicket: null, retryAfterSeconds: null };
     const finish = (decision: FinalDecision, windowEndsMs: number | null = null): CaptchaVerdict => {
       trace.retryAfterSeconds = retryAfterFor(decision, windowEndsMs);
@@ -451,7 +476,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     }
     if (disaster.kind === 'valid') trace.disasterTicket = disaster.ticket;
 
-    const { outcome, attempts } = await callTencent(input, signal, started);
+    const { outcome, attempts } = await callTencent(input, call.extra, signal, started);
     trace.outcome = outcome;
     trace.attempts = attempts;
     const decision = decide({
@@ -460,8 +485,8 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
       attempts,
       disasterTicket: trace.disasterTicket,
       breaker: breaker.state,
-      maxEvilLevel: resolved.maxEvilLevel,
-      maxScore: resolved.maxScore,
+      maxEvilLevel: call.maxEvilLevel,
+      maxScore: call.maxScore,
     });
     if (decision.type === 'final') {
       if (decision.misconfigured) reportMisconfiguration(outcome);
@@ -518,17 +543,35 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     });
   }
 
+  const defaultExtra = requestFieldsJson(resolved.requestFields);
+  const defaults: CallSettings = {
+    mode: resolved.mode,
+    budgetScope: 'default',
+    maxEvilLevel: resolved.maxEvilLevel,
+    maxScore: resolved.maxScore,
+    extra: defaultExtra,
+  };
+  /** Validates per-call options (throws `CaptchaConfigError`: the call itself is wrong). */
+  function callSettings(o: VerifyOptions): CallSettings {
+    const mode = o.mode ?? resolved.mode;
+    if (mode !== resolved.mode) assertMode(mode, 'mode');
+    const budgetScope = o.budgetScope ?? 'default';
+    if (budgetScope !== 'default') assertBudgetScope(budgetScope);
+    if (o.maxEvilLevel !== undefined) assertRiskLimit(o.maxEvilLevel, 'maxEvilLevel');
+    if (o.maxScore !== undefined) assertRiskLimit(o.maxScore, 'maxScore');
+    const extra = o.requestFields === undefined ? defaultExtra : requestFieldsJson({ ...resolved.requestFields, ...normaliseRequestFields(o.requestFields, 'requestFields') });
+    return { mode, budgetScope, maxEvilLevel: o.maxEvilLevel ?? resolved.maxEvilLevel, maxScore: o.maxScore ?? resolved.maxScore, extra };
+  }
+
   async function verify(input: VerifyInput, verifyOptions?: VerifyOptions): Promise<CaptchaVerdict> {
     const started = performance.now();
     const callerSignal = verifyOptions?.signal;
     if (callerSignal?.aborted) throw callerSignal.reason;
-    const mode = verifyOptions?.mode ?? resolved.mode;
-    if (mode !== resolved.mode) assertMode(mode, 'mode');
-    const budgetScope = verifyOptions?.budgetScope ?? 'default';
-    if (budgetScope !== 'default') assertBudgetScope(budgetScope);
+    const call = verifyOptions ? callSettings(verifyOptions) : defaults;
+    const mode = call.mode;
     let verdict: CaptchaVerdict;
     try {
-      verdict = await run(input, mode, budgetScope, callerSignal, started);
+      verdict = await run(input, call, callerSignal, started);
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason;
       log('error', 'captcha verification failed unexpectedly', { error: redact(String(error)) });
