@@ -1,34 +1,43 @@
 /**
- * The README's example works as written: its `app.module.ts` block is copied out of README.md
+ * The README's examples work as written: its `app.module.ts` block is copied out of README.md
  * (only the package import is pointed at this source tree), configured through `@nestjs/config` from
- * environment variables that point at the emulator, and driven over HTTP on Express and Fastify.
+ * environment variables that point at the emulator, and driven over HTTP on Express and Fastify; its
+ * `account.resolver.ts` block likewise, under Apollo on Express and Mercurius on Fastify.
  */
 import 'reflect-metadata';
 import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { INestApplication, Type } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLATFORMS, startApp } from './test-support.js';
+import { CaptchaModule } from './captcha.module.js';
+import { PLATFORMS, emulatorVerifierOptions, startApp } from './test-support.js';
 
 const packageDir = resolve(import.meta.dirname, '..');
 // Outside src/ (so tsc and the package never see it), inside the package (so imports resolve and swc
 // compiles its decorators).
 const generatedDir = join(packageDir, 'test-output', 'readme');
 
-async function appModuleFromReadme(): Promise<Type> {
+/** Writes the README's ```ts block that starts with `// <file>` next to the tests and imports it. */
+async function importFromReadme<T>(file: string): Promise<T> {
   const readme = await readFile(join(packageDir, 'README.md'), 'utf8');
-  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((code) => code.startsWith('// app.module.ts'));
-  if (block === undefined) throw new Error('README.md has no ```ts block starting with // app.module.ts');
+  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((code) => code.startsWith(`// ${file}\n`));
+  if (block === undefined) throw new Error(`README.md has no \`\`\`ts block starting with // ${file}`);
   const source = relative(generatedDir, join(packageDir, 'src/index.js')).replaceAll('\\', '/');
   const code = block.replace(`from '@tencent-captcha/nestjs'`, `from '${source}'`);
   expect(code).not.toBe(block);
   await mkdir(generatedDir, { recursive: true });
-  const file = join(generatedDir, `app.module.${process.pid}.ts`);
-  await writeFile(file, code);
-  const { AppModule } = (await import(/* @vite-ignore */ file)) as { AppModule: Type };
-  return AppModule;
+  const path = join(generatedDir, `${file.replace(/\.ts$/, '')}.${process.pid}.ts`);
+  await writeFile(path, code);
+  return (await import(/* @vite-ignore */ path)) as T;
+}
+
+async function appModuleFromReadme(): Promise<Type> {
+  return (await importFromReadme<{ AppModule: Type }>('app.module.ts')).AppModule;
 }
 
 let emulator: Emulator;
@@ -84,5 +93,43 @@ describe.each(PLATFORMS)("the README's example on %s", (platform) => {
     expect(login.body.code).toBe('upstream_internal_error');
     expect(login.headers['retry-after']).toMatch(/^\d+$/);
     emulator.faults.clear();
+  });
+});
+
+describe.each([
+  { name: 'Apollo on Express', platform: 'express' as const, graphql: () => GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true }) },
+  { name: 'Mercurius on Fastify', platform: 'fastify' as const, graphql: () => GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true }) },
+])("the README's GraphQL resolver with $name", ({ platform, graphql }) => {
+  let app: INestApplication | undefined;
+  const gql = (query: string, headers: Record<string, string> = {}) => request(app!.getHttpServer()).post('/graphql').set(headers).send({ query }).expect(200);
+
+  beforeAll(async () => {
+    const { AccountResolver } = await importFromReadme<{ AccountResolver: Type }>('account.resolver.ts');
+    app = await startApp(platform, {
+      imports: [graphql(), CaptchaModule.forRoot({ globalGuard: true, verifier: emulatorVerifierOptions(emulator) })],
+      providers: [AccountResolver],
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('logs in with the ticket in the headers and refuses a missing one', async () => {
+    const { ticket, randstr } = emulator.issueTicket();
+    const ok = await gql('mutation { login(username: "ada") }', { 'x-tencent-captcha-ticket': ticket, 'x-tencent-captcha-randstr': randstr });
+    expect(ok.body).toEqual({ data: { login: 'ada: verified' } });
+    const refused = await gql('mutation { login(username: "ada") }');
+    expect(refused.body.errors[0].extensions).toEqual({ code: 'ticket_missing', status: 400 });
+  });
+
+  it('answers the @SkipCaptcha() query without a captcha under globalGuard', async () => {
+    const ok = await gql('{ usernameTaken(username: "admin") }');
+    expect(ok.body).toEqual({ data: { usernameTaken: true } });
+  });
+
+  it('signs up with the ticket in the arguments', async () => {
+    const { ticket, randstr } = emulator.issueTicket();
+    const ok = await gql(`mutation { signup(username: "bo", ticket: "${ticket}", randstr: "${randstr}") }`);
+    expect(ok.body).toEqual({ data: { signup: 'bo: verified' } });
   });
 });
