@@ -13,7 +13,8 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..');
-const BUDGET = 6 * 1024;
+// 7 KB since the show watchdog, ticket expiry and the misconfiguration warnings (issue 10); with Lit a page stays under 13 KB.
+const BUDGET = 7 * 1024;
 // Strings that only server code (signing, the API host) contains; none may reach the browser.
 const FORBIDDEN = ['TC3-HMAC-SHA256', 'tencentcloudapi', 'tc3_request', 'HmacSHA'];
 

@@ -19,6 +19,11 @@ export const FallbackReason = {
   SdkShowError: 'sdk_show_error',
   /** The SDK itself called back with an `errorCode` (its own disaster ticket is passed through). */
   SdkErrorCode: 'sdk_error_code',
+  /**
+   * The challenge did not appear (the SDK's `ready` callback) within `show-timeout`: Tencent's script
+   * loaded but its second stage hangs. errorCode 1002, as the SDK itself reports it much later.
+   */
+  SdkShowTimeout: 'sdk_show_timeout',
 } as const;
 /** One of {@link FallbackReason}'s values. */
 export type FallbackReason = (typeof FallbackReason)[keyof typeof FallbackReason];
@@ -46,8 +51,9 @@ export interface VerifiedDetail {
 
 /**
  * `detail` of the `fallback` event: the captcha could not run and a disaster ticket in Tencent's
- * format (`trerror_<errorCode>_<appId>_<unixSeconds>`) stands in. Send it like any ticket; the server
- * decides whether to let it through.
+ * format (`terror_<errorCode>_<appId>_<unixSeconds>` for `TCaptcha.js`, `trerror_…` for
+ * `TJCaptcha.js` / `TJNCaptcha-global.js`) stands in. Send it like any ticket; the server decides
+ * whether to let it through.
  */
 export interface FallbackDetail {
   readonly status: 'fallback';
@@ -57,7 +63,7 @@ export interface FallbackDetail {
   readonly randstr: string;
   readonly appId: string;
   readonly bizState?: unknown;
-  /** Tencent's client errorCode: 1001 when the script failed, timed out or threw; else the SDK's own. */
+  /** Tencent's client errorCode: 1001 when the script failed, timed out or threw; 1002 when the challenge did not appear in time; else the SDK's own. */
   readonly errorCode: number;
   /** Short machine string, e.g. `jsload_error`, `get_captcha_config_request_error`. */
   readonly errorMessage: string;
@@ -73,6 +79,20 @@ export interface ClosedDetail {
   readonly ret: number;
   readonly appId: string;
   readonly bizState?: unknown;
+  readonly driver: CaptchaDriverName;
+}
+
+/**
+ * `detail` of the `expired` event: a ticket (real or disaster) outlived `ticket-lifetime` and was
+ * dropped from the form; the element is back to `idle`.
+ */
+export interface ExpiredDetail {
+  readonly status: 'expired';
+  /** The dropped ticket. */
+  readonly ticket: string;
+  readonly appId: string;
+  /** Whether the dropped ticket came from a solve or stood in for one. */
+  readonly previous: 'verified' | 'fallback';
   readonly driver: CaptchaDriverName;
 }
 
@@ -97,11 +117,15 @@ export class TencentCaptchaFallbackEvent extends TencentCaptchaEvent<FallbackDet
 /** Fired when the user closed the challenge without solving it. */
 export class TencentCaptchaClosedEvent extends TencentCaptchaEvent<ClosedDetail> {}
 
+/** Fired when a ticket expired and was dropped; the element is `idle` again (and `required` blocks the form). */
+export class TencentCaptchaExpiredEvent extends TencentCaptchaEvent<ExpiredDetail> {}
+
 /** The element's events by name. */
 export interface TencentCaptchaEventMap {
   verified: TencentCaptchaVerifiedEvent;
   fallback: TencentCaptchaFallbackEvent;
   closed: TencentCaptchaClosedEvent;
+  expired: TencentCaptchaExpiredEvent;
 }
 
 declare global {

@@ -8,6 +8,8 @@ export {
   TencentCaptchaElement,
   CaptchaRegion,
   DEFAULT_FIELD_PREFIX,
+  DEFAULT_SHOW_TIMEOUT,
+  DEFAULT_TICKET_LIFETIME,
   MOBILE_QUERY,
   fieldNames,
 } from './tencent-captcha.js';
@@ -16,12 +18,14 @@ export {
   TencentCaptchaVerifiedEvent,
   TencentCaptchaFallbackEvent,
   TencentCaptchaClosedEvent,
+  TencentCaptchaExpiredEvent,
   FallbackReason,
   type TencentCaptchaEventMap,
   type TencentCaptchaVerification,
   type VerifiedDetail,
   type FallbackDetail,
   type ClosedDetail,
+  type ExpiredDetail,
   type CaptchaDriverName,
 } from './events.js';
 export { TencentCaptchaError, TencentCaptchaErrorCode } from './errors.js';
@@ -35,6 +39,7 @@ export {
   type LoadSdkOptions,
 } from './sdk-loader.js';
 export { toUserLanguage } from './drivers/modern.js';
+export { disasterTicketPrefixFor } from './drivers/driver.js';
 export { legacyLayout } from './drivers/legacy.js';
 export { registerTranslation, type TencentCaptchaStrings } from './i18n/index.js';
 export type { TencentCaptchaTemplateProps } from './template-props.js';

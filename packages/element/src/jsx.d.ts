@@ -3,12 +3,13 @@
  * e.g. in a `.d.ts` of your app: `import type {} from '@tencent-captcha/element/jsx';`
  *
  * React 19 sets these props as properties when the element has them (so `options` and `bizState`
- * take objects) and adds `on<event>` props as listeners: `onverified`, `onfallback`, `onclosed`.
+ * take objects) and adds `on<event>` props as listeners: `onverified`, `onfallback`, `onclosed`, `onexpired`.
  */
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type {
   TencentCaptchaClosedEvent,
   TencentCaptchaElement,
+  TencentCaptchaExpiredEvent,
   TencentCaptchaFallbackEvent,
   TencentCaptchaVerifiedEvent,
   TencentCaptchaTemplateProps,
@@ -21,6 +22,7 @@ export interface TencentCaptchaJsxProps
   onverified?: (event: TencentCaptchaVerifiedEvent) => void;
   onfallback?: (event: TencentCaptchaFallbackEvent) => void;
   onclosed?: (event: TencentCaptchaClosedEvent) => void;
+  onexpired?: (event: TencentCaptchaExpiredEvent) => void;
 }
 
 declare module 'react' {

@@ -5,7 +5,8 @@
  * ```
  * idle ─show()─▶ loading ─▶ ready ─▶ verifying ─▶ verified | fallback | closed
  *   ▲                 └──────(script failed / timed out)──────▶ fallback
- *   └──── reset() / destroy() / form reset ◀── any state        error: misconfigured
+ *   ├──── reset() / destroy() / form reset ◀── any state        error: misconfigured (from connect)
+ *   └──── ticket-lifetime passed (`expired` event) ◀── verified | fallback
  * ```
  */
 export const CaptchaStatus = {

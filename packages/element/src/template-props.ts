@@ -17,6 +17,10 @@ export interface TencentCaptchaTemplateProps {
   aidEncrypted?: string;
   'load-timeout'?: number | string;
   loadTimeout?: number;
+  'show-timeout'?: number | string;
+  showTimeout?: number;
+  'ticket-lifetime'?: number | string;
+  ticketLifetime?: number;
   src?: string;
   region?: CaptchaRegion;
   driver?: 'modern' | 'legacy';

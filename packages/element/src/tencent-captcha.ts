@@ -4,8 +4,10 @@ import { CaptchaStatus } from './status.js';
 import { TencentCaptchaError, type TencentCaptchaErrorCode } from './errors.js';
 import {
   TencentCaptchaClosedEvent,
+  TencentCaptchaExpiredEvent,
   TencentCaptchaFallbackEvent,
   TencentCaptchaVerifiedEvent,
+  type ExpiredDetail,
   type TencentCaptchaVerification,
 } from './events.js';
 import { DEFAULT_LOAD_TIMEOUT, SdkLoadError } from './sdk-loader.js';
@@ -42,6 +44,25 @@ export function fieldNames(prefix: string = DEFAULT_FIELD_PREFIX): { ticket: str
   return { ticket: `${p}-ticket`, randstr: `${p}-randstr` };
 }
 
+/** ms to wait for the challenge to appear after `show()` (Tencent's SDK itself waits 20 s, or ~90 s for a second captcha). */
+export const DEFAULT_SHOW_TIMEOUT = 10_000;
+
+/** Seconds a ticket is valid for (Tencent: 5 minutes, also the server's default freshness of disaster tickets). */
+export const DEFAULT_TICKET_LIFETIME = 300;
+
+/** A ticket is dropped this much before its lifetime ends: 10 %, at most 15 s (the form still has to reach the server). */
+const expiryMargin = (ms: number): number => Math.min(15_000, ms / 10);
+
+const APP_ID = /^\d{1,12}$/;
+/** Tencent could not load the app's configuration: usually a wrong app id. */
+const CONFIG_ERROR = 1006;
+
+/** A finite number ≥ 0 from an attribute or property, else `fallback`. */
+const positive = (value: unknown, fallback: number): number => {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+};
+
 /** Small screens, where the legacy SDK must go full screen. */
 export const MOBILE_QUERY = '(max-width: 767px), (hover: none) and (pointer: coarse)';
 
@@ -50,7 +71,7 @@ const darkModeConverter = {
   toAttribute: (value: boolean | 'force'): string | null => (value === 'force' ? 'force' : value ? '' : null),
 };
 
-const EVENTS = { verified: TencentCaptchaVerifiedEvent, fallback: TencentCaptchaFallbackEvent, closed: TencentCaptchaClosedEvent };
+const EVENTS = { verified: TencentCaptchaVerifiedEvent, fallback: TencentCaptchaFallbackEvent, closed: TencentCaptchaClosedEvent, expired: TencentCaptchaExpiredEvent };
 const SYNC_ATTRIBUTES = ['lang', 'name', 'required', 'disabled'];
 const PENDING: readonly CaptchaStatus[] = ['loading', 'ready', 'verifying'];
 const FAILED_CODE: Partial<Record<CaptchaStatus, TencentCaptchaErrorCode>> = { closed: 'closed', idle: 'cancelled', error: 'misconfigured' };
@@ -75,11 +96,14 @@ interface Waiter {
  * @attr name - Prefix of the form fields (`<name>-ticket`, `<name>-randstr`); default `tencent-captcha`. Property `name`.
  * @attr {boolean} required - Blocks form submission until verified or fallen back. Property `required`.
  * @attr {boolean} disabled - Disables the trigger and `show()`; a disabled control is not submitted. Property `disabled`.
+ * @attr show-timeout - ms from `show()` until the challenge must have appeared (the SDK's `ready`), else a fallback with errorCode 1002 (`reason: 'sdk_show_timeout'`). Default 10000. Property `showTimeout`.
+ * @attr ticket-lifetime - Seconds a ticket stays in the form (less a 10 % margin, at most 15 s) before it is dropped with an `expired` event. Default 300. Property `ticketLifetime`.
  * @attr nonce - CSP nonce for the `<script>` that loads Tencent's SDK (needed under `script-src 'nonce-…'` without `'strict-dynamic'`). Read through the `nonce` property, which survives the browser's nonce hiding.
  *
  * @fires {TencentCaptchaVerifiedEvent} verified - The user solved the challenge. `detail`: `{ ticket, randstr, appId, bizState, sid, … }`. The ticket is now in the form.
- * @fires {TencentCaptchaFallbackEvent} fallback - A disaster ticket stands in: the script failed (at once), hung (after `load-timeout`), the constructor or `show()` threw, or the SDK reported an `errorCode` (its own ticket is passed through). `detail`: `{ ticket, randstr, errorCode, errorMessage, reason, … }`. The ticket is now in the form.
+ * @fires {TencentCaptchaFallbackEvent} fallback - A disaster ticket stands in: the script failed (at once), hung (after `load-timeout`), the challenge did not appear (after `show-timeout`), the constructor or `show()` threw, or the SDK reported an `errorCode` (its own ticket is passed through). `detail`: `{ ticket, randstr, errorCode, errorMessage, reason, … }`. The ticket is now in the form.
  * @fires {TencentCaptchaClosedEvent} closed - The user closed the challenge (ret 2; ret 1 in the legacy SDK). `detail`: `{ ret, appId, bizState }`.
+ * @fires {TencentCaptchaExpiredEvent} expired - A ticket outlived `ticket-lifetime`: it left the form and the element is `idle` again (an embedded challenge is shown anew). `detail`: `{ ticket, appId, previous }`.
  *
  * @slot trigger - Your own trigger, replacing the default button (popup). Clicks on it open the challenge; use a real `<button type="button">`.
  * @slot captcha - Filled by the element: the light-DOM box the SDK renders into (embed type and the legacy SDK). Style it from outside as `tencent-captcha > [slot=captcha]`.
@@ -111,6 +135,8 @@ export class TencentCaptchaElement extends LitElement {
     bizState: { attribute: 'biz-state' },
     aidEncrypted: { attribute: 'aid-encrypted' },
     loadTimeout: { attribute: 'load-timeout', type: Number },
+    showTimeout: { attribute: 'show-timeout', type: Number },
+    ticketLifetime: { attribute: 'ticket-lifetime', type: Number },
     src: {},
     region: {},
     driver: {},
@@ -137,7 +163,13 @@ export class TencentCaptchaElement extends LitElement {
   /** ms to wait for Tencent's script (retry included) before falling back with errorCode 1001. */
   loadTimeout = DEFAULT_LOAD_TIMEOUT;
 
-  /** Script URL, overriding `region` (for the emulator, or the legacy SDK's one-time URL). */
+  /** ms from `show()` until the challenge must have appeared (the SDK's `ready` callback) before falling back with errorCode 1002. */
+  showTimeout = DEFAULT_SHOW_TIMEOUT;
+
+  /** Seconds a ticket stays in the form before it is dropped (`expired` event, back to `idle`); less a margin of 10 %, at most 15 s. */
+  ticketLifetime = DEFAULT_TICKET_LIFETIME;
+
+  /** Script URL, overriding `region` (for the emulator, or the legacy SDK's one-time URL). The file name also sets the prefix of the element's own disaster tickets: `terror_` for `TCaptcha.js`, else `trerror_`. */
   src = '';
 
   /** Which of Tencent's scripts to load when `src` is not set. */
@@ -160,6 +192,13 @@ export class TencentCaptchaElement extends LitElement {
   #stopped = false;
   #waiters = new Set<Waiter>();
   #unobserveLang: (() => void) | undefined;
+  /** When the current run started (tickets are counted from then), and the timer that drops its ticket. */
+  #startedAt = 0;
+  #expiry: ReturnType<typeof setTimeout> | undefined;
+  /** The status message says the last ticket expired (until the next change). */
+  #expiredNotice = false;
+  /** The invalid `app-id` last warned about. */
+  #badAppId: string | undefined;
 
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, ...SYNC_ATTRIBUTES];
@@ -256,6 +295,7 @@ export class TencentCaptchaElement extends LitElement {
   verify(options: { signal?: AbortSignal } = {}): Promise<TencentCaptchaVerification> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    this.#expireIfDue();
     if (this.#result) return Promise.resolve(this.#result);
     if (this.#isDisabled()) return Promise.reject(new TencentCaptchaError('disabled', 'Not verified: disabled'));
     return new Promise((resolve, reject) => {
@@ -287,6 +327,7 @@ export class TencentCaptchaElement extends LitElement {
 
   /** The current ticket and randstr (a real or a disaster ticket), or `null`. */
   getTicket(): { ticket: string; randstr: string } | null {
+    this.#expireIfDue();
     const result = this.#result;
     return result ? { ticket: result.ticket, randstr: result.randstr } : null;
   }
@@ -329,6 +370,10 @@ export class TencentCaptchaElement extends LitElement {
     this._formDisabled = disabled;
   }
 
+  protected override willUpdate(): void {
+    this.#checkAppId();
+  }
+
   protected override updated(): void {
     this.#syncForm();
     this.#autoStart();
@@ -340,7 +385,10 @@ export class TencentCaptchaElement extends LitElement {
     const done = status === 'fallback' || status === 'closed' || status === 'error';
     const busy = status === 'loading' || status === 'ready';
     const label = status === 'verified' ? strings.triggerVerified : done && status !== 'error' ? strings.triggerRetry : strings.trigger;
-    const message = status === 'idle' || status === 'ready' ? '' : strings[status];
+    const message =
+      status === 'idle' || status === 'ready'
+        ? this.#expiredNotice ? strings.expired : ''
+        : status === 'fallback' && this.#result?.status === 'fallback' && this.#result.errorCode === CONFIG_ERROR ? strings.fallbackUnavailable : strings[status];
     const icon = busy ? 'busy' : status === 'verified' || status === 'fallback' ? status : '';
     // Compact markup: Lit templates ship as written.
     const trigger =
@@ -356,6 +404,7 @@ export class TencentCaptchaElement extends LitElement {
 
   async #start(): Promise<void> {
     const run = ++this.#run;
+    this.#startedAt = Date.now();
     const config = this.#config();
     const driver = this.#driverFor();
     driver.destroy();
@@ -375,8 +424,9 @@ export class TencentCaptchaElement extends LitElement {
       if (run !== this.#run) return;
     }
     this.#commit('ready');
+    // One outcome per run: a late or repeated SDK callback changes nothing.
     const failed = driver.show(config, (outcome) => {
-      if (run === this.#run) this.#commit(outcome.status, outcome);
+      if (run === this.#run && PENDING.includes(this._status)) this.#commit(outcome.status, outcome);
     });
     if (failed) {
       if (run === this.#run) this.#commit('fallback', createFallback(driver.name, config, failed));
@@ -387,9 +437,21 @@ export class TencentCaptchaElement extends LitElement {
   }
 
   /** The single place where the status changes. Form value, validity and custom state follow; then the event; then `verify()` callers. */
-  #commit(status: CaptchaStatus, outcome?: DriverOutcome): void {
+  #commit(status: CaptchaStatus, outcome?: DriverOutcome | ExpiredDetail): void {
     this._status = status;
     this.#result = outcome && (outcome.status === 'verified' || outcome.status === 'fallback') ? outcome : undefined;
+    this.#expiredNotice = outcome?.status === 'expired';
+    clearTimeout(this.#expiry);
+    const result = this.#result;
+    if (result) {
+      const lifetime = positive(this.ticketLifetime, DEFAULT_TICKET_LIFETIME) * 1000;
+      this.#expiry = setTimeout(() => this.#expireIfDue(), this.#startedAt + lifetime - expiryMargin(lifetime) - Date.now());
+      if (result.status === 'fallback' && result.errorCode === CONFIG_ERROR) {
+        console.warn(
+          `<tencent-captcha>: errorCode 1006, Tencent could not load the config of app-id ${result.appId}: check app-id (or aid-encrypted, arrears). The server will likely refuse this ticket (disaster_ticket_app_id_mismatch).`,
+        );
+      }
+    }
     this.#syncForm();
     try {
       this.#internals.states.clear();
@@ -402,12 +464,36 @@ export class TencentCaptchaElement extends LitElement {
     if (PENDING.includes(status)) return;
     const waiters = [...this.#waiters];
     this.#waiters.clear();
-    const result = this.#result;
     const code = FAILED_CODE[status] ?? 'cancelled';
     for (const waiter of waiters) {
       if (result) waiter.resolve(result);
       else waiter.reject(new TencentCaptchaError(code, `Not verified: ${code}`));
     }
+  }
+
+  /** Drops the ticket once its lifetime (less the margin) has passed: `expired`, back to `idle`. */
+  #expireIfDue(): void {
+    const result = this.#result;
+    const lifetime = positive(this.ticketLifetime, DEFAULT_TICKET_LIFETIME) * 1000;
+    if (!result || Date.now() < this.#startedAt + lifetime - expiryMargin(lifetime)) return;
+    this.#run++;
+    this.#driver?.destroy();
+    this.#commit('idle', { status: 'expired', ticket: result.ticket, appId: result.appId, previous: result.status, driver: result.driver });
+  }
+
+  /** Without a valid `app-id` nothing can work: say so to the developer at once, and show the error state. */
+  #checkAppId(): void {
+    const appId = String(this.appId ?? '').trim();
+    const bad = APP_ID.test(appId) ? undefined : appId;
+    if (bad === undefined) {
+      if (this.#badAppId !== undefined && this._status === 'error') this.#commit('idle');
+    } else if (this._status === 'idle') {
+      if (this.#badAppId !== bad) {
+        console.warn(`<tencent-captcha>: app-id "${bad}" is not a CaptchaAppId (digits, from Tencent's console); the captcha cannot be shown.`);
+      }
+      this.#commit('error');
+    }
+    this.#badAppId = bad;
   }
 
   #cancel(): void {
@@ -471,7 +557,7 @@ export class TencentCaptchaElement extends LitElement {
     const appId = String(this.appId ?? '').trim();
     const legacy = this.driver === 'legacy';
     const src = this.src || (legacy ? '' : (REGION_SRC[this.region] ?? SdkUrl.China));
-    if (!/^\d{1,12}$/.test(appId) || !src) return undefined;
+    if (!APP_ID.test(appId) || !src) return undefined;
     const { lang, page } = resolveLang(this);
     const type = this.type === 'embed' ? 'embed' : 'popup';
     const timeout = Number(this.loadTimeout);
@@ -480,6 +566,7 @@ export class TencentCaptchaElement extends LitElement {
       src,
       nonce: this.nonce || undefined,
       loadTimeout: Number.isFinite(timeout) && timeout >= 0 ? timeout : DEFAULT_LOAD_TIMEOUT,
+      showTimeout: positive(this.showTimeout, DEFAULT_SHOW_TIMEOUT),
       type,
       lang: page ? lang : undefined,
       darkMode: this.darkMode,

@@ -7,6 +7,7 @@
 import type { DefineComponent } from 'vue';
 import type {
   TencentCaptchaClosedEvent,
+  TencentCaptchaExpiredEvent,
   TencentCaptchaFallbackEvent,
   TencentCaptchaVerifiedEvent,
   TencentCaptchaTemplateProps,
@@ -19,6 +20,7 @@ export interface TencentCaptchaVueProps extends TencentCaptchaTemplateProps {
   onVerified?: (event: TencentCaptchaVerifiedEvent) => void;
   onFallback?: (event: TencentCaptchaFallbackEvent) => void;
   onClosed?: (event: TencentCaptchaClosedEvent) => void;
+  onExpired?: (event: TencentCaptchaExpiredEvent) => void;
 }
 
 declare module 'vue' {

@@ -9,7 +9,8 @@ export type SdkFault =
   | { kind: 'script-404' | 'script-hang' | 'user-close' | 'pass' }
   | { kind: 'script-latency'; ms: number }
   | { kind: 'script-throw' | 'constructor-throw' | 'show-throw'; message?: string }
-  | { kind: 'error-code'; errorCode: number; errorMessage?: string };
+  | { kind: 'error-code'; errorCode: number; errorMessage?: string }
+  | { kind: 'challenge-hang'; timeScale?: number };
 
 export interface EmulatorInfo {
   url: string;
@@ -118,6 +119,28 @@ export function ignoreScriptErrors(match: RegExp): () => void {
 export async function legacyScriptUrl(): Promise<string> {
   const { url } = (await (await fetch('/__legacy-url.json', { cache: 'no-store' })).json()) as { url: string };
   return url;
+}
+
+/** Waits `ms` (short, bounded waits only: to let a late callback arrive and be ignored). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Collects the events of `type` that `target` fires. */
+export function collect<E extends Event>(target: EventTarget, type: string): E[] {
+  const seen: E[] = [];
+  target.addEventListener(type, (event) => seen.push(event as E));
+  return seen;
+}
+
+/** Records `console.warn` calls until the returned restore function runs. */
+export function captureWarnings(): { messages: string[]; restore(): void } {
+  const original = console.warn;
+  const messages: string[] = [];
+  console.warn = (...args: unknown[]) => {
+    messages.push(args.map(String).join(' '));
+  };
+  return { messages, restore: () => void (console.warn = original) };
 }
 
 /** Waits (bounded) until `predicate` holds. */

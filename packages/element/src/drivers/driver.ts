@@ -3,7 +3,7 @@
  * TCaptcha.js / TJCaptcha.js / TJNCaptcha-global.js) and `legacy.ts` (天御's `capInit`). The element
  * never touches an SDK directly, so both drive the same states and events.
  */
-import { buildDisasterTicket, createDisasterRandstr } from '@tencent-captcha/protocol';
+import { buildDisasterTicket, createDisasterRandstr, type DisasterTicketPrefix } from '@tencent-captcha/protocol';
 import type { CaptchaDriverName, ClosedDetail, FallbackDetail, FallbackReason, VerifiedDetail } from '../events.js';
 
 /** Everything a driver needs to show a challenge, resolved from the element's attributes. */
@@ -12,6 +12,8 @@ export interface DriverConfig {
   src: string;
   nonce: string | undefined;
   loadTimeout: number;
+  /** ms from `show()` to the challenge appearing (the SDK's `ready`) before falling back with 1002. */
+  showTimeout: number;
   type: 'popup' | 'embed';
   /** The page's language (element, ancestors, document), if the page said one. */
   lang: string | undefined;
@@ -51,17 +53,27 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** Tencent's errorCode when the entry script failed to load; the docs use it for every client-side failure. */
 export const ENTRY_JS_LOAD_ERROR = 1001;
 
-/** The disaster result that stands in when the SDK could not run, in Tencent's ticket format. */
+/**
+ * The disaster-ticket prefix of the script at `src`, as that script makes its own: `terror_` for
+ * `TCaptcha.js` (and `TCaptcha-global.js`), `trerror_` for `TJCaptcha.js`, `TJNCaptcha-global.js`
+ * and any other name (current docs).
+ */
+export function disasterTicketPrefixFor(src: string | undefined): DisasterTicketPrefix {
+  const file = (src ?? '').split(/[?#]/)[0]!.split('/').pop()!;
+  return /^TCaptcha(-global)?\.js$/i.test(file) ? 'terror_' : 'trerror_';
+}
+
+/** The disaster result that stands in when the SDK could not run, in Tencent's ticket format and with the prefix of the script `config.src`. */
 export function createFallback(
   driver: CaptchaDriverName,
-  config: Pick<DriverConfig, 'appId' | 'bizState'>,
+  config: Pick<DriverConfig, 'appId' | 'bizState'> & { src?: string },
   reason: FallbackReason,
   errorCode = ENTRY_JS_LOAD_ERROR,
   errorMessage = 'jsload_error',
 ): Mutable<FallbackDetail> {
   const detail: Mutable<FallbackDetail> = {
     status: 'fallback',
-    ticket: buildDisasterTicket({ errorCode, appId: config.appId }),
+    ticket: buildDisasterTicket({ errorCode, appId: config.appId, prefix: disasterTicketPrefixFor(config.src) }),
     randstr: createDisasterRandstr(),
     appId: config.appId,
     errorCode,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDisasterTicket } from '@tencent-captcha/protocol';
 import { classifyModernResult, toModernOptions, toUserLanguage } from './modern.js';
-import type { DriverConfig } from './driver.js';
+import { createFallback, disasterTicketPrefixFor, type DriverConfig } from './driver.js';
 
 const config = { appId: '199999164', bizState: undefined };
 
@@ -70,7 +70,7 @@ describe('toUserLanguage()', () => {
 
 describe('toModernOptions()', () => {
   const base: DriverConfig = {
-    appId: '199999164', src: 'x', nonce: undefined, loadTimeout: 1, type: 'popup', lang: undefined, darkMode: false,
+    appId: '199999164', src: 'x', nonce: undefined, loadTimeout: 1, showTimeout: 1, type: 'popup', lang: undefined, darkMode: false,
     bizState: undefined, aidEncrypted: undefined, options: {}, container: undefined, mobile: false,
   };
 
@@ -86,5 +86,22 @@ describe('toModernOptions()', () => {
 
   it('keeps options.userLanguage when the page declares no language', () => {
     expect(toModernOptions({ ...base, options: { userLanguage: 'ja' } })).toMatchObject({ userLanguage: 'ja' });
+  });
+});
+
+describe('disasterTicketPrefixFor()', () => {
+  it('uses the prefix of the script loaded: terror_ for TCaptcha.js, trerror_ for TJCaptcha.js, TJNCaptcha-global.js and others', () => {
+    expect(disasterTicketPrefixFor('https://turing.captcha.qcloud.com/TCaptcha.js')).toBe('terror_');
+    expect(disasterTicketPrefixFor('http://127.0.0.1:1/TCaptcha.js?case=2#x')).toBe('terror_');
+    expect(disasterTicketPrefixFor('https://ca.turing.captcha.qcloud.com/TCaptcha-global.js')).toBe('terror_');
+    expect(disasterTicketPrefixFor('https://turing.captcha.qcloud.com/TJCaptcha.js')).toBe('trerror_');
+    expect(disasterTicketPrefixFor('https://ca.turing.captcha.qcloud.com/TJNCaptcha-global.js')).toBe('trerror_');
+    expect(disasterTicketPrefixFor('/captcha-proxy/sdk.js')).toBe('trerror_');
+    expect(disasterTicketPrefixFor(undefined)).toBe('trerror_');
+  });
+
+  it('is what the element builds its own tickets with', () => {
+    const detail = createFallback('modern', { appId: '199999164', bizState: undefined, src: '/TCaptcha.js' }, 'sdk_show_timeout', 1002, 'captcha_show_timeout');
+    expect(detail.ticket).toMatch(/^terror_1002_199999164_\d{10}$/);
   });
 });

@@ -1,6 +1,16 @@
 /**
  * Driver for Tencent's current SDK: the global `TencentCaptcha` class of TCaptcha.js, TJCaptcha.js and
  * TJNCaptcha-global.js (protocol.md §1).
+ *
+ * What the real SDK does that this driver works around:
+ * - its second stage (the challenge frame from Tencent's CDN) can hang after the script loaded; the
+ *   SDK then stays silent for 20 s (1002), or ~90 s (1004) for a second captcha on the page. A show
+ *   watchdog falls back after `showTimeout` unless the SDK's `ready` said the challenge appeared;
+ * - it keeps one captcha object per page: `destroy()` and `refresh()` act on whichever instance
+ *   showed last, so this driver calls them only on its own instance while that is the last shown;
+ * - `new TencentCaptcha(element, …)` binds click → `show()` on the element for good, the embed
+ *   container included, so a click in the box would restart the challenge. The driver's own click
+ *   listener on the box, registered before any SDK's, stops those clicks there.
  */
 import {
   USER_LANGUAGES,
@@ -13,6 +23,16 @@ import {
 } from '@tencent-captcha/protocol';
 import { loadTencentSdk, modernGlobal } from '../sdk-loader.js';
 import { ENTRY_JS_LOAD_ERROR, createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
+
+/** Tencent's errorCode for a `show()` whose challenge did not appear in time. */
+const CAPTCHA_SHOW_TIMEOUT = 1002;
+
+/** The instance that showed last on this page: the SDK's one captcha object. */
+let lastShown: TencentCaptchaInstance | undefined;
+
+/** Embed containers whose clicks stop at the box (see the module comment). */
+const guarded = new WeakSet<HTMLElement>();
+const stopClick = (event: Event) => event.stopImmediatePropagation();
 import type { VerifiedDetail } from '../events.js';
 
 const languages: readonly string[] = USER_LANGUAGES;
@@ -50,7 +70,7 @@ const nonEmpty = (value: unknown): value is string => typeof value === 'string' 
  * (which is 0 in disaster cases too): an `errorCode` or a disaster ticket is a fallback (the SDK's own
  * ticket passes through), any other ticket is a solve, no ticket at all is the user closing it.
  */
-export function classifyModernResult(result: TencentCaptchaResult, config: Pick<DriverConfig, 'appId' | 'bizState'>): DriverOutcome {
+export function classifyModernResult(result: TencentCaptchaResult, config: Pick<DriverConfig, 'appId' | 'bizState'> & { src?: string }): DriverOutcome {
   const appId = String(result.appid ?? result.CaptchaAppId ?? config.appId);
   const bizState = 'bizState' in result ? result.bizState : config.bizState;
   const extra = bizState === undefined ? {} : { bizState };
@@ -59,7 +79,7 @@ export function classifyModernResult(result: TencentCaptchaResult, config: Pick<
   if (hasErrorCode || (nonEmpty(ticket) && isDisasterTicket(ticket))) {
     const parsed = nonEmpty(ticket) ? parseDisasterTicket(ticket) : undefined;
     const errorCode = hasErrorCode ? Number(result.errorCode) : parsed?.ok ? parsed.ticket.errorCode : ENTRY_JS_LOAD_ERROR;
-    const fallback = createFallback('modern', { appId: config.appId, bizState }, 'sdk_error_code', errorCode, nonEmpty(result.errorMessage) ? result.errorMessage : 'unknown_error');
+    const fallback = createFallback('modern', { appId: config.appId, bizState, src: config.src }, 'sdk_error_code', errorCode, nonEmpty(result.errorMessage) ? result.errorMessage : 'unknown_error');
     // The SDK's own ticket and randstr pass through untouched.
     if (nonEmpty(ticket)) fallback.ticket = ticket;
     if (nonEmpty(result.randstr)) fallback.randstr = result.randstr;
@@ -77,12 +97,17 @@ export function classifyModernResult(result: TencentCaptchaResult, config: Pick<
 export function createModernDriver(): CaptchaDriver {
   let Captcha: TencentCaptchaConstructor | undefined;
   let instance: TencentCaptchaInstance | undefined;
+  /** Ends the current show: no more outcomes from it, no watchdog. */
+  let endShow: (() => void) | undefined;
 
   const destroy = () => {
+    endShow?.();
     const current = instance;
     instance = undefined;
+    if (!current || current !== lastShown) return;
+    lastShown = undefined;
     try {
-      current?.destroy();
+      current.destroy();
     } catch {
       // A broken SDK must not break reset() or disconnecting.
     }
@@ -100,24 +125,59 @@ export function createModernDriver(): CaptchaDriver {
     show(config, onOutcome) {
       destroy();
       if (!Captcha) return 'sdk_init_error';
-      const callback = (result: TencentCaptchaResult) => onOutcome(classifyModernResult(result ?? { ret: 2, ticket: null }, config));
+      let done = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const end = () => {
+        done = true;
+        clearTimeout(timer);
+      };
+      endShow = end;
+      // One outcome per show: the SDK's late callback after the watchdog, or a second one, is ignored.
+      const report = (outcome: DriverOutcome) => {
+        if (done) return;
+        end();
+        onOutcome(outcome);
+      };
+      const callback = (result: TencentCaptchaResult) => report(classifyModernResult(result ?? { ret: 2, ticket: null }, config));
       const options = toModernOptions(config);
+      const ready = options.ready;
+      // Tencent calls `ready` when the challenge is displayed: the watchdog stands down.
+      options.ready = (info) => {
+        clearTimeout(timer);
+        ready?.(info);
+      };
+      const box = config.container;
+      if (box && !guarded.has(box)) {
+        guarded.add(box);
+        box.addEventListener('click', stopClick);
+      }
+      let created: TencentCaptchaInstance;
       try {
-        instance = config.container
-          ? new Captcha(config.container, config.appId, callback, options)
-          : new Captcha(config.appId, callback, options);
+        created = box ? new Captcha(box, config.appId, callback, options) : new Captcha(config.appId, callback, options);
       } catch {
+        end();
         return 'sdk_init_error';
       }
+      instance = lastShown = created;
       try {
-        instance.show();
+        created.show();
       } catch {
+        end();
         return 'sdk_show_error';
+      }
+      if (!done) {
+        timer = setTimeout(() => {
+          if (done) return;
+          end();
+          // Take down whatever the SDK shows meanwhile (a loading box), if it is still ours to take down.
+          if (instance === created) destroy();
+          onOutcome(createFallback('modern', config, 'sdk_show_timeout', CAPTCHA_SHOW_TIMEOUT, 'captcha_show_timeout'));
+        }, config.showTimeout);
       }
       return undefined;
     },
     refresh() {
-      if (!instance?.refresh) return false;
+      if (!instance?.refresh || instance !== lastShown) return false;
       instance.refresh();
       return true;
     },

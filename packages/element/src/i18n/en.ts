@@ -1,7 +1,7 @@
 import type { TencentCaptchaStrings } from './types.js';
 
 /** English. */
-export const en: TencentCaptchaStrings = {
+export const en: Required<TencentCaptchaStrings> = {
   trigger: 'Verify you are human',
   triggerVerified: 'Verified',
   triggerRetry: 'Try again',
@@ -12,4 +12,6 @@ export const en: TencentCaptchaStrings = {
   fallback: 'The captcha could not load. You can continue.',
   closed: 'The captcha was closed.',
   error: 'The captcha is not configured.',
+  expired: 'The verification expired. Please verify again.',
+  fallbackUnavailable: 'The captcha could not load. Please try again later.',
 };

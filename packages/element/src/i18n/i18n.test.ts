@@ -19,6 +19,12 @@ describe('stringsFor()', () => {
   it('uses registered translations', () => {
     const de = { ...en, trigger: 'Bestätigen Sie, dass Sie ein Mensch sind' };
     registerTranslation('de', de);
-    expect(stringsFor('de-AT')).toBe(de);
+    expect(stringsFor('de-AT')).toEqual(de);
+  });
+
+  it('fills strings a registered translation lacks (added in later versions) from English', () => {
+    const { expired: _expired, fallbackUnavailable: _unavailable, ...older } = { ...en, trigger: 'Vérifier' };
+    registerTranslation('fr', older);
+    expect(stringsFor('fr')).toMatchObject({ trigger: 'Vérifier', expired: en.expired, fallbackUnavailable: en.fallbackUnavailable });
   });
 });

@@ -8,7 +8,7 @@ import type { TencentCaptchaStrings } from './types.js';
 
 export type { TencentCaptchaStrings } from './types.js';
 
-const translations = new Map<string, TencentCaptchaStrings>([
+const translations = new Map<string, Required<TencentCaptchaStrings>>([
   ['en', en],
   ['zh', zhCN],
   ['zh-cn', zhCN],
@@ -19,11 +19,11 @@ const translations = new Map<string, TencentCaptchaStrings>([
  * match case-insensitively, falling back to the base language (`de-AT` → `de`), then to English.
  */
 export function registerTranslation(lang: string, strings: TencentCaptchaStrings): void {
-  translations.set(lang.toLowerCase(), strings);
+  translations.set(lang.toLowerCase(), { ...en, ...strings });
 }
 
 /** The strings for a language tag. */
-export function stringsFor(lang: string): TencentCaptchaStrings {
+export function stringsFor(lang: string): Required<TencentCaptchaStrings> {
   const tag = lang.toLowerCase();
   return translations.get(tag) ?? translations.get(tag.split('-')[0] ?? '') ?? en;
 }

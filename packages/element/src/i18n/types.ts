@@ -23,4 +23,8 @@ export interface TencentCaptchaStrings {
   closed: string;
   /** Status: misconfigured. */
   error: string;
+  /** Status: the ticket expired and was dropped; verify again. Falls back to English when a registered translation lacks it. */
+  expired?: string;
+  /** Status: a disaster ticket stands in but Tencent could not load this app's configuration (errorCode 1006), so the server will probably refuse it. Falls back to English when missing. */
+  fallbackUnavailable?: string;
 }

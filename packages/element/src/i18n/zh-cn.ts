@@ -1,7 +1,7 @@
 import type { TencentCaptchaStrings } from './types.js';
 
 /** 简体中文. */
-export const zhCN: TencentCaptchaStrings = {
+export const zhCN: Required<TencentCaptchaStrings> = {
   trigger: '点击进行人机验证',
   triggerVerified: '验证通过',
   triggerRetry: '重新验证',
@@ -12,4 +12,6 @@ export const zhCN: TencentCaptchaStrings = {
   fallback: '验证码暂时无法加载，您可以继续操作。',
   closed: '验证已关闭。',
   error: '验证码配置有误。',
+  expired: '验证已过期，请重新验证。',
+  fallbackUnavailable: '验证码加载失败，请稍后再试。',
 };

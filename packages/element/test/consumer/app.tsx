@@ -17,6 +17,9 @@ export const jsx = (
     onverified={(e) => e.detail.ticket.toUpperCase()}
     onfallback={(e) => e.detail.errorCode.toFixed()}
     onclosed={(e) => e.detail.ret}
+    onexpired={(e) => e.detail.previous.toUpperCase()}
+    show-timeout={8000}
+    ticketLifetime={120}
   />
 );
 // @ts-expect-error `type` is popup | embed
@@ -26,12 +29,13 @@ export const badJsx = <tencent-captcha type="modal" />;
 const el = document.querySelector('tencent-captcha');
 el?.addEventListener('fallback', (e) => e.detail.reason.toUpperCase());
 document.addEventListener('verified', (e) => e.detail.randstr);
+el?.addEventListener('expired', (e) => e.detail.ticket.length);
 const made: TencentCaptchaElement = document.createElement('tencent-captcha');
 export const verification: Promise<TencentCaptchaVerification> = made.verify();
 export const names: { ticket: string; randstr: string } = fieldNames('captcha');
 
 // Vue templates: GlobalComponents props and events.
 type VueProps = InstanceType<GlobalComponents['tencent-captcha']>['$props'];
-export const vue: VueProps = { appId: '1', required: true, onVerified: (e) => e.detail.randstr };
+export const vue: VueProps = { appId: '1', required: true, showTimeout: 8000, onVerified: (e) => e.detail.randstr, onExpired: (e) => e.detail.previous };
 // @ts-expect-error the handler gets the event, not a string
 export const badVue: VueProps = { onClosed: (e: string) => e };
