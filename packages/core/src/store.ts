@@ -73,9 +73,12 @@ export interface StoreCallOptions {
  * Where budgets and the replay guard live. Implementations: `createMemoryStore()` (default) and
  * `createRedisStore({ client })`.
  *
- * Rules every implementation keeps: a call either answers before `deadlineMs` or commits nothing; a
- * rejected (thrown) or aborted call commits nothing once `deadlineMs` has passed; a store that cannot
- * remember a ticket refuses (`cannot_remember`) rather than forgetting live entries to make room.
+ * Rules every implementation keeps:
+ * - nothing commits from `deadlineMs` on (the verifier has answered by then; a late commit would
+ *   refuse the user's retry as a replay and spend a budget for a request that was refused);
+ * - an aborted `signal` rejects the call promptly;
+ * - a store that cannot remember a ticket answers `cannot_remember` rather than forgetting live
+ *   entries (a forgotten replay entry or budget counter would reopen a ticket or reset a budget).
  */
 export interface CaptchaStore {
   /**
