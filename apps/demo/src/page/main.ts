@@ -59,6 +59,7 @@ captcha.addEventListener('fallback', (e) =>
   logEvent('fallback', `errorCode ${e.detail.errorCode} (${e.detail.reason}): disaster ticket ${shortTicket(e.detail.ticket)}`),
 );
 captcha.addEventListener('closed', () => logEvent('closed', 'the challenge was closed; nothing can be submitted'));
+captcha.addEventListener('expired', () => logEvent('expired', 'the ticket expired and left the form; verify again'));
 
 // ── Login ─────────────────────────────────────────────────────────────────────────────────────────
 interface LoginAnswer {
@@ -117,6 +118,8 @@ loginForm.addEventListener('submit', async (event) => {
 const SDK_FAULTS: Record<string, unknown> = {
   'script-404': { kind: 'script-404' },
   'script-hang': { kind: 'script-hang' },
+  // The script loads, Tencent's second stage never arrives: Tencent would be silent for 20 s.
+  'challenge-hang': { kind: 'challenge-hang' },
   'error-code': { kind: 'error-code', errorCode: 1006 },
 };
 const API_FAULTS: Record<string, unknown> = {
