@@ -82,6 +82,12 @@ export interface StoreCallOptions {
  */
 export interface CaptchaStore {
   /**
+   * `true` for a store that does no IO and answers within the call (the memory store): the verifier then
+   * skips its store timer and abort plumbing, which would cost more than the call itself. A store that
+   * can block must leave it unset. @default false
+   */
+  readonly local?: boolean;
+  /**
    * Atomically: refuse if `replayKey` exists; refuse if any counter is at its limit; otherwise remember
    * `replayKey` for `replayTtlMs` and increment every counter. Rejects (throws) only when the store
    * itself fails — the verifier then refuses the degraded acceptance with `store_unavailable`.

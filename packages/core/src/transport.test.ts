@@ -35,7 +35,7 @@ describe('classifyResponse()', () => {
   it('keeps Score and EvilLevel, drops non-numeric ones', () => {
     expect(classifyResponse(200, '{"Response":{"CaptchaCode":1,"RequestId":"r","Score":12,"EvilLevel":"x"}}')).toEqual({
       kind: 'answer',
-      response: { CaptchaCode: 1, CaptchaMsg: null, EvilLevel: null, RequestId: 'r', Score: 12 },
+      response: { CaptchaCode: 1, CaptchaMsg: null, EvilLevel: null, RequestId: 'r', Score: 12, GetCaptchaTime: null, EvilBitmap: null, DeviceRiskCategory: null },
     });
   });
 });

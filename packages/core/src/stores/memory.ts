@@ -93,6 +93,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   };
 
   return {
+    local: true,
     get size() {
       return entries.size;
     },
