@@ -228,7 +228,8 @@ describe.each(PLATFORMS)('CaptchaGuard on %s', (platform) => {
       const { ticket, randstr } = emulator.issueTicket();
       const res = await http()
         .post('/login')
-        .set('x-tencent-captcha-ticket', [ticket, ticket])
+        // An array goes to Node's setHeader: one header line per value.
+        .set('x-tencent-captcha-ticket', [ticket, ticket] as unknown as string)
         .set('x-tencent-captcha-randstr', randstr)
         .expect(400);
       expect(res.body.code).toBe('ticket_malformed');
