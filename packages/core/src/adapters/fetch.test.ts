@@ -1,3 +1,5 @@
+import { createServer, request as httpRequest } from 'node:http';
+import { createEmulator } from '@tencent-captcha/emulator';
 import { describe, expect, it } from 'vitest';
 import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
 import { createCaptchaVerifier } from '../verifier.js';
@@ -207,5 +209,72 @@ describe('createVerdictResponse()', () => {
     const res = createVerdictResponse(await verifier.verify({ ticket: '', randstr: R, userIp: '203.0.113.7' }));
     expect(res.status).toBe(400);
     await expect(res.json()).resolves.toEqual({ code: 'ticket_missing', message: 'The captcha ticket is missing.' });
+  });
+});
+
+describe('verifyFetchRequest() behind a proxy', () => {
+  it('holds the per-IP budget behind an appending proxy with forwardedClientIp(request, 1), whatever the client puts in X-Forwarded-For', async () => {
+    const emulator = await createEmulator({ port: 0, host: '127.0.0.1' });
+    const verifier = createCaptchaVerifier({
+      captchaAppId: emulator.appId,
+      appSecretKey: emulator.appSecretKey,
+      secretId: emulator.secretId,
+      secretKey: emulator.secretKey,
+      endpoint: emulator.apiUrl,
+      env: {},
+      retry: { enabled: false },
+    });
+    const ips: string[] = [];
+    // A Node server that hands a Fetch-API Request to the helper, as a Fetch runtime would.
+    const app = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+        const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
+        const getUserIp = (r: Request) => {
+          const ip = forwardedClientIp(r, 1);
+          ips.push(String(ip));
+          return ip;
+        };
+        void verifyFetchRequest(verifier, request, { getUserIp }).then((verdict) => {
+          const answer = createVerdictResponse(verdict);
+          res.writeHead(answer.status, { 'content-type': 'application/json' });
+          void answer.text().then((text) => res.end(text));
+        });
+      });
+    });
+    // Like nginx's $proxy_add_x_forwarded_for: keeps what the client sent, appends what it saw.
+    const proxy = createServer((req, res) => {
+      const xff = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
+      const target = app.address() as { port: number };
+      const out = httpRequest({ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-for': xff } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      out.on('error', () => res.destroy());
+      req.pipe(out);
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as { port: number };
+      let accepted = 0;
+      for (let i = 0; i < 30; i += 1) {
+        const body = JSON.stringify({ 'tencent-captcha-ticket': `terror_1001_${emulator.appId}_${Math.floor(Date.now() / 1000)}_p${i}`, 'tencent-captcha-randstr': '@forged' });
+        const res = await fetch(`http://127.0.0.1:${port}/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i + 1}` }, body });
+        if (res.status === 200) accepted += 1;
+      }
+      expect(accepted).toBe(3);
+      expect(new Set(ips)).toEqual(new Set(['127.0.0.1']));
+    } finally {
+      for (const server of [proxy, app]) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      await verifier.close();
+      await emulator.close();
+    }
   });
 });
