@@ -72,6 +72,10 @@ describe('fault queues', () => {
       () => q.set('api', { kind: 'internal-error' }, { times: 0 }),
       () => q.set('sdk', { kind: 'error-code' } as never),
       () => q.set('sdk', { kind: 'internal-error' } as never),
+      () => q.set('sdk', { kind: 'challenge-hang', timeScale: 0 }),
+      () => q.set('sdk', { kind: 'challenge-hang', timeScale: 11 }),
+      () => q.set('sdk', { kind: 'challenge-hang', timeScale: '0.1' } as never),
+      () => q.set('sdk', { kind: 'challenge-hang', ms: 1 } as never),
       () => q.set('nope' as never, { kind: 'pass' } as never),
       () => q.sequence('api', []),
     ];

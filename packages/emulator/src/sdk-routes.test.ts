@@ -64,6 +64,13 @@ describe('SDK host', () => {
     expect(await sdk(strict, 'show', { appid: strict.appId, aidEncrypted: 'AAAA' })).toEqual({ action: 'error', errorCode: 1006 });
   });
 
+  it('show answers challenge-hang with Tencent’s timings (20 s, 90 s), scaled by timeScale, for each show while it holds', async () => {
+    emulator.faults.set('sdk', { kind: 'challenge-hang', timeScale: 0.5 }, { times: 2 });
+    expect(await sdk(emulator, 'show', { appid: emulator.appId })).toEqual({ action: 'hang', showTimeoutMs: 10_000, frameRetryMs: 45_000 });
+    expect(await sdk(emulator, 'show', { appid: emulator.appId })).toEqual({ action: 'hang', showTimeoutMs: 10_000, frameRetryMs: 45_000 });
+    expect(await sdk(emulator, 'show', { appid: emulator.appId })).toMatchObject({ action: 'challenge' });
+  });
+
   it('construct answers the constructor-throw fault once', async () => {
     emulator.faults.set('sdk', { kind: 'constructor-throw' }, { times: 1 });
     expect(await sdk(emulator, 'construct', { appid: emulator.appId })).toEqual({ action: 'throw', message: expect.stringContaining('constructor') });

@@ -5,7 +5,8 @@
  * - `POST /__emulator/sdk/construct` — consulted (synchronously) by `new TencentCaptcha()`, so a
  *   `constructor-throw` fault set after the script loaded still applies;
  * - `POST /__emulator/sdk/show` — consulted (synchronously) by `show()`: applies `show-throw`,
- *   `error-code`, `user-close`, `challenge-hang` (with its timings, scaled), checks the app id and `aidEncrypted`, and opens a challenge;
+ *   `error-code`, `user-close`, `challenge-hang` (answering its timings, scaled), checks the app id
+ *   and `aidEncrypted`, and opens a challenge;
  * - `POST /__emulator/sdk/verify` — checks an answer and issues a real ticket;
  * - `POST /__emulator/sdk/refresh` — a new gap position (the refresh button, `refresh()`);
  * - `POST /__emulator/sdk/legacy-show` — opens a challenge for the legacy `capInit` script.
