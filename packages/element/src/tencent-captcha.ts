@@ -424,9 +424,10 @@ export class TencentCaptchaElement extends LitElement {
       if (run !== this.#run) return;
     }
     this.#commit('ready');
-    // One outcome per run: a late or repeated SDK callback changes nothing.
+    // The modern driver reports one outcome per show (a late SDK callback after its show watchdog, or
+    // a repeated one, never arrives here); the legacy SDK may call back again after a close.
     const failed = driver.show(config, (outcome) => {
-      if (run === this.#run && PENDING.includes(this._status)) this.#commit(outcome.status, outcome);
+      if (run === this.#run) this.#commit(outcome.status, outcome);
     });
     if (failed) {
       if (run === this.#run) this.#commit('fallback', createFallback(driver.name, config, failed));

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { parseDisasterTicket } from '@tencent-captcha/protocol';
-import { classifyModernResult, toModernOptions, toUserLanguage } from './modern.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseDisasterTicket, type TencentCaptchaResult } from '@tencent-captcha/protocol';
+import { classifyModernResult, createModernDriver, toModernOptions, toUserLanguage } from './modern.js';
 import { createFallback, disasterTicketPrefixFor, type DriverConfig } from './driver.js';
 
 const config = { appId: '199999164', bizState: undefined };
@@ -103,5 +103,94 @@ describe('disasterTicketPrefixFor()', () => {
   it('is what the element builds its own tickets with', () => {
     const detail = createFallback('modern', { appId: '199999164', bizState: undefined, src: '/TCaptcha.js' }, 'sdk_show_timeout', 1002, 'captcha_show_timeout');
     expect(detail.ticket).toMatch(/^terror_1002_199999164_\d{10}$/);
+  });
+});
+
+describe('createModernDriver(): the show watchdog and the page-wide SDK object', () => {
+  type Callback = (r: TencentCaptchaResult) => void;
+  interface Fake {
+    callback: Callback;
+    options: { ready?: (info: unknown) => void };
+    destroyed: number;
+    refreshed: number;
+  }
+  let made: Fake[];
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    made = [];
+    class TencentCaptcha {
+      readonly fake: Fake;
+      constructor(_appId: string, callback: Callback, options: Fake['options']) {
+        this.fake = { callback, options, destroyed: 0, refreshed: 0 };
+        made.push(this.fake);
+      }
+      show() {}
+      destroy() {
+        this.fake.destroyed++;
+      }
+      refresh() {
+        this.fake.refreshed++;
+      }
+    }
+    vi.stubGlobal('TencentCaptcha', TencentCaptcha);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  const config: DriverConfig = {
+    appId: '199999164', src: 'https://turing.captcha.qcloud.com/TCaptcha.js', nonce: undefined, loadTimeout: 1, showTimeout: 5000,
+    type: 'popup', lang: undefined, darkMode: false, bizState: undefined, aidEncrypted: undefined, options: {}, container: undefined, mobile: false,
+  };
+
+  function started(driver = createModernDriver(), options: Partial<DriverConfig> = {}) {
+    const outcomes: unknown[] = [];
+    expect(driver.load({ ...config, ...options })).toBeUndefined();
+    expect(driver.show({ ...config, ...options }, (o) => outcomes.push(o))).toBeUndefined();
+    return { driver, outcomes, fake: made[made.length - 1]! };
+  }
+
+  it('falls back with 1002 and its own terror_ ticket after showTimeout, once, ignoring the SDK’s late callback', () => {
+    const { outcomes, fake } = started();
+    vi.advanceTimersByTime(4999);
+    expect(outcomes).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'fallback', reason: 'sdk_show_timeout', errorCode: 1002, errorMessage: 'captcha_show_timeout' })]);
+    expect((outcomes[0] as { ticket: string }).ticket).toMatch(/^terror_1002_199999164_\d{10}$/);
+    // It takes down what the SDK shows meanwhile (its own instance, the last shown).
+    expect(fake.destroyed).toBe(1);
+    fake.callback({ ret: 0, ticket: 'terror_1002_199999164_1700000000', randstr: '@x', errorCode: 1002 });
+    expect(outcomes).toHaveLength(1);
+  });
+
+  it('stands down when the SDK’s ready says the challenge appeared, and still runs your own ready', () => {
+    const ready = vi.fn();
+    const { outcomes, fake } = started(undefined, { options: { ready } });
+    fake.options.ready?.({ sdkView: { width: 360, height: 360 } });
+    expect(ready).toHaveBeenCalledWith({ sdkView: { width: 360, height: 360 } });
+    vi.advanceTimersByTime(60_000);
+    expect(outcomes).toEqual([]);
+    fake.callback({ ret: 0, ticket: 'tr03abc', randstr: '@EcL' });
+    fake.callback({ ret: 0, ticket: 'tr03def', randstr: '@EcL' });
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'verified', ticket: 'tr03abc' })]);
+  });
+
+  it('destroys and refreshes the SDK object only while its own instance showed last', () => {
+    const a = started();
+    const b = started();
+    expect(a.driver.refresh()).toBe(false);
+    a.driver.destroy();
+    expect(b.fake.destroyed).toBe(0);
+    expect(a.fake.destroyed).toBe(0);
+    expect(b.driver.refresh()).toBe(true);
+    expect(b.fake.refreshed).toBe(1);
+    b.driver.destroy();
+    expect(b.fake.destroyed).toBe(1);
+    // Destroyed shows report nothing more, and their watchdogs are off.
+    vi.advanceTimersByTime(10_000);
+    expect([a.outcomes, b.outcomes]).toEqual([[], []]);
   });
 });
