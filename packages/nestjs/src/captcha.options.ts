@@ -112,9 +112,11 @@ export interface CaptchaModuleExtras {
    */
   isGlobal?: boolean;
   /**
-   * Register `CaptchaGuard` as a global guard (`APP_GUARD`): every HTTP route requires a captcha unless
-   * it (or its controller) has `@SkipCaptcha()`. Without it only routes with `@RequireCaptcha()` are
-   * guarded.
+   * Register `CaptchaGuard` as a global guard (`APP_GUARD`): every HTTP route and every GraphQL query
+   * and mutation over HTTP requires a captcha unless it (or its controller or resolver) has
+   * `@SkipCaptcha()`. RPC and WebSocket handlers and GraphQL subscriptions carry no captcha: without
+   * `@SkipCaptcha()` the guard refuses them (and logs an error naming the handler, once). Without this
+   * option only handlers with `@RequireCaptcha()` are guarded.
    * @default false
    */
   globalGuard?: boolean;
