@@ -187,8 +187,13 @@ async function loadState(): Promise<void> {
     check('sdk', sdkChoice(faults));
     check('api', apiChoice(faults));
   } else {
-    for (const fieldset of drill.querySelectorAll<HTMLFieldSetElement>('[data-needs-emulator]')) fieldset.disabled = true;
-    $('#drill-note').textContent = 'Real Tencent Cloud: faults exist only in the emulator, so only the policy mode can be switched.';
+    // No fault switches means no drill for this visitor at all: the server answers the drill (faults
+    // and the policy mode) only on the emulator and only to the machine running the demo.
+    for (const fieldset of drill.querySelectorAll<HTMLFieldSetElement>('fieldset')) fieldset.disabled = true;
+    $('#drill-note').textContent =
+      config.backend === 'emulator'
+        ? 'The drill works only from the machine running the demo (a visitor must not switch its policy).'
+        : 'Real Tencent Cloud: faults exist only in the emulator, and the policy mode is the server’s to set.';
   }
   // Lets a visitor (and the end-to-end tests) see that the panel reflects the server.
   document.documentElement.dataset.ready = 'true';
