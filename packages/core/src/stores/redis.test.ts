@@ -232,7 +232,7 @@ describe('createRedisStore()', () => {
       evalsha: async (...args) => {
         const answer = await redis.evalsha(...(args as [string, number, ...string[]]));
         if (args[0] === UNDO_SCRIPT_FOR_TESTS.sha1) return answer;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await new Promise((resolve) => setTimeout(resolve, 300));
         answered();
         return answer;
       },
