@@ -118,10 +118,13 @@ const TRUST_ALL_WARNING =
 const CLIENT_GONE = 'the client closed the connection before the captcha was verified';
 
 /**
- * Creates the middleware. Put a body parser before it for form or JSON posts.
+ * Creates the middleware. Put a body parser before it for form or JSON posts. Each route gets its
+ * own degraded-acceptance budget (see `budgetScope`); behind proxies, trust exactly their number
+ * (`app.set('trust proxy', 1)`), never `true` (the middleware warns once if it is).
  *
  * @example
  * ```ts
+ * app.set('trust proxy', 1); // one nginx in front; leave unset without a proxy
  * app.post('/login', express.urlencoded({ extended: false }), captchaMiddleware(verifier), (req, res) => {
  *   res.locals.captcha; // the verdict
  * });
