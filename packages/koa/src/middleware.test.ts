@@ -54,7 +54,8 @@ async function serve(
   captcha: Koa.Middleware,
   { proxy = false, parser = parseBody({ enableTypes: ['json', 'form'] }) }: { proxy?: boolean; parser?: Koa.Middleware } = {},
 ) {
-  const app = new Koa({ proxy });
+  // Behind a proxy, trust exactly one hop (the README's advice; the default 0 trusts every hop and warns).
+  const app = new Koa({ proxy, maxIpsCount: proxy ? 1 : 0 });
   const router = new Router();
   router.post('/login', parser, captcha, echo);
   app.use(router.routes());
