@@ -260,6 +260,21 @@ describe('demo: the login page', () => {
     expect(await page.locator('#result').getAttribute('data-outcome')).toBe('refused');
   });
 
+  it('challenge never appears → the element falls back after its show timeout (1002) and the login is degraded', async () => {
+    // Tencent's SDK would be silent for 20 s; the element gives up after its show-timeout (shortened here).
+    await page.evaluate(() => {
+      document.querySelector<HTMLElement & { showTimeout: number }>('tencent-captcha')!.showTimeout = 300;
+    });
+    await drill('sdk', 'challenge-hang');
+    expect(emulator.faults.state().sdk[0]?.fault).toEqual({ kind: 'challenge-hang' });
+    await openCaptcha();
+    expect(await waitForEvent('fallback', 5000)).toMatch(/errorCode 1002 \(sdk_show_timeout\)/);
+    expect((await formFields())['tencent-captcha-ticket']).toMatch(new RegExp(`^terror_1002_${demo.appId}_\\d+$`));
+    const login = await submitLogin();
+    expect(login.status).toBe(200);
+    expect(login.answer.verdict).toMatchObject({ status: 'degraded', accepted: true, reason: 'disaster_ticket' });
+  });
+
   it('API hanging → the login is decided within the deadline', async () => {
     await drill('api', 'hang');
     expect(emulator.faults.state().api[0]?.fault).toEqual({ kind: 'hang' });
