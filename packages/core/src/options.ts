@@ -213,6 +213,13 @@ export interface CaptchaVerifierOptions {
   fetch?: FetchLike | typeof globalThis.fetch;
   /** Clock, Unix milliseconds: signing timestamps, ticket freshness, budget windows. @default Date.now */
   now?: () => number;
+  /**
+   * An HTTP(S) proxy for egress to Tencent (`http://proxy.corp:3128`, credentials in the URL allowed:
+   * they stay out of `options`, messages and logs). Uses undici's `ProxyAgent` (CONNECT tunnel). Not
+   * with `fetch`: configure the proxy of the `fetch` you inject instead.
+   * @default none (direct)
+   */
+  proxy?: string | URL;
 }
 
 /** The options after validation and defaults — without any credential but the (public) app id. */
@@ -251,6 +258,10 @@ export type CaptchaConfigErrorCode = (typeof CaptchaConfigErrorCode)[keyof typeo
 
 const CONFIG_ERROR_BRAND = Symbol.for('@tencent-captcha/core.CaptchaConfigError');
 
+function isBranded(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[CONFIG_ERROR_BRAND] === true;
+}
+
 /**
  * Thrown by `createCaptchaVerifier` (and by `verify` for invalid per-call options) when the call itself
  * is wrong. Never thrown for a ticket. The message names the option, never its value.
@@ -272,11 +283,13 @@ export class CaptchaConfigError extends Error {
 
   /** Whether `value` is a `CaptchaConfigError` from any copy of this package. */
   static is(value: unknown): value is CaptchaConfigError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[CONFIG_ERROR_BRAND] === true;
+    return isBranded(value);
   }
 
+  // No reference to the class's own name inside its body: bundlers would rename the class
+  // (`_CaptchaConfigError`) and that is the name Node prints.
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return CaptchaConfigError.is(value);
+    return isBranded(value);
   }
 }
 
@@ -306,11 +319,82 @@ function integer(value: unknown, option: string, fallback: number, min: number, 
   return value;
 }
 
-function group(value: unknown, option: string): Record<string, unknown> {
+function group(value: unknown, option: string, known?: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};
   if (!isPlainObject(value)) throw new CaptchaConfigError('invalid_option', option, `${option} must be an object.`);
+  if (known) assertKnownKeys(value, known, `${option}.`);
   return value;
 }
+
+/** Edit distance, case-insensitive (option names are short). */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let row = Array.from({ length: y.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[y.length]!;
+}
+
+/**
+ * Refuses an option this version does not know (a typo such as `deadlineMS` would otherwise be
+ * ignored silently and leave the default in force), naming the nearest known option.
+ */
+export function assertKnownKeys(value: Record<string, unknown>, known: readonly string[], prefix = ''): void {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const k of known) {
+      const d = distance(key, k);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    if (bestDistance > Math.max(2, Math.floor(key.length / 3))) {
+      // `threshold` for `failureThreshold`, `timeoutMs` for `attemptTimeoutMs`: a part of the name.
+      const lower = key.toLowerCase();
+      best = lower.length >= 4 ? known.find((k) => k.toLowerCase().includes(lower) || lower.includes(k.toLowerCase())) : undefined;
+    }
+    const hint = best !== undefined ? ` Did you mean \`${prefix}${best}\`?` : '';
+    throw new CaptchaConfigError('invalid_option', `${prefix}${key}`, `\`${prefix}${key}\` is not an option.${hint}`);
+  }
+}
+
+/** The options every verifier shares (see {@link normaliseCommonOptions}). */
+export const COMMON_OPTION_KEYS = [
+  'env',
+  'endpoint',
+  'attemptTimeoutMs',
+  'deadlineMs',
+  'storeTimeoutMs',
+  'maxConnections',
+  'maxQueued',
+  'maxEvilLevel',
+  'maxScore',
+  'mode',
+  'requestFields',
+  'budgets',
+  'disasterTickets',
+  'breaker',
+  'retry',
+  'retryAfterSeconds',
+  'store',
+  'hooks',
+  'logger',
+  'fetch',
+  'proxy',
+  'now',
+] as const;
+
+/** Every option of `createCaptchaVerifier`. */
+export const CAPTCHA_VERIFIER_OPTION_KEYS: readonly string[] = ['captchaAppId', 'appSecretKey', 'secretId', 'secretKey', ...COMMON_OPTION_KEYS];
 
 function credential(
   given: unknown,
@@ -337,9 +421,36 @@ function credential(
   return text;
 }
 
+/**
+ * Throws one `missing_credential` error naming every credential that is neither given nor in the
+ * environment, so a deployment is fixed in one go rather than one variable per restart.
+ */
+export function assertCredentialsPresent(
+  options: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+  names: ReadonlyArray<keyof typeof ENV>,
+): void {
+  const missing = names.filter((name) => {
+    const raw = options[name] === undefined ? env[ENV[name]] : options[name];
+    return raw === undefined || raw === '';
+  });
+  if (missing.length === 0) return;
+  const list = missing.join(', ');
+  const vars = missing.map((name) => ENV[name]).join(', ');
+  throw new CaptchaConfigError(
+    'missing_credential',
+    missing[0]!,
+    missing.length === 1
+      ? `${list} is required: pass it or set the environment variable ${vars}.`
+      : `${list} are required: pass them or set the environment variables ${vars}.`,
+  );
+}
+
 /** Everything `createCaptchaVerifier` needs, split into the public part and the closure-only part. */
 export interface NormalisedOptions {
   resolved: ResolvedCaptchaVerifierOptions;
+  /** The egress proxy URL (may hold credentials, so not in `resolved`). */
+  proxy: string | undefined;
   credentials: { secretId: string; secretKey: string; appSecretKey: string };
   store: CaptchaStore | undefined;
   hooks: CaptchaHooks;
@@ -358,8 +469,10 @@ const MAX_MS = 10 * 60_000;
 /** Validates and normalises options once. Throws {@link CaptchaConfigError}. */
 export function normaliseOptions(options: CaptchaVerifierOptions = {}): NormalisedOptions {
   if (!isPlainObject(options)) throw new CaptchaConfigError('invalid_option', 'options', 'options must be an object.');
+  assertKnownKeys(options as Record<string, unknown>, CAPTCHA_VERIFIER_OPTION_KEYS);
   const env = (options.env ?? processEnv()) as Record<string, string | undefined>;
   if (!isPlainObject(env)) throw new CaptchaConfigError('invalid_option', 'env', 'env must be an object of strings.');
+  assertCredentialsPresent(options as Record<string, unknown>, env, ['captchaAppId', 'appSecretKey', 'secretId', 'secretKey']);
 
   const appId = credential(options.captchaAppId, env, 'captchaAppId', /^[1-9]\d{0,15}$/, 'a positive integer (digits only)');
   const captchaAppId = Number(appId);
@@ -386,6 +499,7 @@ export function normaliseOptions(options: CaptchaVerifierOptions = {}): Normalis
   }
   return {
     ...common,
+    proxy: normaliseProxy(options.proxy, options.fetch !== undefined),
     resolved: { captchaAppId, endpoint: endpoint.href, ...common.resolved },
     credentials: { secretId, secretKey, appSecretKey },
   };
@@ -418,7 +532,7 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
   assertMode(mode, 'mode');
   const requestFields = normaliseRequestFields(options.requestFields, 'requestFields');
 
-  const b = group(options.budgets, 'budgets');
+  const b = group(options.budgets, 'budgets', ['windowSeconds', 'perIp', 'global', 'outagePerIp', 'outageGlobal']);
   const budgets: Required<CaptchaBudgetOptions> = {
     windowSeconds: integer(b.windowSeconds, 'budgets.windowSeconds', 60, 1, 86_400),
     perIp: integer(b.perIp, 'budgets.perIp', 3, 0, 1_000_000_000),
@@ -426,17 +540,17 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
     outagePerIp: integer(b.outagePerIp, 'budgets.outagePerIp', 20, 0, 1_000_000_000),
     outageGlobal: integer(b.outageGlobal, 'budgets.outageGlobal', 1200, 0, 1_000_000_000),
   };
-  const d = group(options.disasterTickets, 'disasterTickets');
+  const d = group(options.disasterTickets, 'disasterTickets', ['maxAgeSeconds', 'clockSkewSeconds']);
   const disasterTickets: Required<CaptchaDisasterTicketOptions> = {
     maxAgeSeconds: integer(d.maxAgeSeconds, 'disasterTickets.maxAgeSeconds', 300, 1, 86_400),
     clockSkewSeconds: integer(d.clockSkewSeconds, 'disasterTickets.clockSkewSeconds', 30, 0, 3600),
   };
-  const br = group(options.breaker, 'breaker');
+  const br = group(options.breaker, 'breaker', ['failureThreshold', 'halfOpenAfterMs']);
   const breaker: Required<CaptchaBreakerOptions> = {
     failureThreshold: integer(br.failureThreshold, 'breaker.failureThreshold', 5, 1, 10_000),
     halfOpenAfterMs: integer(br.halfOpenAfterMs, 'breaker.halfOpenAfterMs', 15_000, 1, 3_600_000),
   };
-  const r = group(options.retry, 'retry');
+  const r = group(options.retry, 'retry', ['enabled', 'delayMs']);
   if (r.enabled !== undefined && typeof r.enabled !== 'boolean') {
     throw new CaptchaConfigError('invalid_option', 'retry.enabled', 'retry.enabled must be a boolean.');
   }
@@ -449,7 +563,7 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
   if (options.store !== undefined && !isCaptchaStore(options.store)) {
     throw new CaptchaConfigError('invalid_option', 'store', 'store must implement acceptDegraded() (createMemoryStore, createRedisStore).');
   }
-  const hooks = group(options.hooks, 'hooks') as CaptchaHooks;
+  const hooks = group(options.hooks, 'hooks', ['onVerdict', 'onBreakerOpen', 'onBreakerClose', 'onBudgetExhausted', 'onMisconfiguration', 'onStoreError']) as CaptchaHooks;
   for (const [name, fn] of Object.entries(hooks)) {
     if (fn !== undefined && typeof fn !== 'function') {
       throw new CaptchaConfigError('invalid_option', `hooks.${name}`, `hooks.${name} must be a function.`);
@@ -523,4 +637,18 @@ export function normaliseRequestFields(value: unknown, option: string): VerifyRe
 /** Validates a per-call risk limit (0–100). */
 export function assertRiskLimit(value: unknown, option: 'maxEvilLevel' | 'maxScore'): asserts value is number {
   integer(value, option, 0, 0, 100);
+}
+
+/** Validates the `proxy` option; never echoes it (it may hold credentials). */
+export function normaliseProxy(value: unknown, withFetch: boolean): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new CaptchaConfigError('invalid_option', 'proxy', 'proxy must be an http:// or https:// URL.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CaptchaConfigError('invalid_option', 'proxy', 'proxy must be an http:// or https:// URL.');
+  if (withFetch) throw new CaptchaConfigError('invalid_option', 'proxy', 'proxy does not apply to an injected fetch: configure the proxy of that fetch instead.');
+  return url.href;
 }

@@ -124,7 +124,7 @@ function decodeUtf8(chunks: readonly Uint8Array[], total: number): string {
 
 /** The part of undici's `Pool` used here (the legacy handler interface, supported by undici 6–7). */
 interface UndiciPool {
-  dispatch(options: { path: string; method: 'POST'; headers: string[]; body: string }, handler: object): boolean;
+  dispatch(options: { origin: string; path: string; method: 'POST'; headers: string[]; body: string }, handler: object): boolean;
   close(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -197,22 +197,26 @@ class CappedHandler {
   }
 }
 
-/** A transport over undici's `Pool` (keep-alive, pipelining off), created on first use. */
-export function createUndiciTransport(endpoint: string, connections = 64): Transport {
+/**
+ * A transport over undici's `Pool` (keep-alive, pipelining off), created on first use; through
+ * undici's `ProxyAgent` (a CONNECT tunnel) when a `proxy` URL is given.
+ */
+export function createUndiciTransport(endpoint: string, connections = 64, proxy?: string): Transport {
   const url = new URL(endpoint);
   let pool: UndiciPool | undefined;
   let loading: Promise<UndiciPool> | undefined;
   let closed = false;
   const load = (): Promise<UndiciPool> => {
-    loading ??= import('undici').then(({ Pool }) => {
-      pool = new Pool(url.origin, {
+    loading ??= import('undici').then(({ Pool, ProxyAgent }) => {
+      const common = {
         connections,
         keepAliveTimeout: 30_000,
         keepAliveMaxTimeout: 60_000,
         // The verifier's attempt timer bounds every request; undici's own timers would only add cost.
         headersTimeout: 0,
         bodyTimeout: 0,
-      }) as unknown as UndiciPool;
+      };
+      pool = (proxy ? new ProxyAgent({ uri: proxy, ...common }) : new Pool(url.origin, common)) as unknown as UndiciPool;
       return pool;
     });
     // A failed import must not stick forever.
@@ -222,12 +226,13 @@ export function createUndiciTransport(endpoint: string, connections = 64): Trans
     return loading;
   };
   const path = url.pathname;
+  const origin = url.origin;
   const dispatch = (p: UndiciPool, request: TransportRequest, control: TransportControl): Promise<TransportResponse> =>
     new Promise<TransportResponse>((resolve, reject) => {
       const h = request.headers;
       const headers: string[] = [];
       for (const k in h) headers.push(k, h[k]!);
-      p.dispatch({ path, method: 'POST', headers, body: request.body }, new CappedHandler(control, resolve, reject));
+      p.dispatch({ origin, path, method: 'POST', headers, body: request.body }, new CappedHandler(control, resolve, reject));
     });
   return {
     connections,
@@ -256,9 +261,9 @@ function isNode(): boolean {
 }
 
 /** The transport for options: the injected `fetch`, else undici on Node, else the global `fetch`. */
-export function createTransport(endpoint: string, fetchFn: FetchLike | undefined, connections = 64): Transport {
+export function createTransport(endpoint: string, fetchFn: FetchLike | undefined, connections = 64, proxy?: string): Transport {
   if (fetchFn) return createFetchTransport(endpoint, fetchFn, connections);
-  if (isNode()) return createUndiciTransport(endpoint, connections);
+  if (isNode()) return createUndiciTransport(endpoint, connections, proxy);
   return createFetchTransport(endpoint, globalThis.fetch as unknown as FetchLike, connections);
 }
 

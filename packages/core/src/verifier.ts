@@ -116,8 +116,8 @@ export interface VerifierEngineSetup {
  * they are wrong (missing credentials, bad endpoint, out-of-range numbers); `verify` never does.
  */
 export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): CaptchaVerifier {
-  const { resolved, credentials, hooks, logger, fetch, now, store } = normaliseOptions(options);
-  const transport = createTransport(resolved.endpoint, fetch, resolved.maxConnections);
+  const { resolved, credentials, hooks, logger, fetch, now, store, proxy } = normaliseOptions(options);
+  const transport = createTransport(resolved.endpoint, fetch, resolved.maxConnections, proxy);
   const client = createDescribeCaptchaResultClient({
     endpoint: resolved.endpoint,
     captchaAppId: resolved.captchaAppId,
@@ -131,7 +131,7 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     hooks,
     logger,
     now,
-    secrets: [credentials.appSecretKey, credentials.secretKey],
+    secrets: [credentials.appSecretKey, credentials.secretKey, proxyPassword(proxy)],
     transport,
     client,
     randstrRequired: true,
@@ -622,6 +622,17 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     options: deepFreeze(resolved),
     close: () => transport.close(),
   };
+}
+
+/** The password of a proxy URL, to redact it from anything undici reports. */
+function proxyPassword(proxy: string | undefined): string {
+  if (!proxy) return '';
+  const { password } = new URL(proxy);
+  try {
+    return decodeURIComponent(password);
+  } catch {
+    return password;
+  }
 }
 
 const BUDGET_SCOPE = /^[\x21-\x7e]{1,128}$/;
