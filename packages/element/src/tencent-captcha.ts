@@ -57,7 +57,7 @@ const APP_ID = /^\d{1,12}$/;
 /** Tencent could not load the app's configuration: usually a wrong app id. */
 const CONFIG_ERROR = 1006;
 
-/** A finite number ≥ 0 from an attribute or property, else `fallback`. */
+/** A finite number > 0 from an attribute or property, else `fallback`. */
 const positive = (value: unknown, fallback: number): number => {
   const n = Number(value);
   return Number.isFinite(n) && n > 0 ? n : fallback;

@@ -144,7 +144,7 @@ export function createModernDriver(): CaptchaDriver {
       // Tencent calls `ready` when the challenge is displayed: the watchdog stands down.
       options.ready = (info) => {
         clearTimeout(timer);
-        ready?.(info);
+        if (typeof ready === 'function') ready(info);
       };
       const box = config.container;
       if (box && !guarded.has(box)) {
