@@ -11,6 +11,14 @@ import { rawCommand, redisClusterMissing, startRedisCluster, type RedisCluster }
 import type { BudgetCounter, DegradedAcceptanceRequest } from '../store.js';
 import { createRedisStore, type RedisStore } from './redis.js';
 
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 if (redisClusterMissing) console.log(`Skipping the Redis Cluster tests: ${redisClusterMissing}`);
 
 const counters = (perIp: number, global: number, ip = '4:203.0.113.7'): BudgetCounter[] => [
@@ -70,6 +78,52 @@ describe.skipIf(redisClusterMissing)('Redis store on a Redis Cluster of three ma
     await exerciseStore(store);
     await expect(store.acceptDegraded(request('early', counters(5, 50)))).resolves.toEqual({ accepted: true });
   });
+
+  it('a killed node: nothing commits late once it is back; node-redis refuses at once while it is down', async () => {
+    // The master that owns {tc}'s slot.
+    const nodesInfo = await rawCommand(cluster.nodes[0]!.port, 'CLUSTER NODES');
+    const ownerLine = nodesInfo.split('\n').find((line) => line.includes('master') && line.split(' ').slice(8).some((range) => {
+      const [from, to = from] = range.split('-').map(Number);
+      return from! <= 6232 && 6232 <= to!;
+    }));
+    const owner = cluster.nodes.find((n) => ownerLine?.includes(`:${n.port}@`));
+    expect(owner).toBeDefined();
+    const io = new Cluster(cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })));
+    io.on('error', () => undefined);
+    cleanups.push(() => io.disconnect());
+    const nr = createCluster({ rootNodes: cluster.nodes.map((n) => ({ url: n.url })) });
+    nr.on('error', () => undefined);
+    cleanups.push(() => nr.destroy());
+    await Promise.all([new Promise<void>((resolve) => io.once('ready', () => resolve())), nr.connect()]);
+    const keyPrefix = `cluster-kill:${randomUUID()}:`;
+    const ioStore = createRedisStore({ client: io, keyPrefix });
+    const nrStore = createRedisStore({ client: nr, keyPrefix });
+    await expect(ioStore.acceptDegraded(request('warm-io', counters(50, 50)))).resolves.toEqual({ accepted: true });
+    await expect(nrStore.acceptDegraded(request('warm-nr', counters(50, 50)))).resolves.toEqual({ accepted: true });
+
+    owner!.pause();
+    const late = (replay: string): DegradedAcceptanceRequest => ({ ...request(replay, counters(50, 50)), deadlineMs: Date.now() + 250 });
+    const inFlight = [ioStore.acceptDegraded(late('io-in-flight')), nrStore.acceptDegraded(late('nr-in-flight'))];
+    for (const p of inFlight) p.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await owner!.kill();
+    const started = performance.now();
+    await expect(nrStore.acceptDegraded(request('while-down', counters(50, 50)))).rejects.toMatchObject({ code: 'store_not_ready' });
+    expect(performance.now() - started).toBeLessThan(100);
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await owner!.start();
+    for (const result of await Promise.allSettled(inFlight)) {
+      if (result.status === 'fulfilled') expect(result.value).toEqual({ accepted: false, refusal: 'cannot_remember' });
+    }
+    // The node came back empty (no persistence) and nothing late was written to it.
+    expect(await rawCommand(owner!.port, 'DBSIZE')).toBe(':0\r\n');
+    await cluster.waitUntilOk();
+    await until(() => io.status === 'ready', 'ioredis Cluster is ready again');
+    await expect(ioStore.acceptDegraded(request('io-in-flight', counters(50, 50)))).resolves.toEqual({ accepted: true });
+    await expect(nrStore.acceptDegraded(request('nr-in-flight', counters(50, 50)))).resolves.toEqual({ accepted: true });
+    expect(await rawCommand(owner!.port, 'DBSIZE')).not.toBe(':0\r\n');
+  }, 30_000);
 
   it('works through node-redis createCluster', async () => {
     const client = createCluster({ rootNodes: cluster.nodes.map((n) => ({ url: n.url })) });

@@ -150,6 +150,8 @@ export async function startRedisServer(options: { extraArgs?: (port: number) => 
 /** Three masters (no replicas) forming one Redis Cluster. */
 export interface RedisCluster {
   readonly nodes: readonly RedisServer[];
+  /** Waits until every node reports `cluster_state:ok` (after a node was restarted, for example). */
+  waitUntilOk(): Promise<void>;
   /** Kills every node and removes the config directory. */
   stop(): Promise<void>;
 }
@@ -173,10 +175,13 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     }
     await Promise.all(nodes.map((n) => n.start()));
     await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 15_000 });
-    for (const n of nodes) {
-      await waitFor(async () => (await rawCommand(n.port, 'CLUSTER INFO')).includes('cluster_state:ok'), `cluster_state:ok on ${n.port}`, 10_000);
-    }
-    return { nodes, stop };
+    const waitUntilOk = async (): Promise<void> => {
+      for (const n of nodes) {
+        await waitFor(async () => (await rawCommand(n.port, 'CLUSTER INFO')).includes('cluster_state:ok'), `cluster_state:ok on ${n.port}`, 15_000);
+      }
+    };
+    await waitUntilOk();
+    return { nodes, stop, waitUntilOk };
   } catch (error) {
     await stop();
     throw error;
