@@ -488,13 +488,14 @@ export class TencentCaptchaElement extends LitElement {
     const bad = APP_ID.test(appId) ? undefined : appId;
     if (bad === undefined) {
       if (this.#badAppId !== undefined && this._status === 'error') this.#commit('idle');
+      this.#badAppId = undefined;
     } else if (this._status === 'idle') {
       if (this.#badAppId !== bad) {
         console.warn(`<tencent-captcha>: app-id "${bad}" is not a CaptchaAppId (digits, from Tencent's console); the captcha cannot be shown.`);
       }
+      this.#badAppId = bad;
       this.#commit('error');
     }
-    this.#badAppId = bad;
   }
 
   #cancel(): void {
