@@ -28,6 +28,7 @@ export interface MemoryStoreOptions {
 export interface MemoryStore extends CaptchaStore {
   /** Entries currently held (expired ones may linger until touched or swept). */
   readonly size: number;
+  /** {@inheritDoc CaptchaStore.claimTicket} */
   claimTicket(request: TicketClaimRequest, options?: StoreCallOptions): Promise<TicketClaimResult>;
 }
 

@@ -75,6 +75,7 @@ export interface RedisStoreOptions {
 
 /** A {@link CaptchaStore} on Redis. */
 export interface RedisStore extends CaptchaStore {
+  /** {@inheritDoc CaptchaStore.claimTicket} Keys get the store's prefix: `<keyPrefix>{tc}:<key>`. */
   claimTicket(request: TicketClaimRequest, options?: StoreCallOptions): Promise<TicketClaimResult>;
 }
 
@@ -137,7 +138,7 @@ export const ACCEPT_DEGRADED_SCRIPT_SHA1 = '6e6d4b2fff87356f38adf72a68e74c91a775
 export const CLAIM_TICKET_SCRIPT_SHA1 = '0a881890f4c9987ad2c11bb07d021cf86bf88517';
 /** SHA-1 of the undo script (not exported: an implementation detail). */
 const UNDO_SCRIPT_SHA1 = 'bcd69e31b8e15109de1de0b6e35bb1ff9fc696a4';
-/** Read by the tests only. */
+/** @internal Read by the tests only. */
 export const UNDO_SCRIPT_FOR_TESTS = { script: UNDO_SCRIPT, sha1: UNDO_SCRIPT_SHA1 };
 
 /** The cluster hash slot of `{tc}` (CRC16 of "tc" mod 16384): where every key of the store lives. */
