@@ -43,7 +43,7 @@ describe('<tencent-captcha> when the challenge never appears', () => {
     await b.show();
     expect([a.status, b.status]).to.deep.equal(['verifying', 'verifying']);
     await until(() => fallbacksA.length > 0 && fallbacksB.length > 0, 'both fallbacks', 2000);
-    expect(performance.now() - t0, 'before the SDK said anything').to.be.below(SDK_SHOW_TIMEOUT);
+    for (const events of [fallbacksA, fallbacksB]) expect(events[0]!.timeStamp - t0, 'before the SDK said anything').to.be.below(SDK_SHOW_TIMEOUT);
     for (const [el, events] of [[a, fallbacksA], [b, fallbacksB]] as const) {
       const { detail } = events[0]!;
       expect(detail).to.include({ status: 'fallback', reason: 'sdk_show_timeout', errorCode: 1002, errorMessage: 'captcha_show_timeout', appId: e.appId });
