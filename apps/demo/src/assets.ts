@@ -25,6 +25,13 @@ export interface DemoPageConfig {
   serverLabel: string;
   /** One sentence on where the server puts the verdict. */
   serverNote: string;
+  /**
+   * Which SDK the element drives: `modern` (TCaptcha.js) or `legacy` (天御 `capInit`; `sdkSrc` is then
+   * the one-time script URL from `CaptchaIframeQuery`). @default 'modern'
+   */
+  driver?: 'modern' | 'legacy';
+  /** Where the login form posts. @default '/login' */
+  loginPath?: string;
 }
 
 /** The loaded page. */
@@ -61,6 +68,8 @@ export async function loadDemoPage(publicDir: string = DEMO_PUBLIC_DIR): Promise
       const client = { backend: config.backend, appId: config.appId, mode: config.mode, faultsUrl: config.faultsUrl };
       return template
         .replaceAll('%APP_ID%', escapeHtml(config.appId))
+        .replaceAll('%DRIVER%', config.driver === 'legacy' ? 'legacy' : 'modern')
+        .replaceAll('%LOGIN_PATH%', escapeHtml(config.loginPath ?? '/login'))
         .replaceAll(' data-sdk-src=""', config.sdkSrc ? ` src="${escapeHtml(config.sdkSrc)}"` : '')
         .replaceAll('%LOAD_TIMEOUT%', String(config.loadTimeoutMs))
         .replaceAll('%BACKEND_LABEL%', config.backend === 'emulator' ? 'Offline emulator' : 'Real Tencent Cloud')

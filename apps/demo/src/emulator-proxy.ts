@@ -12,7 +12,8 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Emulator } from '@tencent-captcha/emulator';
 
-const EMULATOR_PATH = /^\/(?:TCaptcha\.js|TJCaptcha\.js|TCaptcha-global\.js|TJNCaptcha-global\.js|__emulator(?:\/.*)?)$/;
+// `/legacy/TCapIframeApi.js` is the legacy (天御) script, at the one-time URL CaptchaIframeQuery answers.
+const EMULATOR_PATH = /^\/(?:TCaptcha\.js|TJCaptcha\.js|TCaptcha-global\.js|TJNCaptcha-global\.js|legacy\/TCapIframeApi\.js|__emulator(?:\/.*)?)$/;
 
 /** The SDK script the page loads from the emulator (Captcha 1.0 name). */
 export const EMULATOR_SDK_PATH = '/TCaptcha.js';

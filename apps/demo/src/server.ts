@@ -7,6 +7,11 @@
  * through the demo's own origin, so the page needs one port only (also behind a port forward) and the
  * fault panel talks to the emulator's control endpoint without crossing origins.
  *
+ * `/legacy` is the same page on the legacy 天御 captcha (seed `003`): the server fetches a one-time
+ * script URL per view (`getScriptUrl`, `CaptchaIframeQuery`), the element runs its legacy driver, and
+ * the same Koa middleware with `createLegacyCaptchaVerifier` guards `POST /legacy`. The drill panel's
+ * API faults apply to it too (the emulator applies them to `/v2/index.php`).
+ *
  * The drill controls (`PUT /api/mode` and the emulator's control endpoint) answer loopback clients
  * only — by socket address, never `X-Forwarded-For` — and in real-Tencent mode they do not exist: a
  * visitor must not be able to switch a public demo's policy to `open` or issue tickets.
@@ -20,7 +25,10 @@ import {
   CaptchaMode,
   ENV,
   createCaptchaVerifier,
+  createLegacyCaptchaVerifier,
   httpResponseForVerdict,
+  LegacyScriptUrlError,
+  type LegacyCaptchaVerifier,
   type CaptchaVerdict,
   type CaptchaVerifier,
   type CaptchaVerifierOptions,
@@ -78,6 +86,8 @@ export interface DemoServer {
   readonly emulator: Emulator | undefined;
   /** The verifier behind the login route. */
   readonly verifier: CaptchaVerifier;
+  /** The legacy (天御 `CaptchaCheck`) verifier behind `POST /legacy`. */
+  readonly legacyVerifier: LegacyCaptchaVerifier;
   /** The CaptchaAppId the page uses. */
   readonly appId: string;
   /** The policy mode the login route passes to `verify` (the page's mode switch changes it). */
@@ -95,6 +105,8 @@ export function detectBackend(env: Record<string, string | undefined> = process.
 }
 
 const MODES: readonly string[] = Object.values(CaptchaMode);
+/** The legacy page's `src` when no script URL could be fetched (answers 503, so the element falls back). */
+const LEGACY_SCRIPT_UNAVAILABLE = '/legacy-script-unavailable.js';
 /**
  * Starts the demo: the Koa app, and the embedded emulator unless one is given or Tencent credentials
  * are set. Resolves once it listens.
@@ -119,6 +131,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   const emulator = backend === 'emulator' ? (options.emulator ?? (await createEmulator({ port: 0 }))) : undefined;
 
   let verifier: CaptchaVerifier;
+  let legacyVerifier: LegacyCaptchaVerifier;
   try {
     verifier = emulator
       ? createCaptchaVerifier({
@@ -130,6 +143,20 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
           secretKey: emulator.secretKey,
         })
       : createCaptchaVerifier({ ...options.verifier, env });
+    try {
+      legacyVerifier = emulator
+        ? createLegacyCaptchaVerifier({
+            ...options.verifier,
+            endpoint: emulator.legacyApiUrl,
+            captchaAppId: emulator.appId,
+            secretId: emulator.secretId,
+            secretKey: emulator.secretKey,
+          })
+        : createLegacyCaptchaVerifier({ ...options.verifier, env });
+    } catch (error) {
+      await verifier.close();
+      throw error;
+    }
   } catch (error) {
     if (ownsEmulator) await emulator?.close();
     throw error;
@@ -151,6 +178,23 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       serverLabel: '@tencent-captcha/koa',
       serverNote: 'The Koa middleware tencentCaptcha() guards POST /login and puts the verdict on ctx.state.captcha.',
     });
+
+  /**
+   * The legacy page's script URL, fetched per view (it loads once). The emulator's is served through
+   * the demo's origin like the modern SDK. When Tencent cannot give one, the element gets a URL that
+   * fails, so it falls back to a disaster ticket and the policy decides at login.
+   */
+  const legacyScriptSrc = async (ctx: Koa.Context): Promise<string> => {
+    const mobile = /Mobi|Android|iPhone|iPad|iPod/i.test(ctx.get('user-agent'));
+    try {
+      const url = await legacyVerifier.getScriptUrl({ clientType: mobile ? 'mobile' : 'pc', userIp: ctx.req.socket.remoteAddress ?? '127.0.0.1', https: ctx.protocol === 'https' });
+      return emulator && url.startsWith(`${emulator.url}/`) ? url.slice(emulator.url.length) : url;
+    } catch (error) {
+      if (!(error instanceof LegacyScriptUrlError)) throw error;
+      log(`GET /legacy: no script URL (${error.code}); the element will fall back`);
+      return LEGACY_SCRIPT_UNAVAILABLE;
+    }
+  };
 
   const app = new Koa({ proxy: false });
   const router = new Router();
@@ -177,6 +221,33 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     ctx.type = 'html';
     ctx.set('cache-control', 'no-store');
     ctx.body = page(ctx.req.socket.remoteAddress);
+  });
+
+  router.get('/legacy', async (ctx) => {
+    const sdkSrc = await legacyScriptSrc(ctx);
+    ctx.type = 'html';
+    ctx.set('cache-control', 'no-store');
+    ctx.body = assets.render({
+      backend,
+      appId,
+      mode,
+      sdkSrc,
+      driver: 'legacy',
+      loginPath: '/legacy',
+      faultsUrl: faultsUrlFor(ctx.req.socket.remoteAddress),
+      loadTimeoutMs,
+      serverLabel: '@tencent-captcha/koa (legacy capInit API)',
+      serverNote:
+        'This is the legacy (capInit) variant: the server fetched a one-time script URL for this view (CaptchaIframeQuery), and the same Koa middleware with createLegacyCaptchaVerifier guards POST /legacy (CaptchaCheck).',
+    });
+  });
+
+  // Stands in for a script URL Tencent could not give: fails to load, so the element falls back.
+  router.get(LEGACY_SCRIPT_UNAVAILABLE, (ctx) => {
+    ctx.status = 503;
+    ctx.type = 'application/javascript';
+    ctx.set('cache-control', 'no-store');
+    ctx.body = '/* no legacy captcha script URL could be fetched for this page view */\n';
   });
 
   router.get('/api/state', (ctx) => {
@@ -212,6 +283,19 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       const user = typeof body.username === 'string' && body.username.trim() !== '' ? body.username.trim().slice(0, 64) : 'guest';
       const status = httpResponseForVerdict(verdict).status;
       log(`POST /login → ${status} ${verdict.status}${verdict.status === 'degraded' ? ' accepted' : ''} (${verdict.reason}, mode ${verdict.mode}, ${verdict.latencyMs} ms)`);
+      ctx.body = { ok: true, user, summary: summarizeVerdict(verdict, status, user), verdict };
+    },
+  );
+
+  router.post(
+    '/legacy',
+    tencentCaptcha({ verifier: legacyVerifier, mode: () => mode, respond: false }),
+    (ctx) => {
+      const verdict = ctx.state.captcha as CaptchaVerdict;
+      const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+      const user = typeof body.username === 'string' && body.username.trim() !== '' ? body.username.trim().slice(0, 64) : 'guest';
+      const status = httpResponseForVerdict(verdict).status;
+      log(`POST /legacy → ${status} ${verdict.status}${verdict.status === 'degraded' ? ' accepted' : ''} (${verdict.reason}, mode ${verdict.mode}, ${verdict.latencyMs} ms)`);
       ctx.body = { ok: true, user, summary: summarizeVerdict(verdict, status, user), verdict };
     },
   );
@@ -256,6 +340,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     });
   } catch (error) {
     await verifier.close();
+    await legacyVerifier.close();
     if (ownsEmulator) await emulator?.close();
     throw error;
   }
@@ -270,6 +355,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     backend,
     emulator,
     verifier,
+    legacyVerifier,
     appId,
     get mode() {
       return mode;
@@ -285,6 +371,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
           server.closeAllConnections();
         });
         await verifier.close();
+        await legacyVerifier.close();
         if (ownsEmulator) await emulator?.close();
       })();
       return closing;
