@@ -35,9 +35,9 @@ const SCRIPT_URL_ERROR_BRAND = Symbol.for('@tencent-captcha/core.LegacyScriptUrl
 
 /**
  * Thrown by `getScriptUrl` when no script URL could be had. The message never contains a secret; the
- * legacy `code` Tencent answered (if any) is in `legacyCode`. Render the page without a `src` (the
- * element then falls back to a disaster ticket) or answer 503. `instanceof` works across copies of the
- * package.
+ * legacy `code` Tencent answered (if any) is in `legacyCode`. Give the element a `src` that fails to
+ * load (it then falls back to a disaster ticket, which the policy weighs at login), or answer 503.
+ * `instanceof` works across copies of the package.
  */
 export class LegacyScriptUrlError extends Error {
   /** Why, as a stable string. */
