@@ -9,7 +9,9 @@
  *   nothing when it is past (a command queued behind a stall, or resent by ioredis after a reconnect,
  *   arrives too late and is refused by Redis itself);
  * - nothing is sent while the client is not connected (no offline queue fills up while Redis is down);
- * - an aborted call rejects at once, and at most `maxPendingCalls` calls wait for a stalled server.
+ * - an aborted call rejects at once, and at most `maxPendingCalls` calls wait for a stalled server;
+ * - a script that committed just before the deadline but answered after the caller gave up is taken
+ *   back (its own entry only, recognised by a per-call token).
  */
 import {
   CaptchaStoreError,
@@ -157,7 +159,7 @@ function notReady(detail: string): CaptchaStoreError {
 }
 
 function adapterFor(client: RedisScriptClient): Adapter {
-  const io = client as IoRedisScriptClient & { slots?: unknown };
+  const io = client as IoRedisScriptClient;
   if (typeof io?.evalsha === 'function' && typeof io.eval === 'function') {
     return {
       assertReady() {
