@@ -51,6 +51,28 @@ describe('<tencent-captcha> and the real SDK’s behaviour', () => {
     });
   });
 
+  describe('two elements and the SDK’s one captcha object per page', () => {
+    it('resetting one leaves the other’s challenge on screen, and the other still verifies', async () => {
+      const form = await fixture<HTMLFormElement>(html`<form>
+        <tencent-captcha id="a" type="embed" app-id=${e.appId} src=${e.sdkUrl}></tencent-captcha>
+        <tencent-captcha id="b" type="embed" app-id=${e.appId} src=${e.sdkUrl} name="b"></tencent-captcha>
+      </form>`);
+      const [a, b] = [form.querySelector<TencentCaptchaElement>('#a')!, form.querySelector<TencentCaptchaElement>('#b')!];
+      await until(() => dialog(a) !== null && dialog(b) !== null, 'both embedded challenges');
+      // b showed last: it is the SDK's current object, which a's destroy() must not take down (the
+      // SDK's destroy() acts on it whoever calls it). a's own box is emptied.
+      const shown = dialog(b);
+      a.destroy();
+      expect(a.status).to.equal('idle');
+      expect(dialog(a)).to.equal(null);
+      expect(dialog(b)).to.equal(shown);
+      expect(b.status).to.equal('verifying');
+      const verified = collect<TencentCaptchaVerifiedEvent>(b, 'verified');
+      await solve();
+      await until(() => verified.length === 1, 'verified');
+    });
+  });
+
   describe('ticket prefix of the script loaded', () => {
     it('terror_ for TCaptcha.js, trerror_ for TJCaptcha.js and TJNCaptcha-global.js', async () => {
       const prefixes: string[] = [];

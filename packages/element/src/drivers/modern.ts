@@ -100,11 +100,20 @@ export function createModernDriver(): CaptchaDriver {
   /** Ends the current show: no more outcomes from it, no watchdog. */
   let endShow: (() => void) | undefined;
 
+  /** The embed box of the current show. */
+  let box: HTMLElement | undefined;
+
   const destroy = () => {
     endShow?.();
     const current = instance;
     instance = undefined;
-    if (!current || current !== lastShown) return;
+    if (current && current !== lastShown) {
+      // Not the SDK's current object, so its destroy() would take down another element's challenge:
+      // clear this element's own box instead (in Tencent's SDK a later show() replaced it anyway).
+      box?.replaceChildren();
+      return;
+    }
+    if (!current) return;
     lastShown = undefined;
     try {
       current.destroy();
@@ -146,7 +155,7 @@ export function createModernDriver(): CaptchaDriver {
         clearTimeout(timer);
         if (typeof ready === 'function') ready(info);
       };
-      const box = config.container;
+      box = config.container;
       if (box && !guarded.has(box)) {
         guarded.add(box);
         box.addEventListener('click', stopClick);
