@@ -124,6 +124,18 @@ describe.skipIf(redisServerMissing)('Redis store (ioredis) when Redis is down, k
     await expect(store.claimTicket({ key: 'legacy:in-flight', ttlMs: 60_000, nowMs: Date.now(), deadlineMs: Date.now() + 5000 })).resolves.toBe('claimed');
   });
 
+  it('a lazyConnect client that was never connected: the first call is refused and starts the connection', async () => {
+    const s = await server();
+    const client = new Redis(s.url, { lazyConnect: true });
+    client.on('error', () => undefined);
+    cleanups.push(() => client.disconnect());
+    const store = createRedisStore({ client });
+    expect(client.status).toBe('wait');
+    await expect(store.acceptDegraded(request('lazy', 5000))).rejects.toMatchObject({ code: 'store_not_ready' });
+    await until(() => client.status === 'ready', 'ioredis is ready');
+    await expect(store.acceptDegraded(request('lazy', 5000))).resolves.toEqual({ accepted: true });
+  });
+
   describe('stalled by DEBUG SLEEP 0.6', () => {
     let s: RedisServer;
     let client: Redis;
