@@ -27,6 +27,12 @@ export const redisClusterMissing: string | null = redisServerMissing ?? (cliVers
 
 const major = Number(/v=(\d+)/.exec(serverVersion ?? '')?.[1] ?? 0);
 
+// Belt and braces: should a test worker exit without its afterAll, its servers die with it.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** A free TCP port on 127.0.0.1 (listen on port 0, then close). */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -115,7 +121,9 @@ export async function createRedisServer(options: { extraArgs?: (port: number) =>
       if (child) throw new Error('already running');
       const started = spawn('redis-server', args, { stdio: 'ignore' });
       child = started;
+      live.add(started);
       exited = new Promise((resolve) => started.once('exit', () => resolve()));
+      void exited.then(() => live.delete(started));
       void exited.then(() => {
         if (child === started) child = undefined;
       });
