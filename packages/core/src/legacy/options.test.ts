@@ -36,6 +36,9 @@ describe('normaliseLegacyOptions()', () => {
     [{ businessId: -1 }, 'invalid_option', 'businessId'],
     [{ sceneId: '3' }, 'invalid_option', 'sceneId'],
     [{ appSecretKey: 'x' }, 'invalid_option', 'appSecretKey'],
+    [{ regoin: 'gz' }, 'invalid_option', 'regoin'],
+    [{ requestFields: {} }, 'invalid_option', 'requestFields'],
+    [{ proxy: 'ftp://proxy' }, 'invalid_option', 'proxy'],
     [{ deadlineMs: 0 }, 'invalid_option', 'deadlineMs'],
     [{ mode: 'sometimes' }, 'invalid_option', 'mode'],
   ] as const)('%j → %s (%s)', (override, code, option) => {

@@ -5,9 +5,13 @@
  */
 import type { V2SignatureMethod } from '@tencent-captcha/protocol';
 import {
+  COMMON_OPTION_KEYS,
   CaptchaConfigError,
   ENV,
+  assertCredentialsPresent,
+  assertKnownKeys,
   normaliseCommonOptions,
+  normaliseProxy,
   type CaptchaVerifierOptions,
   type NormalisedCommonOptions,
   type ResolvedCaptchaVerifierOptions,
@@ -22,7 +26,7 @@ export const DEFAULT_LEGACY_ENDPOINT = 'https://csec.api.qcloud.com/v2/index.php
  * `CaptchaCheck` (`captchaType`, `disturbLevel`, `accountType`, `businessId`, `sceneId`) are the ones
  * the script query sent, as Tencent asks.
  */
-export interface LegacyCaptchaVerifierOptions extends Omit<CaptchaVerifierOptions, 'appSecretKey' | 'endpoint' | 'captchaAppId'> {
+export interface LegacyCaptchaVerifierOptions extends Omit<CaptchaVerifierOptions, 'appSecretKey' | 'endpoint' | 'captchaAppId' | 'requestFields'> {
   /**
    * The `app-id` your page gives `<tencent-captcha driver="legacy">`. The legacy API does not use it:
    * it names the disaster tickets (`terror_<code>_<appId>_<sec>`) the element makes when the legacy
@@ -52,6 +56,21 @@ export interface LegacyCaptchaVerifierOptions extends Omit<CaptchaVerifierOption
   sceneId?: number;
 }
 
+/** Every option of `createLegacyCaptchaVerifier`: the shared ones (not `requestFields`, which are `DescribeCaptchaResult`'s) and the legacy API's. */
+export const LEGACY_OPTION_KEYS: readonly string[] = [
+  'captchaAppId',
+  'secretId',
+  'secretKey',
+  'region',
+  'signatureMethod',
+  'captchaType',
+  'disturbLevel',
+  'accountType',
+  'businessId',
+  'sceneId',
+  ...COMMON_OPTION_KEYS.filter((key) => key !== 'requestFields'),
+];
+
 /** The legacy part of the resolved options (no credential). */
 export interface ResolvedLegacyOptions {
   endpoint: string;
@@ -70,6 +89,8 @@ export interface NormalisedLegacyOptions extends NormalisedCommonOptions {
   resolved: ResolvedCaptchaVerifierOptions;
   legacy: ResolvedLegacyOptions;
   credentials: { secretId: string; secretKey: string };
+  /** The egress proxy URL (may hold credentials, so not in `resolved`). */
+  proxy: string | undefined;
 }
 
 function processEnv(): Record<string, string | undefined> {
@@ -108,8 +129,10 @@ export function normaliseLegacyOptions(options: LegacyCaptchaVerifierOptions = {
   if ((options as { appSecretKey?: unknown }).appSecretKey !== undefined) {
     throw new CaptchaConfigError('invalid_option', 'appSecretKey', 'appSecretKey is not used by the legacy API: remove it (the legacy verifier signs with secretId/secretKey only).');
   }
+  assertKnownKeys(options as Record<string, unknown>, LEGACY_OPTION_KEYS);
   const env = (options.env ?? processEnv()) as Record<string, string | undefined>;
   if (typeof env !== 'object' || env === null) throw new CaptchaConfigError('invalid_option', 'env', 'env must be an object of strings.');
+  assertCredentialsPresent(options as Record<string, unknown>, env, ['captchaAppId', 'secretId', 'secretKey']);
 
   const appId = credential(options.captchaAppId, env, 'captchaAppId', /^[1-9]\d{0,15}$/, 'a positive integer (digits only)');
   const captchaAppId = Number(appId);
@@ -158,5 +181,6 @@ export function normaliseLegacyOptions(options: LegacyCaptchaVerifierOptions = {
     resolved: { captchaAppId, endpoint: endpoint.href, ...common.resolved },
     legacy,
     credentials: { secretId, secretKey },
+    proxy: normaliseProxy((options as { proxy?: unknown }).proxy, options.fetch !== undefined),
   };
 }

@@ -41,19 +41,21 @@ export interface LegacyCaptchaVerifier extends CaptchaVerifier {
  * ```
  */
 export function createLegacyCaptchaVerifier(options: LegacyCaptchaVerifierOptions = {}): LegacyCaptchaVerifier {
-  const { resolved, legacy, credentials, hooks, logger, fetch, now, store } = normaliseLegacyOptions(options);
-  const secrets = [credentials.secretKey].filter((s) => s.length >= 4);
+  const { resolved, legacy, credentials, hooks, logger, fetch, now, store, proxy } = normaliseLegacyOptions(options);
+  const secrets = [credentials.secretKey, proxy ? new URL(proxy).password : ''].filter((s) => s.length >= 4);
   const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);
 
-  const transport = createTransport(legacy.endpoint, fetch, resolved.maxConnections);
+  const transport = createTransport(legacy.endpoint, fetch, resolved.maxConnections, proxy);
   // Page views get their own connections: they must never hold up verifications (design §3.2a).
-  const scriptTransport = createTransport(legacy.endpoint, fetch, resolved.maxConnections);
+  const scriptTransport = createTransport(legacy.endpoint, fetch, resolved.maxConnections, proxy);
   const client = createCaptchaCheckClient({ legacy, ...credentials, transport, now });
   const engine = createVerifierEngine({
     resolved,
     store: store ?? createMemoryStore(),
     hooks,
     logger,
+    telemetry,
+    injectedFetch: fetch !== undefined,
     now,
     secrets,
     transport,
@@ -80,6 +82,7 @@ export function createLegacyCaptchaVerifier(options: LegacyCaptchaVerifierOption
       return engine.breakerState;
     },
     options: engine.options,
+    check: (checkOptions) => engine.check(checkOptions),
     legacyOptions,
     getScriptUrl,
     close() {
