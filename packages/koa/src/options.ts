@@ -70,10 +70,11 @@ export interface KoaCaptchaAdapterOptions {
   budgetScope?: string | ((ctx: CaptchaContext) => MaybePromise<string>);
   /**
    * Where the one-time warning goes when the app trusts every proxy hop (`proxy: true` with
-   * `maxIpsCount: 0`). When the middleware creates its verifier, the verifier logs here too.
+   * `maxIpsCount: 0`); `false` silences it. When the middleware creates its verifier, the verifier
+   * logs here too.
    * @default `console.warn`
    */
-  logger?: CaptchaLogger;
+  logger?: CaptchaLogger | false;
   /**
    * Lets a request through without verification (`next()` runs, `ctx.state.captcha` stays unset):
    * `true`, or a function of the context, e.g. for requests already authenticated by an API key.
@@ -180,8 +181,10 @@ export function resolveOptions(
     invalid('budgetScope', '`budgetScope` must be 1 to 128 printable ASCII characters without spaces, or a function of the context');
   }
   const logger = raw.logger;
-  if (logger !== undefined && (typeof logger !== 'object' || logger === null)) invalid('logger', '`logger` must be an object with optional debug/info/warn/error methods');
-  const warnFn = (logger as CaptchaLogger | undefined)?.warn;
+  if (logger !== undefined && logger !== false && (typeof logger !== 'object' || logger === null)) {
+    invalid('logger', '`logger` must be an object with optional debug/info/warn/error methods, or false');
+  }
+  const warnFn = logger === false ? undefined : (logger as CaptchaLogger | undefined)?.warn;
   if (warnFn !== undefined && typeof warnFn !== 'function') invalid('logger', '`logger.warn` must be a function');
 
   const getTicket = optionalFunction<ResolvedKoaCaptchaOptions['getTicket']>(raw, 'getTicket');
@@ -227,6 +230,6 @@ export function resolveOptions(
     respond: (respond as boolean | undefined) ?? true,
     budgetScope: budgetScope as ResolvedKoaCaptchaOptions['budgetScope'],
     defaultUserIp: getUserIp === undefined,
-    warn: warnFn ? (message) => warnFn.call(logger, message) : (message) => console.warn(message),
+    warn: logger === false ? () => undefined : warnFn ? (message) => warnFn.call(logger, message) : (message) => console.warn(message),
   };
 }

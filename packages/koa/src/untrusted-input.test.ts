@@ -252,6 +252,14 @@ describe('tencentCaptcha() behind a proxy', () => {
     expect(warn).toHaveBeenCalledTimes(1);
   });
 
+  it('stays silent with logger: false', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const app = new Koa({ proxy: true });
+    app.use(tencentCaptcha({ verifier: resources.verifier(emulator), logger: false }));
+    await request(await resources.listen(app)).post('/');
+    expect(warn).not.toHaveBeenCalled();
+  });
+
   it('passes its logger to the verifier it creates', async () => {
     const warn = vi.fn();
     const middleware = tencentCaptcha({ ...emulatorOptions(), logger: { warn } });

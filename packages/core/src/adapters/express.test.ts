@@ -381,6 +381,16 @@ describe('captchaMiddleware() behind a proxy', () => {
     warn.mockRestore();
   });
 
+  it('stays silent with logger: false', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const app = express();
+    app.set('trust proxy', true);
+    app.post('/login', captchaMiddleware(verifierFor(), { logger: false }), (_req, res) => res.end());
+    await fetch(`${await listen(app)}/login`, { method: 'POST' });
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
   it('falls back to console.warn', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const app = express();

@@ -80,10 +80,11 @@ export interface CaptchaMiddlewareOptions<Req extends NodeRequestLike = NodeRequ
    */
   budgetScope?: string | ((req: Req) => MaybePromise<string>);
   /**
-   * Where the one-time warning goes when Express trusts every proxy hop (`trust proxy` is `true`).
+   * Where the one-time warning goes when Express trusts every proxy hop (`trust proxy` is `true`);
+   * `false` silences it.
    * @default `console.warn`
    */
-  logger?: CaptchaLogger;
+  logger?: CaptchaLogger | false;
   /** Overrides the verifier's mode for this route. */
   mode?: CaptchaMode;
   /** Lets a request through unverified (`res.locals.captcha` stays unset). @default false */
@@ -142,6 +143,7 @@ export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike,
   const instanceScope = `express:${++instances}`;
   const warn = (message: string): void => {
     const logger = options.logger;
+    if (logger === false) return;
     if (logger?.warn) logger.warn(message);
     else console.warn(message);
   };
