@@ -78,6 +78,21 @@ export {
 } from './extract.js';
 export { isValidBudgetScope, sanitizeBudgetScope, routeBudgetScope, declaredMethod } from './adapters/budget-scope.js';
 export { createCaptchaVerifier } from './verifier.js';
+export {
+  TelemetryMetric,
+  type CaptchaTelemetryOptions,
+  type TelemetryMeterProvider,
+  type TelemetryTracerProvider,
+  type TraceHeaders,
+} from './telemetry.js';
+export {
+  CheckStatus,
+  CheckName,
+  formatCheckReport,
+  type CaptchaCheck,
+  type CaptchaCheckReport,
+  type CheckOptions,
+} from './doctor.js';
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory.js';
 export {
   createRedisStore,

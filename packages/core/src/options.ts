@@ -6,6 +6,7 @@ import type { CaptchaStore } from './store.js';
 import { isCaptchaStore } from './store.js';
 import type { VerdictReason } from './reasons.js';
 import type { BreakerState, CaptchaMode, VerifyRequestFields, CaptchaVerdict } from './verdict.js';
+import type { CaptchaTelemetryOptions } from './telemetry.js';
 
 /** Environment variables read when the corresponding option is not given. */
 export const ENV = {
@@ -17,6 +18,8 @@ export const ENV = {
   captchaAppId: 'TENCENT_CAPTCHA_APP_ID',
   /** `appSecretKey` — the AppSecretKey of the console. */
   appSecretKey: 'TENCENT_CAPTCHA_APP_SECRET_KEY',
+  /** `endpoint` — where `DescribeCaptchaResult` goes (the emulator's `apiUrl`, the international host). */
+  endpoint: 'TENCENT_CAPTCHA_ENDPOINT',
 } as const;
 
 /** Tencent's production endpoint for `DescribeCaptchaResult`. */
@@ -128,7 +131,10 @@ export interface CaptchaHooks {
   onStoreError?(event: StoreErrorEvent): void;
 }
 
-/** A logger; every method optional. Core never prints by itself. Messages and data carry no secrets. */
+/**
+ * A logger; every method optional. Messages and data carry no secrets. Without one the verifier warns
+ * through `console` (warn and error only, each kind at most once a minute); `logger: false` silences it.
+ */
 export interface CaptchaLogger {
   debug?(message: string, data?: Record<string, unknown>): void;
   info?(message: string, data?: Record<string, unknown>): void;
@@ -158,7 +164,7 @@ export interface CaptchaVerifierOptions {
   env?: Record<string, string | undefined>;
   /**
    * The `DescribeCaptchaResult` endpoint: Tencent, the international host, or the emulator's `apiUrl`.
-   * Its path must be `/`. @default 'https://captcha.tencentcloudapi.com/'
+   * Its path must be `/`. @default process.env.TENCENT_CAPTCHA_ENDPOINT, else 'https://captcha.tencentcloudapi.com/'
    */
   endpoint?: string | URL;
   /** Timeout of one request to Tencent, in ms. @default 3000 */
@@ -204,8 +210,20 @@ export interface CaptchaVerifierOptions {
   store?: CaptchaStore;
   /** Observability hooks. */
   hooks?: CaptchaHooks;
-  /** Optional logger. @default none (no output) */
-  logger?: CaptchaLogger;
+  /**
+   * Where the verifier logs. Without it, warnings and errors go to `console`, each kind (first degraded
+   * acceptance, breaker open/close, misconfiguration, store unavailable, …) at most once a minute; a
+   * logger you pass gets every line (debug: each verdict) and does its own filtering. `false` silences.
+   * @default console, warn/error only, rate-limited
+   */
+  logger?: CaptchaLogger | false;
+  /**
+   * OpenTelemetry metrics and traces (see the README's "Operating it"). By default the verifier uses
+   * `@opentelemetry/api` when it is installed and a meter/tracer provider is registered globally, and
+   * costs nothing otherwise. Pass providers to use others than the global ones; `false` turns it off.
+   * @default the global providers of `@opentelemetry/api`, if installed
+   */
+  telemetry?: CaptchaTelemetryOptions | false;
   /**
    * A Fetch-API `fetch` to send requests with (edge runtimes, tests). Without it, Node uses undici's
    * pooled `request` with keep-alive to the endpoint.
@@ -388,6 +406,7 @@ export const COMMON_OPTION_KEYS = [
   'store',
   'hooks',
   'logger',
+  'telemetry',
   'fetch',
   'proxy',
   'now',
@@ -454,7 +473,9 @@ export interface NormalisedOptions {
   credentials: { secretId: string; secretKey: string; appSecretKey: string };
   store: CaptchaStore | undefined;
   hooks: CaptchaHooks;
-  logger: CaptchaLogger;
+  /** `undefined`: the default console logger; `false`: silent. */
+  logger: CaptchaLogger | false | undefined;
+  telemetry: CaptchaTelemetryOptions | false;
   fetch: FetchLike | undefined;
   now: () => number;
 }
@@ -486,16 +507,18 @@ export function normaliseOptions(options: CaptchaVerifierOptions = {}): Normalis
 
   const common = normaliseCommonOptions(options);
   let endpoint: URL;
+  const endpointFromEnv = options.endpoint === undefined && Boolean(env[ENV.endpoint]);
+  const endpointName = endpointFromEnv ? `endpoint (environment variable ${ENV.endpoint})` : 'endpoint';
   try {
-    endpoint = new URL(String(options.endpoint ?? DEFAULT_ENDPOINT));
+    endpoint = new URL(String(options.endpoint ?? (env[ENV.endpoint] || DEFAULT_ENDPOINT)));
   } catch (cause) {
-    throw new CaptchaConfigError('invalid_endpoint', 'endpoint', 'endpoint must be an absolute http(s) URL.', { cause });
+    throw new CaptchaConfigError('invalid_endpoint', 'endpoint', `${endpointName} must be an absolute http(s) URL.`, { cause });
   }
   if (endpoint.protocol !== 'https:' && endpoint.protocol !== 'http:') {
-    throw new CaptchaConfigError('invalid_endpoint', 'endpoint', 'endpoint must be an http(s) URL.');
+    throw new CaptchaConfigError('invalid_endpoint', 'endpoint', `${endpointName} must be an http(s) URL.`);
   }
   if (endpoint.pathname !== '/' || endpoint.search !== '' || endpoint.hash !== '' || endpoint.username !== '' || endpoint.password !== '') {
-    throw new CaptchaConfigError('invalid_endpoint', 'endpoint', 'endpoint must be an origin (path "/", no query, no user info): TC3 signs the path "/".');
+    throw new CaptchaConfigError('invalid_endpoint', 'endpoint', `${endpointName} must be an origin (path "/", no query, no user info): TC3 signs the path "/".`);
   }
   return {
     ...common,
@@ -510,7 +533,9 @@ export interface NormalisedCommonOptions {
   resolved: Omit<ResolvedCaptchaVerifierOptions, 'captchaAppId' | 'endpoint'>;
   store: CaptchaStore | undefined;
   hooks: CaptchaHooks;
-  logger: CaptchaLogger;
+  /** `undefined`: the default console logger; `false`: silent. */
+  logger: CaptchaLogger | false | undefined;
+  telemetry: CaptchaTelemetryOptions | false;
   fetch: FetchLike | undefined;
   now: () => number;
 }
@@ -569,7 +594,13 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
       throw new CaptchaConfigError('invalid_option', `hooks.${name}`, `hooks.${name} must be a function.`);
     }
   }
-  const logger = group(options.logger, 'logger') as CaptchaLogger;
+  const logger = options.logger === false || options.logger === undefined ? options.logger : (group(options.logger, 'logger') as CaptchaLogger);
+  for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+    if (logger && logger[level] !== undefined && typeof logger[level] !== 'function') {
+      throw new CaptchaConfigError('invalid_option', `logger.${level}`, `logger.${level} must be a function.`);
+    }
+  }
+  const telemetry = normaliseTelemetry(options.telemetry);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new CaptchaConfigError('invalid_option', 'fetch', 'fetch must be a function.');
   }
@@ -597,6 +628,7 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
     store: options.store,
     hooks,
     logger,
+    telemetry,
     fetch: options.fetch as FetchLike | undefined,
     now: (options.now as (() => number) | undefined) ?? Date.now,
   };
@@ -651,4 +683,17 @@ export function normaliseProxy(value: unknown, withFetch: boolean): string | und
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CaptchaConfigError('invalid_option', 'proxy', 'proxy must be an http:// or https:// URL.');
   if (withFetch) throw new CaptchaConfigError('invalid_option', 'proxy', 'proxy does not apply to an injected fetch: configure the proxy of that fetch instead.');
   return url.href;
+}
+
+/** Validates the `telemetry` option: `false`, or an object of providers (each with its `get…` method). */
+function normaliseTelemetry(value: unknown): CaptchaTelemetryOptions | false {
+  if (value === false) return false;
+  const t = group(value, 'telemetry', ['meterProvider', 'tracerProvider']) as CaptchaTelemetryOptions;
+  if (t.meterProvider !== undefined && typeof (t.meterProvider as { getMeter?: unknown } | null)?.getMeter !== 'function') {
+    throw new CaptchaConfigError('invalid_option', 'telemetry.meterProvider', 'telemetry.meterProvider must be an OpenTelemetry MeterProvider (getMeter()).');
+  }
+  if (t.tracerProvider !== undefined && typeof (t.tracerProvider as { getTracer?: unknown } | null)?.getTracer !== 'function') {
+    throw new CaptchaConfigError('invalid_option', 'telemetry.tracerProvider', 'telemetry.tracerProvider must be an OpenTelemetry TracerProvider (getTracer()).');
+  }
+  return t;
 }

@@ -2,6 +2,8 @@
  * The verdict `verify()` returns: what Tencent said (if anything), what the policy decided and why.
  * A rejected ticket is a verdict, never an exception.
  */
+import type { CaptchaCheckReport, CheckOptions } from './doctor.js';
+import type { TraceHeaders } from './telemetry.js';
 import type { ResolvedCaptchaVerifierOptions } from './options.js';
 import type { VerdictReason } from './reasons.js';
 
@@ -178,6 +180,12 @@ export interface VerifyOptions {
   maxScore?: number;
   /** Optional `DescribeCaptchaResult` fields for this call; merged over the verifier's `requestFields`. */
   requestFields?: VerifyRequestFields;
+  /**
+   * The incoming request's headers (Node's `req.headers`, Koa's `ctx.headers`, a Fetch `Headers`), so
+   * the verification span joins the caller's trace (`traceparent`) when no span is active already.
+   * Only read when OpenTelemetry tracing is on; the adapters pass it.
+   */
+  traceHeaders?: TraceHeaders;
 }
 
 /**
@@ -209,6 +217,13 @@ export interface CaptchaVerifier {
   readonly breakerState: BreakerState;
   /** The resolved options, without secrets. */
   readonly options: ResolvedCaptchaVerifierOptions;
+  /**
+   * Checks the setup the way `tencent-captcha doctor` does and explains each result: DNS and TCP/TLS
+   * to the endpoint, the clock against Tencent's `Date` header, a signed call with a dummy ticket whose
+   * answer proves the SecretId/SecretKey and the CaptchaAppId/AppSecretKey, and the store. Never
+   * throws for a failed check (each is a line with `ok: false` and a hint); sends no real ticket.
+   */
+  check(options?: CheckOptions): Promise<CaptchaCheckReport>;
   /** Closes the pooled connections of the default transport. Idempotent. */
   close(): Promise<void>;
 }

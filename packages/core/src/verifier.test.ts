@@ -628,12 +628,19 @@ describe('verify()', () => {
       expect(error).toHaveBeenCalledWith('a captcha hook threw', expect.objectContaining({ hook: 'onVerdict' }));
     });
 
-    it('prints nothing by default', async () => {
-      const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
-      const { verifier } = setup({ mode: 'open' }, [{ captchaCode: 100 }]);
-      await verifier.verify(input);
-      for (const s of spies) expect(s).not.toHaveBeenCalled();
-      for (const s of spies) s.mockRestore();
+    it('warns through console by default (it printed nothing before), and logger: false silences it', async () => {
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const quiet = (['log', 'info', 'warn', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
+      try {
+        await setup({ mode: 'open' }, [{ captchaCode: 100 }]).verifier.verify(input);
+        expect(error).toHaveBeenCalledTimes(1);
+        expect(error.mock.calls[0]![0]).toMatch(/^\[tencent-captcha\] captcha verification is misconfigured .*"captchaCode":100.*AppSecretKey does not belong to this CaptchaAppId/);
+        error.mockClear();
+        await setup({ mode: 'open', logger: false }, [{ captchaCode: 100 }]).verifier.verify(input);
+        for (const s of [error, ...quiet]) expect(s).not.toHaveBeenCalled();
+      } finally {
+        for (const s of [error, ...quiet]) s.mockRestore();
+      }
     });
   });
 });

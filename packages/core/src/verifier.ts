@@ -25,6 +25,8 @@ import {
   type UpstreamClient,
 } from './describe-captcha-result.js';
 import { createDispatchQueue } from './dispatch-queue.js';
+import { runCheck, type CaptchaCheckReport, type CheckOptions } from './doctor.js';
+import { misconfigurationHint, networkHint } from './hints.js';
 import { validateInput, type ValidInput } from './input.js';
 import {
   CaptchaConfigError,
@@ -35,6 +37,7 @@ import {
   type CaptchaHooks,
   type CaptchaLogger,
   type CaptchaVerifierOptions,
+  type MisconfigurationEvent,
   type ResolvedCaptchaVerifierOptions,
 } from './options.js';
 import {
@@ -49,6 +52,7 @@ import {
 import { PolicyReason, describeVerdictReason, type VerdictReason } from './reasons.js';
 import { createMemoryStore } from './stores/memory.js';
 import type { CaptchaStore, DegradedAcceptanceResult } from './store.js';
+import { createVerifierTelemetry, type AttemptSummary, type CaptchaTelemetryOptions, type VerificationSpan } from './telemetry.js';
 import { createTransport, type Transport, type TransportControl } from './transport.js';
 import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier, VerdictDisasterTicket, VerifyInput, VerifyOptions } from './verdict.js';
 
@@ -59,8 +63,13 @@ const STORE_CALL_DONE = Object.freeze({ name: 'StoreCallDone', message: 'the ver
 const ATTEMPT_TIMED_OUT = Object.freeze(Object.assign(new Error('the attempt timed out'), { code: 'ATTEMPT_TIMEOUT' }));
 /** How late an attempt timer may fire before the lateness, not Tencent, is taken to be the cause. */
 const MAX_TIMER_LAG_MS = 100;
-/** Misconfiguration reports (log + hook) of one kind at most this often: an attacker's ticket can cause them. */
+/**
+ * Misconfiguration, overload and upstream-failure reports (log + hook) of one kind at most this often
+ * (an attacker's ticket can cause them); with the default console logger, every kind of line.
+ */
 const MISCONFIGURATION_REPORT_INTERVAL_MS = 60_000;
+/** Prefix of the default console logger's lines. */
+const CONSOLE_PREFIX = '[tencent-captcha]';
 
 /** What verify() has gathered by the time it builds the verdict. */
 interface Trace {
@@ -93,7 +102,14 @@ export interface VerifierEngineSetup {
   resolved: ResolvedCaptchaVerifierOptions;
   store: CaptchaStore;
   hooks: CaptchaHooks;
-  logger: CaptchaLogger;
+  /** A logger (gets every line), `undefined` (console: warn/error, rate-limited per kind) or `false` (silent). */
+  logger: CaptchaLogger | false | undefined;
+  /** OpenTelemetry providers, `false` for none. @default the global providers */
+  telemetry?: CaptchaTelemetryOptions | false;
+  /** For the doctor: requests go through a proxy (its DNS/TCP checks then test the proxy path only through the signed call). */
+  viaProxy?: boolean;
+  /** For the doctor: requests go through an injected `fetch`. */
+  injectedFetch?: boolean;
   /** Unix milliseconds; signing timestamps, ticket freshness, budget windows. */
   now: () => number;
   /** Secrets to redact from any text that came from outside. */
@@ -116,7 +132,7 @@ export interface VerifierEngineSetup {
  * they are wrong (missing credentials, bad endpoint, out-of-range numbers); `verify` never does.
  */
 export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): CaptchaVerifier {
-  const { resolved, credentials, hooks, logger, fetch, now, store, proxy } = normaliseOptions(options);
+  const { resolved, credentials, hooks, logger, telemetry, fetch, now, store, proxy } = normaliseOptions(options);
   const transport = createTransport(resolved.endpoint, fetch, resolved.maxConnections, proxy);
   const client = createDescribeCaptchaResultClient({
     endpoint: resolved.endpoint,
@@ -130,6 +146,9 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     store: store ?? createMemoryStore(),
     hooks,
     logger,
+    telemetry,
+    viaProxy: proxy !== undefined,
+    injectedFetch: fetch !== undefined,
     now,
     secrets: [credentials.appSecretKey, credentials.secretKey, proxyPassword(proxy)],
     transport,
@@ -159,13 +178,61 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
       log('error', 'a captcha hook threw', { hook: name, error: redact(String(error)) });
     }
   };
-  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void => {
-    const fn = logger[level];
-    if (!fn) return;
+  const userLogger = logger || null;
+  const consoleLast = new Map<string, number>();
+  /**
+   * One log line. A passed logger gets every line; the default (no `logger`) prints info/warn/error to
+   * `console`, each `kind` at most once per interval, so an outage or an attacker cannot flood the
+   * log; `logger: false` prints nothing.
+   */
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>, kind?: string): void => {
+    if (userLogger) {
+      const fn = userLogger[level];
+      if (!fn) return;
+      try {
+        fn.call(userLogger, message, data);
+      } catch {
+        // A broken logger must not break verification.
+      }
+      return;
+    }
+    if (logger === false || level === 'debug') return;
+    const key = kind ?? message;
+    const t = Date.now();
+    const last = consoleLast.get(key);
+    if (last !== undefined && t - last < MISCONFIGURATION_REPORT_INTERVAL_MS) return;
+    if (consoleLast.size > 256) consoleLast.clear();
+    consoleLast.set(key, t);
     try {
-      fn.call(logger, message, data);
+      console[level](`${CONSOLE_PREFIX} ${message}${data && Object.keys(data).length > 0 ? ` ${JSON.stringify(data)}` : ''}`);
     } catch {
-      // A broken logger must not break verification.
+      // A console that throws (closed stream) must not break verification.
+    }
+  };
+  const endpointUrl = new URL(resolved.endpoint);
+  /** Where requests go, for log lines (host[:port]; never a path or credentials). */
+  const upstreamHost = endpointUrl.host;
+  const telemetry = createVerifierTelemetry(setup.telemetry ?? {}, {
+    endpointHost: endpointUrl.hostname,
+    endpointPort: endpointUrl.port ? Number(endpointUrl.port) : endpointUrl.protocol === 'https:' ? 443 : 80,
+    breakerState: () => breaker.state,
+    budgets: resolved.budgets,
+    now,
+  });
+  /** What an outcome says about the upstream, for log lines: host, error code and the likely cause. */
+  const describeUpstream = (outcome: UpstreamOutcome | null): Record<string, unknown> => {
+    if (!outcome) return {};
+    switch (outcome.kind) {
+      case 'failure':
+        return { upstream: upstreamHost, error: outcome.detail, hint: networkHint(outcome.detail, upstreamHost) };
+      case 'api_error':
+        return { upstream: upstreamHost, apiError: outcome.code };
+      case 'answer':
+        return { upstream: upstreamHost, captchaCode: outcome.response.CaptchaCode };
+      case 'breaker_open':
+        return { upstream: upstreamHost, breaker: 'open', lastError: breakerDetail };
+      default:
+        return {};
     }
   };
 
@@ -176,13 +243,26 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
   const maxQueueWaitMs = networkBudgetMs - attemptTimeoutMs;
   const queue = createDispatchQueue(Math.min(resolved.maxConnections, transport.connections), resolved.maxQueued);
   let breakerCause: VerdictReason | null = null;
+  /** The last failure's detail (`ECONNREFUSED`, `timed out`, `HTTP 502`, an API error code). */
+  let breakerDetail: string | null = null;
   const breaker = createBreaker(resolved.breaker, {
     onOpen(at) {
-      log('warn', 'captcha breaker opened: verification decides without Tencent', { cause: breakerCause });
+      log(
+        'warn',
+        'captcha breaker opened: verification decides without Tencent',
+        {
+          cause: breakerCause,
+          upstream: upstreamHost,
+          error: breakerDetail,
+          ...(breakerDetail && breakerCause !== 'upstream_internal_error' && breakerCause !== 'system_busy' ? { hint: networkHint(breakerDetail, upstreamHost) } : {}),
+          halfOpenAfterMs: resolved.breaker.halfOpenAfterMs,
+        },
+        'breaker_open',
+      );
       safeHook('onBreakerOpen', { state: 'open', at, cause: breakerCause });
     },
     onClose(at) {
-      log('info', 'captcha breaker closed');
+      log('info', 'captcha breaker closed: Tencent answers again', { upstream: upstreamHost }, 'breaker_close');
       safeHook('onBreakerClose', { state: 'closed', at, cause: null });
     },
   });
@@ -192,6 +272,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     if (outcome === 'lagged' || outcome === 'cancelled') return breaker.release(admission);
     if (isUpstreamFailure(outcome)) {
       breakerCause = causeOfFailure(outcome);
+      breakerDetail = outcome.kind === 'failure' ? outcome.detail : outcome.kind === 'api_error' ? outcome.code : `CaptchaCode ${outcome.response.CaptchaCode}`;
       breaker.failure(admission);
     } else {
       breaker.success(admission);
@@ -210,15 +291,19 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     admission: BreakerAdmission,
     control: TransportControl,
     cancelled: { value: boolean },
+    parent: VerificationSpan | null,
+    attempt: number,
   ): Promise<AttemptOutcome | 'lagged'> =>
     new Promise((resolve) => {
       let done = false;
       const due = performance.now() + timeoutMs;
+      const span = parent ? telemetry!.startAttempt(parent, attempt) : null;
       const finish = (outcome: AttemptOutcome | 'lagged'): void => {
         if (done) return;
         done = true;
         queue.release();
         record(admission, cancelled.value ? 'cancelled' : outcome);
+        if (span) telemetry!.endAttempt(span, summarizeAttempt(outcome, cancelled.value));
         resolve(outcome);
       };
       const timer = setTimeout(() => {
@@ -261,7 +346,13 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     });
   };
 
-  async function callTencent(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number): Promise<NetworkResult> {
+  async function callTencent(
+    input: ValidInput,
+    extra: string,
+    signal: AbortSignal | undefined,
+    started: number,
+    span: VerificationSpan | null,
+  ): Promise<NetworkResult> {
     const admission = breaker.admit();
     if (admission === 'blocked') return { outcome: { kind: 'breaker_open' }, attempts: 0 };
     const deadline = started + networkBudgetMs;
@@ -294,7 +385,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
         const control: TransportControl = { cancel: null };
         const cancelled = { value: false };
         const timeoutMs = Math.max(1, Math.min(attemptTimeoutMs, deadline - performance.now()));
-        const attempt = runAttempt(input, extra, timeoutMs, admission, control, cancelled);
+        const attempt = runAttempt(input, extra, timeoutMs, admission, control, cancelled, span, attempts);
         const outcome = await orAbort(attempt, signal, () => {
           // A probe finishes on its own timer and decides the breaker; anything else is cancelled
           // and counts neither way.
@@ -347,7 +438,9 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
         ),
       signal,
     );
+    if (typeof result === 'object' && result.accepted) telemetry?.degradedAccepted(candidate.tier);
     if (typeof result === 'object' && !result.accepted && result.refusal === 'budget_exhausted') {
+      if (result.scope === 'global') telemetry?.budgetExhausted(candidate.tier);
       safeHook('onBudgetExhausted', {
         scope: result.scope,
         limit: result.limit,
@@ -356,10 +449,10 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
         userIp: input.userIp,
         cause: candidate.cause,
       });
-      log('warn', 'captcha degraded budget exhausted', { scope: result.scope, limit: result.limit, tier: candidate.tier });
+      log('warn', 'captcha degraded budget exhausted', { scope: result.scope, limit: result.limit, tier: candidate.tier }, `budget_exhausted:${result.scope}`);
     }
     if (typeof result === 'object' && !result.accepted && result.refusal === 'cannot_remember') {
-      log('warn', 'captcha store could not remember the ticket: degraded acceptance refused', {});
+      log('warn', 'captcha store could not remember the ticket: degraded acceptance refused', {}, 'store_cannot_remember');
     }
     return { decision: settleDegraded(candidate, result), windowEndsMs: parts.windowEndsMs };
   }
@@ -378,7 +471,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
         return answer;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        log('warn', 'captcha store failed', { error: redact(String(error)) });
+        log('warn', 'captcha store unavailable: degraded acceptance refused (store_unavailable)', { error: redact(String(error)) }, 'store_unavailable');
         safeHook('onStoreError', { error, timedOut: false });
         return 'store_failed';
       }
@@ -391,14 +484,14 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
       });
       const answer = await orAbort(Promise.race([call(controller.signal, Date.now() + resolved.storeTimeoutMs), timedOut]), signal);
       if (answer === 'timeout') {
-        log('warn', 'captcha store timed out', { timeoutMs: resolved.storeTimeoutMs });
+        log('warn', 'captcha store timed out: degraded acceptance refused (store_unavailable)', { timeoutMs: resolved.storeTimeoutMs }, 'store_unavailable');
         safeHook('onStoreError', { error: new Error(`store timed out after ${resolved.storeTimeoutMs} ms`), timedOut: true });
         return 'store_failed';
       }
       return answer;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      log('warn', 'captcha store failed', { error: redact(String(error)) });
+      log('warn', 'captcha store unavailable: degraded acceptance refused (store_unavailable)', { error: redact(String(error)) }, 'store_unavailable');
       safeHook('onStoreError', { error, timedOut: false });
       return 'store_failed';
     } finally {
@@ -419,7 +512,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     );
     if (answer === 'already_used') return { type: 'final', reason: 'ticket_reused', accepted: false, branch: 'replay_guard', cause: null };
     // Tencent verified it; a store that cannot answer must not block the business (design §3.3).
-    if (answer !== 'claimed') log('warn', 'captcha store could not record a verified ticket; a second use would not be refused', {});
+    if (answer !== 'claimed') log('warn', 'captcha store could not record a verified ticket; a second use would not be refused', {}, 'store_claim');
     return decision;
   }
 
@@ -465,12 +558,20 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     };
   }
 
-  async function run(rawInput: VerifyInput, call: CallSettings, signal: AbortSignal | undefined, started: number): Promise<CaptchaVerdict> {
+  async function run(
+    rawInput: VerifyInput,
+    call: CallSettings,
+    signal: AbortSignal | undefined,
+    started: number,
+    span: VerificationSpan | null,
+  ): Promise<CaptchaVerdict> {
     const { mode, budgetScope } = call;
     const trace: Trace = { mode, outcome: null, attempts: 0, disasterTicket: null, retryAfterSeconds: null };
     const finish = (decision: FinalDecision, windowEndsMs: number | null = null): CaptchaVerdict => {
       trace.retryAfterSeconds = retryAfterFor(decision, windowEndsMs);
-      return buildVerdict(decision, trace, started);
+      const verdict = buildVerdict(decision, trace, started);
+      if (verdict.accepted && verdict.status === 'degraded') reportDegradedAcceptance(verdict, trace.outcome);
+      return verdict;
     };
     const local = (reason: VerdictReason, branch: FinalDecision['branch']): CaptchaVerdict =>
       finish({ type: 'final', reason, accepted: false, branch, cause: null });
@@ -490,7 +591,8 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     }
     if (disaster.kind === 'valid') trace.disasterTicket = disaster.ticket;
 
-    const { outcome, attempts } = await callTencent(input, call.extra, signal, started);
+    const { outcome, attempts } = await callTencent(input, call.extra, signal, started, span);
+    if (outcome.kind === 'failure') reportUpstreamFailure(outcome.detail, outcome.failure);
     trace.outcome = outcome;
     trace.attempts = attempts;
     const decision = decide({
@@ -543,18 +645,54 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
           : undefined;
     if (!event) return;
     // A ticket of another app can make Tencent answer 100: rate-limited, or an attacker pages on-call.
-    if (!mayReport(`misconfigured:${event.source}:${event.captchaCode ?? event.apiErrorCode}`)) return;
-    log('error', 'captcha verification is misconfigured', { ...event });
-    safeHook('onMisconfiguration', event);
+    const kind = `misconfigured:${event.source}:${event.captchaCode ?? event.apiErrorCode}`;
+    if (!mayReport(kind)) return;
+    log('error', 'captcha verification is misconfigured', { ...event, likelyCause: misconfigurationHint(event) }, kind);
+    safeHook('onMisconfiguration', event satisfies MisconfigurationEvent);
+  }
+
+  /** A request on its way to Tencent failed: which host, which error code, the likely cause. */
+  function reportUpstreamFailure(detail: string, failure: string): void {
+    const kind = `upstream:${detail}`;
+    if (!mayReport(kind)) return;
+    log('warn', `captcha could not get an answer from Tencent (${failure})`, { upstream: upstreamHost, error: detail, hint: networkHint(detail, upstreamHost) }, kind);
+  }
+
+  /** A ticket accepted without Tencent's word: every time to a passed logger, once a minute to the console. */
+  function reportDegradedAcceptance(verdict: CaptchaVerdict, outcome: UpstreamOutcome | null): void {
+    if (logger === false || (userLogger && !userLogger.warn)) return;
+    log(
+      'warn',
+      'captcha verdict',
+      {
+        status: verdict.status,
+        accepted: verdict.accepted,
+        reason: verdict.reason,
+        cause: verdict.cause,
+        branch: verdict.branch,
+        mode: verdict.mode,
+        note: "accepted without Tencent's verification (fail-open); alert if this continues",
+        ...describeUpstream(outcome),
+        requestId: verdict.requestId,
+        attempts: verdict.attempts,
+        latencyMs: verdict.latencyMs,
+      },
+      'degraded_accepted',
+    );
   }
 
   function reportOverload(outcome: UpstreamOutcome): void {
     if (outcome.kind !== 'overloaded' || !mayReport('overloaded')) return;
-    log('warn', 'captcha verification overloaded: requests refused before reaching Tencent', {
-      detail: outcome.detail,
-      maxConnections: resolved.maxConnections,
-      maxQueued: resolved.maxQueued,
-    });
+    log(
+      'warn',
+      'captcha verification overloaded: requests refused before reaching Tencent',
+      {
+        detail: outcome.detail,
+        maxConnections: resolved.maxConnections,
+        maxQueued: resolved.maxQueued,
+      },
+      'overloaded',
+    );
   }
 
   const defaultExtra = requestFieldsJson(resolved.requestFields);
@@ -583,20 +721,25 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     if (callerSignal?.aborted) throw callerSignal.reason;
     const call = verifyOptions ? callSettings(verifyOptions) : defaults;
     const mode = call.mode;
+    const span = telemetry ? telemetry.startVerification(ticketLength(input), verifyOptions?.traceHeaders) : null;
     let verdict: CaptchaVerdict;
     try {
-      verdict = await run(input, call, callerSignal, started);
+      verdict = await run(input, call, callerSignal, started, span);
     } catch (error) {
-      if (callerSignal?.aborted) throw callerSignal.reason;
-      log('error', 'captcha verification failed unexpectedly', { error: redact(String(error)) });
+      if (callerSignal?.aborted) {
+        telemetry?.abortVerification(span);
+        throw callerSignal.reason;
+      }
+      log('error', 'captcha verification failed unexpectedly', { error: redact(String(error)) }, 'internal_error');
       verdict = buildVerdict(
         { type: 'final', reason: PolicyReason.InternalError, accepted: false, branch: 'internal_error', cause: null },
         { mode, outcome: null, attempts: 0, disasterTicket: null, retryAfterSeconds: null },
         started,
       );
     }
-    if (verdict.status === 'degraded' && verdict.accepted ? logger.warn : logger.debug) {
-      log(verdict.status === 'degraded' && verdict.accepted ? 'warn' : 'debug', 'captcha verdict', {
+    if (telemetry) telemetry.endVerification(span, verdict, (performance.now() - started) / 1000);
+    if (userLogger?.debug && !(verdict.status === 'degraded' && verdict.accepted)) {
+      log('debug', 'captcha verdict', {
         status: verdict.status,
         accepted: verdict.accepted,
         reason: verdict.reason,
@@ -620,8 +763,40 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
       return breaker.state;
     },
     options: deepFreeze(resolved),
-    close: () => transport.close(),
+    check: (checkOptions?: CheckOptions): Promise<CaptchaCheckReport> =>
+      runCheck(
+        {
+          endpoint: resolved.endpoint,
+          attemptTimeoutMs: resolved.attemptTimeoutMs,
+          now,
+          store,
+          client,
+          redact,
+          viaProxy: setup.viaProxy === true,
+          injectedFetch: setup.injectedFetch === true,
+        },
+        checkOptions,
+      ),
+    close: () => {
+      telemetry?.close();
+      return transport.close();
+    },
   };
+}
+
+/** The ticket's length for the span (never its value); 0 when it is not a string. */
+function ticketLength(input: VerifyInput): number {
+  const t = (input as Partial<VerifyInput> | null | undefined)?.ticket;
+  return typeof t === 'string' ? t.length : 0;
+}
+
+/** What an attempt span records about an attempt. */
+function summarizeAttempt(outcome: AttemptOutcome | 'lagged', cancelled: boolean): AttemptSummary {
+  if (cancelled) return { kind: 'cancelled' };
+  if (outcome === 'lagged') return { kind: 'lagged', error: 'event_loop_lag' };
+  if (outcome.kind === 'answer') return { kind: 'answer', captchaCode: outcome.response.CaptchaCode };
+  if (outcome.kind === 'api_error') return { kind: 'api_error', error: outcome.code };
+  return { kind: 'failure', error: outcome.detail === 'timed out' ? 'timeout' : outcome.detail };
 }
 
 /** The password of a proxy URL, to redact it from anything undici reports. */

@@ -41,7 +41,7 @@ export interface LegacyCaptchaVerifier extends CaptchaVerifier {
  * ```
  */
 export function createLegacyCaptchaVerifier(options: LegacyCaptchaVerifierOptions = {}): LegacyCaptchaVerifier {
-  const { resolved, legacy, credentials, hooks, logger, fetch, now, store, proxy } = normaliseLegacyOptions(options);
+  const { resolved, legacy, credentials, hooks, logger, telemetry, fetch, now, store, proxy } = normaliseLegacyOptions(options);
   const secrets = [credentials.secretKey, proxy ? new URL(proxy).password : ''].filter((s) => s.length >= 4);
   const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);
 
@@ -55,6 +55,7 @@ export function createLegacyCaptchaVerifier(options: LegacyCaptchaVerifierOption
     hooks,
     logger,
     telemetry,
+    viaProxy: proxy !== undefined,
     injectedFetch: fetch !== undefined,
     now,
     secrets,
