@@ -175,7 +175,7 @@ export async function checkNetwork(
     out.push(skip('clock', `not tried: ${host} is not reachable`));
     return out;
   }
-  out.push(pass('connect', `TCP${answer.tls ? ` and TLS (${answer.tls})` : ''} to ${host} work`));
+  out.push(pass('connect', `TCP${answer.tls ? ` and TLS (${answer.tls})` : ''} to ${host} works`));
 
   const serverMs = answer.date ? Date.parse(answer.date) : Number.NaN;
   if (Number.isNaN(serverMs)) {
