@@ -37,6 +37,8 @@ export {
   CaptchaConfigError,
   CaptchaConfigErrorCode,
   isCaptchaConfigError,
+  rateLimitedLogger,
+  type CaptchaLogTarget,
   type CaptchaVerifierOptions,
   type ResolvedCaptchaVerifierOptions,
   type CaptchaBudgetOptions,

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { CREDENTIALS, ENDPOINT, connectionRefused, createFakeTencent, type FakeReply } from '../test/helpers/fake-tencent.js';
 import { advance, useFakeTimers, useRealTimers } from '../test/helpers/timers.js';
 import { isTlsErrorCode, misconfigurationHint, networkHint } from './hints.js';
-import type { CaptchaVerifierOptions } from './options.js';
+import { rateLimitedLogger, type CaptchaVerifierOptions } from './options.js';
 import type { CaptchaStore } from './store.js';
 import { createCaptchaVerifier } from './verifier.js';
 
@@ -114,6 +114,15 @@ describe('default logging (no logger option)', () => {
     expect(logger.debug).toHaveBeenCalledWith('captcha verdict', expect.objectContaining({ status: 'verified' }));
     expect(logger.warn.mock.calls.filter((c) => c[0] === 'captcha verdict')).toHaveLength(2);
     expect(logger.warn).toHaveBeenCalledWith('captcha verdict', expect.objectContaining({ status: 'degraded', accepted: true, error: 'ECONNREFUSED' }));
+    expect(lines()).toEqual([]);
+  });
+
+  it('rateLimitedLogger writes the default lines, rate-limited, to another target (Nest Logger)', async () => {
+    const target = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const { verifier } = setup({ logger: rateLimitedLogger(target) }, [{ captchaCode: 1, evilLevel: 0 }, { throw: connectionRefused() }]);
+    await verifier.verify(input);
+    for (let i = 0; i < 3; i++) await verifier.verify({ ...input, ticket: `${input.ticket}${i}` });
+    expect(target.warn.mock.calls.filter((c) => String(c[0]).startsWith('[tencent-captcha] captcha verdict {'))).toHaveLength(1);
     expect(lines()).toEqual([]);
   });
 

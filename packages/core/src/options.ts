@@ -142,6 +142,37 @@ export interface CaptchaLogger {
   error?(message: string, data?: Record<string, unknown>): void;
 }
 
+const RATE_LIMITED = Symbol.for('@tencent-captcha/core.rateLimitedLogger');
+
+/** Where {@link rateLimitedLogger} writes: one formatted line per call. */
+export interface CaptchaLogTarget {
+  info?(line: string): void;
+  warn?(line: string): void;
+  error?(line: string): void;
+}
+
+/**
+ * A logger that behaves like the default one — info, warn and error only, each kind of line at most
+ * once a minute, one line each (`[tencent-captcha] message {"data":…}`) — but writes to `target`
+ * instead of `console` (Nest's `Logger`, pino, …). The Nest module uses it with Nest's `Logger`.
+ *
+ * @example
+ * ```ts
+ * const logger = new Logger('TencentCaptcha');
+ * createCaptchaVerifier({ logger: rateLimitedLogger({ info: (l) => logger.log(l), warn: (l) => logger.warn(l), error: (l) => logger.error(l) }) });
+ * ```
+ */
+export function rateLimitedLogger(target: CaptchaLogTarget): CaptchaLogger {
+  const logger: CaptchaLogger = {};
+  Object.defineProperty(logger, RATE_LIMITED, { value: target });
+  return logger;
+}
+
+/** @internal The target of a {@link rateLimitedLogger}, if `logger` is one. */
+export function rateLimitedTarget(logger: unknown): CaptchaLogTarget | undefined {
+  return typeof logger === 'object' && logger !== null ? ((logger as Record<symbol, CaptchaLogTarget | undefined>)[RATE_LIMITED] ?? undefined) : undefined;
+}
+
 /** The Fetch API's `fetch`, as far as core uses it. */
 export type FetchLike = (input: string, init: {
   method: string;

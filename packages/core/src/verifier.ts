@@ -34,6 +34,7 @@ import {
   assertRiskLimit,
   normaliseOptions,
   normaliseRequestFields,
+  rateLimitedTarget,
   type CaptchaHooks,
   type CaptchaLogger,
   type CaptchaVerifierOptions,
@@ -178,7 +179,9 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
       log('error', 'a captcha hook threw', { hook: name, error: redact(String(error)) });
     }
   };
-  const userLogger = logger || null;
+  // The default logger (rate-limited, to console) or its twin writing elsewhere (rateLimitedLogger).
+  const defaultTarget = logger === undefined ? console : rateLimitedTarget(logger);
+  const userLogger = defaultTarget ? null : logger || null;
   const consoleLast = new Map<string, number>();
   /**
    * One log line. A passed logger gets every line; the default (no `logger`) prints info/warn/error to
@@ -196,7 +199,9 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
       }
       return;
     }
-    if (logger === false || level === 'debug') return;
+    if (!defaultTarget || level === 'debug') return;
+    const write = defaultTarget[level];
+    if (!write) return;
     const key = kind ?? message;
     const t = Date.now();
     const last = consoleLast.get(key);
@@ -204,7 +209,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     if (consoleLast.size > 256) consoleLast.clear();
     consoleLast.set(key, t);
     try {
-      console[level](`${CONSOLE_PREFIX} ${message}${data && Object.keys(data).length > 0 ? ` ${JSON.stringify(data)}` : ''}`);
+      write.call(defaultTarget, `${CONSOLE_PREFIX} ${message}${data && Object.keys(data).length > 0 ? ` ${JSON.stringify(data)}` : ''}`);
     } catch {
       // A console that throws (closed stream) must not break verification.
     }
@@ -660,7 +665,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
 
   /** A ticket accepted without Tencent's word: every time to a passed logger, once a minute to the console. */
   function reportDegradedAcceptance(verdict: CaptchaVerdict, outcome: UpstreamOutcome | null): void {
-    if (logger === false || (userLogger && !userLogger.warn)) return;
+    if (userLogger ? !userLogger.warn : !defaultTarget) return;
     log(
       'warn',
       'captcha verdict',

@@ -180,7 +180,11 @@ export function tencentCaptcha(options: TencentCaptchaOptions): TencentCaptchaMi
     let verdict: CaptchaVerdict;
     try {
       // Rejects only with the abort reason (untouched, rethrown as it is) or a bad per-call option.
-      verdict = await verifier.verify({ ticket, randstr, userIp }, mode === undefined ? { signal, budgetScope } : { signal, mode, budgetScope });
+      // `traceHeaders`: with OpenTelemetry tracing on, the verification span joins the request's trace.
+      verdict = await verifier.verify(
+        { ticket, randstr, userIp },
+        mode === undefined ? { signal, budgetScope, traceHeaders: ctx.headers } : { signal, mode, budgetScope, traceHeaders: ctx.headers },
+      );
     } finally {
       unlink();
     }
