@@ -36,6 +36,7 @@ async function legacyVerifier(): Promise<LegacyCaptchaVerifier> {
     deadlineMs: 1200,
     storeTimeoutMs: 200,
     retry: { enabled: false },
+    logger: false,
   });
   resources.defer(() => verifier.close());
   // Load undici and open a connection now: a cold first request is slow enough on a busy machine to

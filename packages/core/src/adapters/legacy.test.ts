@@ -27,6 +27,7 @@ beforeAll(async () => {
     deadlineMs: 1200,
     storeTimeoutMs: 200,
     retry: { enabled: false },
+    logger: false,
   });
   // Load undici and open a connection now: a cold first request is slow enough on a busy machine to
   // be taken for local overload.

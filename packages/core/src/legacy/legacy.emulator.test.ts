@@ -36,6 +36,7 @@ function legacyVerifier(options: LegacyCaptchaVerifierOptions = {}): LegacyCaptc
     endpoint: emulator.legacyApiUrl,
     env: {},
     retry: { enabled: false },
+    logger: false,
     ...options,
   });
   open.push(v);
@@ -137,6 +138,19 @@ describe('createLegacyCaptchaVerifier().verify()', () => {
     const everything = JSON.stringify([verdict, events, logs, verifier.options, verifier.legacyOptions]);
     expect(everything).not.toContain(secretKey);
     expect(everything).not.toContain(emulator.secretKey);
+  });
+});
+
+describe('check() (the doctor) on the legacy API', () => {
+  it('passes with the right key; a wrong secret key fails api_key (4100) without echoing it', async () => {
+    const healthy = await legacyVerifier().check();
+    expect(healthy.ok).toBe(true);
+    expect(healthy.checks.find((c) => c.name === 'api_key')).toMatchObject({ status: 'pass' });
+    const wrongKey = 'wrong-secret-key-42c1';
+    const broken = await legacyVerifier({ secretKey: wrongKey }).check();
+    expect(broken.ok).toBe(false);
+    expect(broken.checks.find((c) => c.name === 'api_key')).toMatchObject({ status: 'fail', summary: expect.stringContaining('4100') });
+    expect(JSON.stringify(broken)).not.toContain(wrongKey);
   });
 });
 
