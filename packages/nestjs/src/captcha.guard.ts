@@ -108,7 +108,9 @@ export class CaptchaGuard implements CanActivate {
       ]);
       const { signal, unlink } = linkClientAbort(response);
       try {
-        const verifyOptions: VerifyOptions = mode === undefined ? { signal, budgetScope } : { signal, mode, budgetScope };
+        // `traceHeaders`: with OpenTelemetry tracing on, the verification span joins the request's trace.
+        const traceHeaders = (request as { headers?: VerifyOptions['traceHeaders'] }).headers;
+        const verifyOptions: VerifyOptions = mode === undefined ? { signal, budgetScope, traceHeaders } : { signal, mode, budgetScope, traceHeaders };
         // Rejects only with the abort reason (a CaptchaClientClosedException, let through untouched) or
         // a configuration error.
         return await this.verifier.verify({ ticket, randstr, userIp }, verifyOptions);

@@ -13,7 +13,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
-import { createCaptchaVerifier, type CaptchaVerifier } from '@tencent-captcha/core';
+import { createCaptchaVerifier, rateLimitedLogger, type CaptchaLogger, type CaptchaVerifier } from '@tencent-captcha/core';
 import { CAPTCHA_MODULE_OPTIONS, CAPTCHA_RESOLVED_OPTIONS, CAPTCHA_VERIFIER } from './captcha.constants.js';
 import { CaptchaGuard } from './captcha.guard.js';
 import { trustAllProxiesWarning } from './captcha.proxy.js';
@@ -33,12 +33,20 @@ function isVerifier(value: unknown): value is CaptchaVerifier {
   return typeof value === 'object' && value !== null && typeof (value as CaptchaVerifier).verify === 'function';
 }
 
+/** The verifier's default logger, written through Nest's `Logger` (context `TencentCaptcha`). */
+function nestCaptchaLogger(): CaptchaLogger {
+  const logger = new Logger('TencentCaptcha');
+  return rateLimitedLogger({ info: (line) => logger.log(line), warn: (line) => logger.warn(line), error: (line) => logger.error(line) });
+}
+
 /** @internal The `CAPTCHA_VERIFIER` factory: the given verifier, or one created (and validated) once. */
 export function provideVerifier(options: CaptchaModuleOptions | undefined): CaptchaVerifier {
   const given = options?.verifier;
   if (isVerifier(given)) return given;
+  // Without a logger of its own, the verifier's default warnings (rate-limited) go through Nest's Logger.
+  const verifierOptions = given?.logger === undefined ? { ...given, logger: nestCaptchaLogger() } : given;
   // Throws core's CaptchaConfigError at startup for invalid options or missing credentials.
-  const verifier = createCaptchaVerifier(given ?? {});
+  const verifier = createCaptchaVerifier(verifierOptions);
   ownedVerifiers.add(verifier);
   return verifier;
 }

@@ -251,6 +251,8 @@ describe.each(PLATFORMS)('behind an appending proxy on %s', (platform) => {
     const statuses = await attack(port);
     expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(HEALTHY_PER_IP);
     expect(seen[0]?.userIp).toBe('198.51.100.1');
-    expect(logger.warnings).toEqual([expect.stringMatching(platform === 'express' ? /Express 'trust proxy' is true/ : /Fastify trustProxy is true/)]);
+    // (The verifier's own rate-limited lines — here the first degraded acceptance — go through Nest's Logger too.)
+    const adapterWarnings = logger.warnings.filter((w) => !w.startsWith('[tencent-captcha]'));
+    expect(adapterWarnings).toEqual([expect.stringMatching(platform === 'express' ? /Express 'trust proxy' is true/ : /Fastify trustProxy is true/)]);
   });
 });
