@@ -36,6 +36,7 @@ import {
 import { isCaptchaHttpError, tencentCaptcha } from '@tencent-captcha/koa';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import { summarizeVerdict } from './summary.js';
+import { createDemoMetrics } from './metrics.js';
 import { DEMO_PUBLIC_DIR, loadDemoPage } from './assets.js';
 import { EMULATOR_SDK_PATH, isEmulatorControlPath, isEmulatorPath, isLoopbackAddress, proxyToEmulator } from './emulator-proxy.js';
 
@@ -130,34 +131,40 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   const ownsEmulator = backend === 'emulator' && !options.emulator;
   const emulator = backend === 'emulator' ? (options.emulator ?? (await createEmulator({ port: 0 }))) : undefined;
 
+  // The verifiers' OpenTelemetry metrics: /metrics for Prometheus, /api/live for the page's panel.
+  const metrics = createDemoMetrics();
+  const telemetry = options.verifier?.telemetry ?? { meterProvider: metrics.meterProvider };
   let verifier: CaptchaVerifier;
   let legacyVerifier: LegacyCaptchaVerifier;
   try {
     verifier = emulator
       ? createCaptchaVerifier({
           ...options.verifier,
+          telemetry,
           endpoint: emulator.apiUrl,
           captchaAppId: emulator.appId,
           appSecretKey: emulator.appSecretKey,
           secretId: emulator.secretId,
           secretKey: emulator.secretKey,
         })
-      : createCaptchaVerifier({ ...options.verifier, env });
+      : createCaptchaVerifier({ ...options.verifier, telemetry, env });
     try {
       legacyVerifier = emulator
         ? createLegacyCaptchaVerifier({
             ...options.verifier,
+            telemetry,
             endpoint: emulator.legacyApiUrl,
             captchaAppId: emulator.appId,
             secretId: emulator.secretId,
             secretKey: emulator.secretKey,
           })
-        : createLegacyCaptchaVerifier({ ...options.verifier, env });
+        : createLegacyCaptchaVerifier({ ...options.verifier, telemetry, env });
     } catch (error) {
       await verifier.close();
       throw error;
     }
   } catch (error) {
+    await metrics.close();
     if (ownsEmulator) await emulator?.close();
     throw error;
   }
@@ -255,6 +262,12 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     ctx.body = { backend, appId, mode, breaker: verifier.breakerState, faultsUrl: faultsUrlFor(ctx.req.socket.remoteAddress) };
   });
 
+  // The operator's view for the page's live panel: verdicts of the last minute and the breaker.
+  router.get('/api/live', async (ctx) => {
+    ctx.set('cache-control', 'no-store');
+    ctx.body = { ...(await metrics.live()), breaker: verifier.breakerState };
+  });
+
   // Switching the policy mode is a drill for the person running the demo: emulator mode and
   // loopback clients only (the socket's address; the app does not trust X-Forwarded-For).
   if (emulator) router.put('/api/mode', (ctx) => {
@@ -315,6 +328,10 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   const koaHandler = app.callback();
 
   const server: Server = createServer((req, res) => {
+    if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) {
+      metrics.handle(req, res);
+      return;
+    }
     if (emulator && isEmulatorPath(req.url)) {
       if (isEmulatorControlPath(req.url) && !isLoopbackAddress(req.socket.remoteAddress)) {
         res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
@@ -341,6 +358,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   } catch (error) {
     await verifier.close();
     await legacyVerifier.close();
+    await metrics.close();
     if (ownsEmulator) await emulator?.close();
     throw error;
   }
@@ -372,6 +390,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
         });
         await verifier.close();
         await legacyVerifier.close();
+        await metrics.close();
         if (ownsEmulator) await emulator?.close();
       })();
       return closing;

@@ -78,6 +78,8 @@ function showAnswer(status: number, answer: LoginAnswer | undefined, raw: string
   $('#http-status').textContent = `HTTP ${status}`;
   $('#verdict-json').textContent = answer ? JSON.stringify(answer, null, 2) : raw;
   if (answer?.verdict?.breaker) breaker.textContent = answer.verdict.breaker;
+  // The operator's view changes with every login.
+  pollLive();
 }
 
 loginForm.addEventListener('submit', async (event) => {
@@ -198,6 +200,37 @@ async function loadState(): Promise<void> {
   // Lets a visitor (and the end-to-end tests) see that the panel reflects the server.
   document.documentElement.dataset.ready = 'true';
 }
+
+// ── Operator's view: what the metrics say over the last minute (an operator's alert) ───────────────
+interface LiveCounters {
+  verified: number;
+  degradedAccepted: number;
+  refused: number;
+  breaker: string;
+}
+
+async function refreshLive(): Promise<void> {
+  const live = await json<LiveCounters>('/api/live');
+  $('#live-verified').textContent = String(live.verified);
+  $('#live-degraded').textContent = String(live.degradedAccepted);
+  $('#live-refused').textContent = String(live.refused);
+  $('#live-breaker').textContent = live.breaker;
+  breaker.textContent = live.breaker;
+  const alert = $<HTMLElement>('#live-alert');
+  const firing = live.degradedAccepted > 0 || live.breaker !== 'closed';
+  const text = firing
+    ? `Alert: ${live.degradedAccepted} login${live.degradedAccepted === 1 ? '' : 's'} accepted without Tencent’s word${live.breaker === 'closed' ? '' : `, breaker ${live.breaker}`}.`
+    : '';
+  // Only touch the live region when the text changes, so screen readers are not spammed.
+  if (alert.textContent !== text) alert.textContent = text;
+  alert.hidden = !firing;
+}
+
+const pollLive = (): void => {
+  refreshLive().catch(() => undefined);
+};
+pollLive();
+setInterval(pollLive, 2000);
 
 loadState().catch((error: unknown) => {
   drillStatus.textContent = `Could not read the server’s state: ${error instanceof Error ? error.message : String(error)}`;
