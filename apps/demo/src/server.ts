@@ -191,10 +191,10 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
    * the demo's origin like the modern SDK. When Tencent cannot give one, the element gets a URL that
    * fails, so it falls back to a disaster ticket and the policy decides at login.
    */
-  const legacyScriptSrc = async (ctx: Koa.Context): Promise<string> => {
-    const mobile = /Mobi|Android|iPhone|iPad|iPod/i.test(ctx.get('user-agent'));
+  const legacyScriptSrc = async (request: { userAgent: string; userIp: string | undefined; https: boolean }): Promise<string> => {
+    const mobile = /Mobi|Android|iPhone|iPad|iPod/i.test(request.userAgent);
     try {
-      const url = await legacyVerifier.getScriptUrl({ clientType: mobile ? 'mobile' : 'pc', userIp: ctx.req.socket.remoteAddress ?? '127.0.0.1', https: ctx.protocol === 'https' });
+      const url = await legacyVerifier.getScriptUrl({ clientType: mobile ? 'mobile' : 'pc', userIp: request.userIp ?? '127.0.0.1', https: request.https });
       return emulator && url.startsWith(`${emulator.url}/`) ? url.slice(emulator.url.length) : url;
     } catch (error) {
       if (!(error instanceof LegacyScriptUrlError)) throw error;
@@ -231,7 +231,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   });
 
   router.get('/legacy', async (ctx) => {
-    const sdkSrc = await legacyScriptSrc(ctx);
+    const sdkSrc = await legacyScriptSrc({ userAgent: ctx.get('user-agent'), userIp: ctx.req.socket.remoteAddress, https: ctx.protocol === 'https' });
     ctx.type = 'html';
     ctx.set('cache-control', 'no-store');
     ctx.body = assets.render({
