@@ -68,6 +68,7 @@ export async function createNestDemoServer(options: NestDemoServerOptions = {}):
       get options() {
         return real.options;
       },
+      check: (checkOptions) => real.check(checkOptions),
       close: () => real.close(),
     },
     log,
