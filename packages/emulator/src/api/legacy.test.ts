@@ -13,6 +13,7 @@ afterAll(async () => {
   await emulator.close();
 });
 
+const V2_BASE = { Action: 'DescribeInstances', Nonce: '1290303896666895346', Region: 'ap-guangzhou', SecretId: 'secretIdFoo', Timestamp: 1512393162, Version: '2017-03-12' };
 const IFRAME_QUERY = { Action: 'CaptchaIframeQuery', captchaType: 9, disturbLevel: 1, isHttps: 0, clientType: 2, accountType: 0 };
 const check = (ticket: string) => ({ Action: 'CaptchaCheck', ticket, captchaType: 9, disturbLevel: 1, userIp: '203.0.113.9' });
 const legacy = (params: Record<string, string | number>, extra: Partial<Parameters<typeof callLegacy>[0]> = {}) =>
@@ -132,6 +133,35 @@ describe('legacy v2 API', () => {
       controller.abort();
       await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     });
+  });
+
+  it.each([
+    // protocol.md §4.8: Tencent's published requests and signatures, checked by the emulator as the server.
+    ['L1', 'GET', 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA', 'Gu5t9xGARNpq86cd98joQYCN3Cozk1qA', 1465185768,
+      { Action: 'DescribeInstances', Nonce: 11886, Region: 'gz', SecretId: 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA', Timestamp: 1465185768, 'instanceIds.0': 'ins-09dx96dg', limit: 20, offset: 0 },
+      'NSI3UqqD99b/UJb4tbG/xZpRW64='],
+    ['L2', 'POST', 'secretIdFoo', 'secretKeyBar', 1512393162, { ...V2_BASE, SignatureMethod: 'HmacSHA1' }, 'p3n+pxBqF5JGZtDSxoVn5tGngf0='],
+    ['L3', 'GET', 'secretIdFoo', 'secretKeyBar', 1512393162, { ...V2_BASE, SignatureMethod: 'HmacSHA1' }, '5HAq1BOKNLEE2/uauWnp6Zv9Z3c='],
+    ['L4', 'POST', 'secretIdFoo', 'secretKeyBar', 1512393162, { ...V2_BASE, SignatureMethod: 'HmacSHA256' }, 'B2T37FRSP6Fk0/q/cdfrTE0p3zX5ooB/2BPWZUFpsj4='],
+  ] as const)('checks signing vector %s as the server: the published signature passes, one changed character is 4100', async (_name, method, secretId, secretKey, timestamp, params, signature) => {
+    const server = await createEmulator({ port: 0, secretId, secretKey, signatureNow: () => timestamp * 1000 });
+    try {
+      const send = (sig: string) => {
+        const query = new URLSearchParams(Object.entries({ ...params, Signature: sig }).map(([k, v]) => [k, String(v)])).toString();
+        // The vectors sign host cvm.api.qcloud.com: the emulator checks the Host the request names.
+        const headers = { host: 'cvm.api.qcloud.com' };
+        return method === 'GET'
+          ? rawRequest(`${server.legacyApiUrl}?${query}`, { headers })
+          : rawRequest(server.legacyApiUrl, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: query });
+      };
+      const tampered = JSON.parse((await send(signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')))).text);
+      expect(tampered).toMatchObject({ code: 4100 });
+      // Past the signature (and the nonce), the emulator only knows the captcha actions.
+      const passed = JSON.parse((await send(signature)).text);
+      expect(passed).toMatchObject({ code: 4000, message: expect.stringContaining('Unknown Action DescribeInstances') });
+    } finally {
+      await server.close();
+    }
   });
 
   it('a script URL that was never issued is refused', async () => {
