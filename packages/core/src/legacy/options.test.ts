@@ -6,6 +6,19 @@ import { createLegacyCaptchaVerifier } from './verifier.js';
 
 const base = { captchaAppId: 199999164, secretId: 'AKIDlegacy', secretKey: 'legacy-secret-key-123', env: {} };
 
+describe('verify() per-call options', () => {
+  it('refuses requestFields (DescribeCaptchaResult\'s) with a CaptchaConfigError', async () => {
+    const verifier = createLegacyCaptchaVerifier({ ...base, logger: false });
+    try {
+      await expect(verifier.verify({ ticket: 't02x*', randstr: '', userIp: '203.0.113.7' }, { requestFields: { businessId: 1 } })).rejects.toMatchObject({
+        name: 'CaptchaConfigError', code: 'invalid_option', option: 'requestFields',
+      });
+    } finally {
+      await verifier.close();
+    }
+  });
+});
+
 describe('normaliseLegacyOptions()', () => {
   it('defaults: Tencent\'s v2 endpoint, gz, HmacSHA256, slider 9/1, accountType 0, no business/scene id', () => {
     expect(normaliseLegacyOptions(base).legacy).toEqual({

@@ -8,6 +8,7 @@
  * - The legacy SDK may give no randstr, so none is required (a given one is still checked for shape).
  */
 import { LegacyApi } from '@tencent-captcha/protocol';
+import { CaptchaConfigError } from '../options.js';
 import { createMemoryStore } from '../stores/memory.js';
 import { createTransport } from '../transport.js';
 import type { CaptchaVerifier } from '../verdict.js';
@@ -78,7 +79,11 @@ export function createLegacyCaptchaVerifier(options: LegacyCaptchaVerifierOption
   let closing: Promise<void> | undefined;
 
   return {
-    verify: (input, verifyOptions) => engine.verify(input, verifyOptions),
+    verify: (input, verifyOptions) =>
+      verifyOptions?.requestFields !== undefined
+        ? // DescribeCaptchaResult's fields: CaptchaCheck has no place for them (businessId/sceneId are options here).
+          Promise.reject(new CaptchaConfigError('invalid_option', 'requestFields', 'requestFields are DescribeCaptchaResult fields: the legacy verifier takes businessId and sceneId as options.'))
+        : engine.verify(input, verifyOptions),
     get breakerState() {
       return engine.breakerState;
     },
