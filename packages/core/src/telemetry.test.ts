@@ -14,6 +14,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CREDENTIALS, ENDPOINT, connectionRefused, createFakeTencent, type FakeReply } from '../test/helpers/fake-tencent.js';
 import type { CaptchaVerifierOptions } from './options.js';
 import { TelemetryMetric, createVerifierTelemetry, loadOpenTelemetryApi } from './telemetry.js';
+import { captchaMiddleware } from './adapters/express.js';
+import { verifyFetchRequest } from './adapters/fetch.js';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
 import { createCaptchaVerifier } from './verifier.js';
 
 const input = { ticket: 'tr03XaCUZPAlPdIMqv17-KQ*', randstr: '@EcL', userIp: '203.0.113.7' };
@@ -169,6 +173,41 @@ describe('OpenTelemetry traces', () => {
     const root = o.spans.getFinishedSpans().find((s) => s.name === 'tencent_captcha.verify')!;
     expect(root.spanContext().traceId).toBe(traceId);
     expect(root.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    await verifier.close();
+    await o.shutdown();
+  });
+
+  it('joins the trace of a Fetch Request (verifyFetchRequest) and of an Express request (captchaMiddleware)', async () => {
+    const o = otel();
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    const { verifier } = setup({ telemetry: { tracerProvider: o.tracerProvider } });
+    const fetchTrace = '11111111111111111111111111111111';
+    await verifyFetchRequest(
+      verifier,
+      new Request('http://app.test/login', {
+        method: 'POST',
+        headers: { traceparent: `00-${fetchTrace}-2222222222222222-01`, 'x-tencent-captcha-ticket': input.ticket, 'x-tencent-captcha-randstr': input.randstr },
+      }),
+      { getUserIp: () => input.userIp },
+    );
+    const expressTrace = '33333333333333333333333333333333';
+    const app = express();
+    app.post('/login', captchaMiddleware(verifier, { getUserIp: () => input.userIp }), (_req, res) => res.end('ok'));
+    const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/login`, {
+        method: 'POST',
+        headers: { traceparent: `00-${expressTrace}-4444444444444444-01`, 'x-tencent-captcha-ticket': `${input.ticket}2`, 'x-tencent-captcha-randstr': input.randstr },
+      });
+      await res.text();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    const traces = o.spans.getFinishedSpans().filter((s) => s.name === 'tencent_captcha.verify').map((s) => s.spanContext().traceId);
+    expect(traces).toEqual([fetchTrace, expressTrace]);
     await verifier.close();
     await o.shutdown();
   });

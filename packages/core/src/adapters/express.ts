@@ -175,7 +175,8 @@ export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike,
       ]);
       return verifier.verify(
         { ticket, randstr, userIp },
-        { signal: controller.signal, budgetScope, ...(options.mode ? { mode: options.mode } : {}) },
+        // traceHeaders: with OpenTelemetry tracing on, the verification span joins the request's trace.
+        { signal: controller.signal, budgetScope, traceHeaders: req.headers, ...(options.mode ? { mode: options.mode } : {}) },
       );
     })().then(
       (verdict) => {

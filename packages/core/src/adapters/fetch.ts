@@ -229,7 +229,8 @@ export async function verifyFetchRequest(verifier: CaptchaVerifier, request: Req
   const signal = options.signal ?? request.signal;
   return verifier.verify(
     { ticket, randstr, userIp },
-    { ...(signal ? { signal } : {}), budgetScope, ...(options.mode ? { mode: options.mode } : {}) },
+    // traceHeaders: with OpenTelemetry tracing on, the verification span joins the request's trace.
+    { ...(signal ? { signal } : {}), budgetScope, traceHeaders: request.headers, ...(options.mode ? { mode: options.mode } : {}) },
   );
 }
 
