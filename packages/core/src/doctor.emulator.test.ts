@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRedis, formatCheckReport, runDoctor, type CaptchaCheckReport } from './doctor.js';
 import type { CaptchaVerifierOptions } from './options.js';
 import { createCaptchaVerifier } from './verifier.js';
+import { createLegacyCaptchaVerifier } from './legacy/verifier.js';
 
 type Emulator = Awaited<ReturnType<typeof createEmulator>>;
 let emulator: Emulator;
@@ -104,6 +105,25 @@ describe('verifier.check()', () => {
     expect(down.ok).toBe(false);
     const up = await checkRedis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', 2000);
     expect(up).toMatchObject({ status: 'pass', summary: expect.stringContaining('answers PING') });
+  });
+});
+
+describe('check() of the legacy verifier', () => {
+  const legacy = async (secretKey: string) => {
+    const verifier = createLegacyCaptchaVerifier({ captchaAppId: emulator.appId, secretId: emulator.secretId, secretKey, endpoint: emulator.legacyApiUrl, env: {}, logger: false });
+    try {
+      return await verifier.check();
+    } finally {
+      await verifier.close();
+    }
+  };
+
+  it('passes for a healthy setup and blames the key for a wrong secret', async () => {
+    const healthy = await legacy(emulator.secretKey);
+    expect(healthy.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    const broken = await legacy('wrong-legacy-secret-key-0123');
+    expect(find(broken, 'api_key').status).toBe('fail');
+    expect(JSON.stringify(broken)).not.toContain('wrong-legacy-secret-key-0123');
   });
 });
 
