@@ -4,7 +4,8 @@
  * then in separate Node processes:
  * - `import()`s the ESM bundle with `undici` blocked — as in a Fetch-API runtime — and verifies an
  *   emulator ticket with an injected `fetch`;
- * - `require()`s the CJS bundle and verifies with the default transport (undici's pool).
+ * - `require()`s the CJS bundle and verifies with the default transport (undici's pool);
+ * - runs the `tencent-captcha doctor` bin against the emulator, configured by environment variables.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -22,7 +23,7 @@ let emulator: Awaited<ReturnType<typeof createEmulator>>;
 beforeAll(async () => {
   await rm(smoke, { recursive: true, force: true });
   const common = { format: ['esm', 'cjs'] as const, target: 'node20', dts: false, sourcemap: false, clean: true, silent: true, config: false, treeshake: true };
-  await build({ ...common, format: [...common.format], entry: { index: join(root, 'src/index.ts') }, outDir: join(smoke, 'dist'), platform: 'node' });
+  await build({ ...common, format: [...common.format], entry: { index: join(root, 'src/index.ts'), cli: join(root, 'src/cli.ts') }, outDir: join(smoke, 'dist'), platform: 'node' });
   // `@tencent-captcha/protocol` as an install would provide it (its own dist may not be built yet).
   const protocolDir = join(smoke, 'node_modules/@tencent-captcha/protocol');
   await build({ ...common, format: [...common.format], entry: { index: join(root, '../protocol/src/index.ts') }, outDir: protocolDir, platform: 'neutral' });
@@ -93,5 +94,29 @@ ${verifyAndPrint('')}
     )) as { exports: string[]; verdict: { status: string } };
     expect(out.verdict).toMatchObject({ status: 'verified', attempts: 1 });
     expect(out.exports).toContain('createCaptchaVerifier');
+  });
+
+  it('runs the tencent-captcha doctor bin from the environment: exit 0 when healthy, 1 with a wrong secret', async () => {
+    const env = {
+      PATH: process.env.PATH,
+      TENCENT_CAPTCHA_APP_ID: emulator.appId,
+      TENCENT_CAPTCHA_APP_SECRET_KEY: emulator.appSecretKey,
+      TENCENTCLOUD_SECRET_ID: emulator.secretId,
+      TENCENTCLOUD_SECRET_KEY: emulator.secretKey,
+      TENCENT_CAPTCHA_ENDPOINT: emulator.apiUrl,
+    };
+    const healthy = await run(process.execPath, [join(smoke, 'dist/cli.js'), 'doctor'], { cwd: smoke, env, timeout: 30_000 });
+    expect(healthy.stdout).toContain('All checks passed.');
+    const broken = await run(process.execPath, [join(smoke, 'dist/cli.cjs'), 'doctor', '--json'], {
+      cwd: smoke,
+      env: { ...env, TENCENTCLOUD_SECRET_KEY: 'wrong-secret-key-0123456789' },
+      timeout: 30_000,
+    }).then(
+      () => undefined,
+      (error: { code?: number; stdout?: string }) => error,
+    );
+    expect(broken?.code).toBe(1);
+    expect(JSON.parse(broken?.stdout ?? '{}')).toMatchObject({ ok: false });
+    expect(broken?.stdout).not.toContain('wrong-secret-key-0123456789');
   });
 });
