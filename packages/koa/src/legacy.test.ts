@@ -53,7 +53,9 @@ async function serve(verifier: LegacyCaptchaVerifier, mode: 'adaptive' | 'closed
   router.post('/login', parseBody({ enableTypes: ['json', 'form'] }), tencentCaptcha({ verifier, mode }), (ctx) => {
     ctx.body = { handled: true, status: ctx.state.captcha?.status };
   });
-  return resources.listen(new Koa().use(router.routes()));
+  const app = new Koa();
+  app.use(router.routes());
+  return resources.listen(app);
 }
 
 describe('tencentCaptcha({ verifier: createLegacyCaptchaVerifier(…) })', () => {
