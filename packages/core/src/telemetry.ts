@@ -90,7 +90,6 @@ interface OtelApi {
   };
   context: { active(): Ctx };
   propagation: { extract(context: Ctx, carrier: unknown, getter?: object): Ctx };
-  ROOT_CONTEXT: Ctx;
 }
 
 const SCOPE = '@tencent-captcha/core';
@@ -108,8 +107,10 @@ let loading: Promise<OtelApi | null> | null = null;
 export function loadOpenTelemetryApi(): Promise<boolean> {
   loading ??= import('@opentelemetry/api').then(
     (m) => {
-      const mod = ((m as { default?: unknown }).default ?? m) as OtelApi;
-      api = typeof mod?.metrics?.getMeterProvider === 'function' ? mod : (m as unknown as OtelApi);
+      // The namespace (ESM, or CJS through import()); its `default` only as a fallback.
+      const ns = m as unknown as Partial<OtelApi> & { default?: Partial<OtelApi> };
+      const mod = typeof ns.metrics?.getMeterProvider === 'function' ? ns : ns.default;
+      api = mod && typeof mod.metrics?.getMeterProvider === 'function' && typeof mod.trace?.getTracerProvider === 'function' ? (mod as OtelApi) : null;
       return api;
     },
     () => null,
