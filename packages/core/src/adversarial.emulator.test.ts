@@ -86,6 +86,37 @@ describe('attack: saturating the verifier opens the breaker', () => {
   });
 });
 
+describe('attack: lagging the event loop makes Tencent look slow', () => {
+  const busy = (ms: number) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      // A synchronous stall of this process, as a flood of CPU work would cause.
+    }
+  };
+
+  it('takes an answer that arrived while the loop was blocked, instead of timing out', async () => {
+    emulator.faults.set('api', { kind: 'latency', ms: 30 });
+    const verifier = verifierFor({ attemptTimeoutMs: 200, deadlineMs: 2000, retry: { enabled: false }, breaker: { failureThreshold: 1 } });
+    await verifier.verify(junk(0)); // warm the connection
+    const t = emulator.issueTicket();
+    const p = verifier.verify({ ticket: t.ticket, randstr: t.randstr, userIp: '203.0.113.1' });
+    await new Promise((r) => setTimeout(r, 10));
+    busy(330); // the answer lands in the socket at ~30 ms; the attempt timer is due at 200 ms
+    await expect(p).resolves.toMatchObject({ status: 'verified' });
+    expect(verifier.breakerState).toBe('closed');
+  });
+
+  it('refuses as overloaded, and keeps the breaker closed, when the timer fires far too late to judge Tencent', async () => {
+    emulator.faults.set('api', { kind: 'hang' });
+    const verifier = verifierFor({ attemptTimeoutMs: 200, deadlineMs: 3000, retry: { enabled: false }, breaker: { failureThreshold: 1 } });
+    const p = verifier.verify(junk(1));
+    await new Promise((r) => setTimeout(r, 10));
+    busy(800);
+    await expect(p).resolves.toMatchObject({ accepted: false, reason: 'overloaded', status: 'rejected' });
+    expect(verifier.breakerState).toBe('closed');
+  });
+});
+
 describe('attack: aborting the half-open probe keeps the breaker open', () => {
   it('closes the breaker within 6 probe cycles whose clients disconnect after 5 ms', async () => {
     const onBreakerClose = vi.fn();
