@@ -13,6 +13,7 @@ export {
   type CaptchaVerifier,
   type VerifyInput,
   type VerifyOptions,
+  type VerifyRequestFields,
   type VerdictApiError,
   type VerdictDisasterTicket,
 } from './verdict.js';
