@@ -102,6 +102,19 @@ describe('OpenTelemetry metrics', () => {
     await o.shutdown();
   });
 
+  it('tells a legacy and a modern verifier on one meter apart (tencent_captcha.api)', async () => {
+    const o = otel();
+    const { createLegacyCaptchaVerifier } = await import('./legacy/verifier.js');
+    const modern = setup({ telemetry: { meterProvider: o.meterProvider }, breaker: { failureThreshold: 1 } }, [{ throw: connectionRefused() }]).verifier;
+    const legacy = createLegacyCaptchaVerifier({ captchaAppId: 1, secretId: 'AKIDx', secretKey: 'k1234567', env: {}, logger: false, fetch: createFakeTencent().fetch, telemetry: { meterProvider: o.meterProvider } });
+    await modern.verify(input);
+    const breaker = await o.points(TelemetryMetric.BreakerState);
+    expect(sumOf(breaker, { 'tencent_captcha.api': 'DescribeCaptchaResult', 'tencent_captcha.state': 'open' })).toBe(1);
+    expect(sumOf(breaker, { 'tencent_captcha.api': 'CaptchaCheck', 'tencent_captcha.state': 'closed' })).toBe(1);
+    await Promise.all([modern.close(), legacy.close()]);
+    await o.shutdown();
+  });
+
   it('uses the globally registered provider without any option, and nothing with telemetry: false', async () => {
     const o = otel();
     metrics.setGlobalMeterProvider(o.meterProvider);
@@ -117,6 +130,7 @@ describe('OpenTelemetry metrics', () => {
 
   it('does nothing per call while no provider is registered (no span, no instruments)', () => {
     const t = createVerifierTelemetry({}, {
+      api: 'DescribeCaptchaResult',
       endpointHost: 'h',
       endpointPort: 443,
       breakerState: () => 'closed',

@@ -33,7 +33,7 @@ export interface CaptchaTelemetryOptions {
 
 /** Metric names (OpenTelemetry; Prometheus shows dots as `_`, counters with `_total`, seconds with `_seconds`). */
 export const TelemetryMetric = {
-  /** Counter of verdicts, by `tencent_captcha.status`, `.reason`, `.mode`, `.branch`, `.accepted`. */
+  /** Counter of verdicts, by `tencent_captcha.status`, `.reason`, `.mode`, `.branch`, `.accepted` (and `.api` on every metric). */
   Verifications: 'tencent_captcha.verifications',
   /** Histogram of `verify()` durations in seconds, by `tencent_captcha.status` and `.mode`. */
   VerificationDuration: 'tencent_captcha.verification.duration',
@@ -151,6 +151,8 @@ export interface VerificationSpan {
 
 /** What the telemetry of one verifier reads from it. */
 export interface TelemetrySource {
+  /** `DescribeCaptchaResult` or `CaptchaCheck` (legacy): tells two verifiers on one meter apart. */
+  api: string;
   endpointHost: string;
   endpointPort: number;
   breakerState(): string;
@@ -228,8 +230,10 @@ export function createVerifierTelemetry(options: CaptchaTelemetryOptions | false
 
   /** The instruments for the current meter provider, or `null` when there is none. */
   const currentInstruments = (): Instruments | null => {
-    if (!api || closed) return null;
-    const provider = options.meterProvider ?? api.metrics.getMeterProvider();
+    if (closed) return null;
+    // A given meter provider needs nothing from the API; the global one does.
+    const provider = options.meterProvider ?? api?.metrics.getMeterProvider();
+    if (!provider) return null;
     if (provider === meterProvider) return instruments;
     dropInstruments();
     meterProvider = provider;
@@ -241,7 +245,7 @@ export function createVerifierTelemetry(options: CaptchaTelemetryOptions | false
     });
     const breakerCb = (result: ObservableResult): void => {
       const state = source.breakerState();
-      for (const s of BREAKER_STATES) result.observe(s === state ? 1 : 0, { 'tencent_captcha.state': s });
+      for (const s of BREAKER_STATES) result.observe(s === state ? 1 : 0, { 'tencent_captcha.api': source.api, 'tencent_captcha.state': s });
     };
     breakerGauge.addCallback(breakerCb);
     const budgetGauge = meter.createObservableGauge(TelemetryMetric.BudgetRemaining, {
@@ -251,8 +255,8 @@ export function createVerifierTelemetry(options: CaptchaTelemetryOptions | false
     const budgetCb = (result: ObservableResult): void => {
       roll();
       const left = (tier: 'healthy' | 'outage', limit: number): number => (exhausted[tier] ? 0 : Math.max(0, limit - spent[tier]));
-      result.observe(left('healthy', source.budgets.global), { 'tencent_captcha.budget.tier': 'healthy' });
-      result.observe(left('outage', source.budgets.outageGlobal), { 'tencent_captcha.budget.tier': 'outage' });
+      result.observe(left('healthy', source.budgets.global), { 'tencent_captcha.api': source.api, 'tencent_captcha.budget.tier': 'healthy' });
+      result.observe(left('outage', source.budgets.outageGlobal), { 'tencent_captcha.api': source.api, 'tencent_captcha.budget.tier': 'outage' });
     };
     budgetGauge.addCallback(budgetCb);
     instruments = {
@@ -293,6 +297,10 @@ export function createVerifierTelemetry(options: CaptchaTelemetryOptions | false
     return tracer;
   };
 
+  // The gauges report from the start (a breaker or budget is worth seeing before the first verdict).
+  currentInstruments();
+  if (!api && !options.meterProvider) void loadOpenTelemetryApi().then(() => currentInstruments());
+
   return {
     startVerification(ticketLength, traceHeaders) {
       const t = currentTracer();
@@ -301,7 +309,11 @@ export function createVerifierTelemetry(options: CaptchaTelemetryOptions | false
       // incoming request carries (`traceparent`), so the verification joins the request's trace.
       let parent = api.context.active();
       if (traceHeaders && !api.trace.getSpan(parent)) parent = api.propagation.extract(parent, traceHeaders, headerGetter);
-      const span = t.startSpan('tencent_captcha.verify', { kind: SPAN_KIND_INTERNAL, attributes: { 'tencent_captcha.ticket.length': ticketLength } }, parent);
+      const span = t.startSpan(
+        'tencent_captcha.verify',
+        { kind: SPAN_KIND_INTERNAL, attributes: { 'tencent_captcha.api': source.api, 'tencent_captcha.ticket.length': ticketLength } },
+        parent,
+      );
       return { span, context: api.trace.setSpan(parent, span) };
     },
     startAttempt(parent, attempt) {
@@ -331,15 +343,17 @@ export function createVerifierTelemetry(options: CaptchaTelemetryOptions | false
       const m = currentInstruments();
       if (m) {
         m.verifications.add(1, {
+          'tencent_captcha.api': source.api,
           'tencent_captcha.status': verdict.status,
           'tencent_captcha.reason': verdict.reason,
           'tencent_captcha.mode': verdict.mode,
           'tencent_captcha.branch': verdict.branch,
           'tencent_captcha.accepted': verdict.accepted,
         });
-        m.duration.record(seconds, { 'tencent_captcha.status': verdict.status, 'tencent_captcha.mode': verdict.mode });
+        m.duration.record(seconds, { 'tencent_captcha.api': source.api, 'tencent_captcha.status': verdict.status, 'tencent_captcha.mode': verdict.mode });
         if (verdict.status === 'degraded' && verdict.accepted) {
           m.degraded.add(1, {
+            'tencent_captcha.api': source.api,
             'tencent_captcha.cause': verdict.cause ?? verdict.reason,
             'tencent_captcha.branch': verdict.branch,
             'tencent_captcha.mode': verdict.mode,

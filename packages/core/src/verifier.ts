@@ -118,6 +118,8 @@ export interface VerifierEngineSetup {
   /** Closed by `close()`. Its `connections` bound the requests in flight. */
   transport: Transport;
   client: UpstreamClient;
+  /** The upstream API's name, for telemetry (`tencent_captcha.api`). @default 'DescribeCaptchaResult' */
+  apiName?: string;
   /** Whether a missing randstr is `randstr_missing` (the legacy SDK may give none). */
   randstrRequired: boolean;
   /**
@@ -218,6 +220,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
   /** Where requests go, for log lines (host[:port]; never a path or credentials). */
   const upstreamHost = endpointUrl.host;
   const telemetry = createVerifierTelemetry(setup.telemetry ?? {}, {
+    api: setup.apiName ?? 'DescribeCaptchaResult',
     endpointHost: endpointUrl.hostname,
     endpointPort: endpointUrl.port ? Number(endpointUrl.port) : endpointUrl.protocol === 'https:' ? 443 : 80,
     breakerState: () => breaker.state,

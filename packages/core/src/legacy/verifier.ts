@@ -62,6 +62,7 @@ export function createLegacyCaptchaVerifier(options: LegacyCaptchaVerifierOption
     secrets,
     transport,
     client,
+    apiName: 'CaptchaCheck',
     randstrRequired: false,
     // A legacy ticket is good for 20 minutes: remember a verified one that long (and the clock skew).
     claimVerifiedTickets: { ttlMs: (LegacyApi.ticketLifetimeSeconds + resolved.disasterTickets.clockSkewSeconds) * 1000 },
