@@ -51,6 +51,13 @@ describe('verifier.check()', () => {
     expect(statuses(report)).toEqual({ credentials: 'pass', dns: 'pass', connect: 'pass', clock: 'pass', api_key: 'pass', captcha_app: 'pass', store: 'pass' });
     expect(report.ok).toBe(true);
     expect(find(report, 'captcha_app').summary).toMatch(/CaptchaCode \d+/);
+    expect(find(report, 'credentials').summary).toBe(`present and well formed (CaptchaAppId ${emulator.appId})`);
+  });
+
+  it('says SecretId and SecretKey look swapped', async () => {
+    const report = await check({ secretId: emulator.secretKey, secretKey: emulator.secretId });
+    expect(find(report, 'credentials')).toMatchObject({ status: 'fail', hint: expect.stringContaining('probably swapped') });
+    expect(find(report, 'api_key').status).toBe('fail');
   });
 
   it('blames the SecretKey when the signature does not match (wrong secret)', async () => {

@@ -76,6 +76,33 @@ export interface CheckContext {
   redact: (text: string) => string;
   viaProxy: boolean;
   injectedFetch: boolean;
+  /** What the credentials look like (never their values); `null` when the verifier cannot tell. */
+  credentials?: CredentialShape | null;
+}
+
+/** The shape of the credentials, for the doctor: no value, only what a human would check first. */
+export interface CredentialShape {
+  captchaAppId: number;
+  /** Tencent's SecretIds start with `AKID`. */
+  secretIdLooksLikeOne: boolean;
+  /** The SecretKey starts with `AKID`: SecretId and SecretKey are probably swapped. */
+  secretKeyLooksLikeAnId: boolean;
+}
+
+/** The credentials line. */
+function credentialsCheck(shape: CredentialShape | null | undefined): CaptchaCheck {
+  if (!shape) return pass('credentials', 'credentials present and well formed');
+  if (shape.secretKeyLooksLikeAnId && !shape.secretIdLooksLikeOne) {
+    return fail(
+      'credentials',
+      'the SecretKey looks like a SecretId (starts with AKID) and the SecretId does not',
+      `${ENV.secretId} and ${ENV.secretKey} are probably swapped.`,
+    );
+  }
+  return pass(
+    'credentials',
+    `present and well formed (CaptchaAppId ${shape.captchaAppId}${shape.secretIdLooksLikeOne ? '' : '; note: the SecretId does not start with AKID as Tencent\'s do'})`,
+  );
 }
 
 /** A ticket no captcha ever issued: Tencent judges it (CaptchaCode 15/25…) once it accepts the call. */
@@ -108,7 +135,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void):
 
 /** Runs the checks (see the module comment). Never throws for a failed check. */
 export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): Promise<CaptchaCheckReport> {
-  const checks: CaptchaCheck[] = [pass('credentials', 'credentials present and well formed')];
+  const checks: CaptchaCheck[] = [credentialsCheck(ctx.credentials)];
   checks.push(...(await checkNetwork(ctx, options)));
   checks.push(...(await checkSignedCall(ctx)));
   if (ctx.store) checks.push(await checkStore(ctx.store, ctx));

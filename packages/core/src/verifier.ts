@@ -25,7 +25,7 @@ import {
   type UpstreamClient,
 } from './describe-captcha-result.js';
 import { createDispatchQueue } from './dispatch-queue.js';
-import { runCheck, type CaptchaCheckReport, type CheckOptions } from './doctor.js';
+import { runCheck, type CaptchaCheckReport, type CheckOptions, type CredentialShape } from './doctor.js';
 import { misconfigurationHint, networkHint } from './hints.js';
 import { validateInput, type ValidInput } from './input.js';
 import {
@@ -111,6 +111,8 @@ export interface VerifierEngineSetup {
   viaProxy?: boolean;
   /** For the doctor: requests go through an injected `fetch`. */
   injectedFetch?: boolean;
+  /** For the doctor: what the credentials look like (no values). */
+  credentialShape?: CredentialShape;
   /** Unix milliseconds; signing timestamps, ticket freshness, budget windows. */
   now: () => number;
   /** Secrets to redact from any text that came from outside. */
@@ -152,6 +154,11 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     telemetry,
     viaProxy: proxy !== undefined,
     injectedFetch: fetch !== undefined,
+    credentialShape: {
+      captchaAppId: resolved.captchaAppId,
+      secretIdLooksLikeOne: credentials.secretId.startsWith('AKID'),
+      secretKeyLooksLikeAnId: credentials.secretKey.startsWith('AKID'),
+    },
     now,
     secrets: [credentials.appSecretKey, credentials.secretKey, proxyPassword(proxy)],
     transport,
@@ -789,6 +796,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
           redact,
           viaProxy: setup.viaProxy === true,
           injectedFetch: setup.injectedFetch === true,
+          credentials: setup.credentialShape ?? null,
         },
         checkOptions,
       ),
