@@ -32,6 +32,8 @@ export interface DemoPageConfig {
   driver?: 'modern' | 'legacy';
   /** Where the login form posts. @default '/login' */
   loginPath?: string;
+  /** The live counters of the operator's panel (`/api/live`); absent: the panel is hidden. */
+  liveUrl?: string;
 }
 
 /** The loaded page. */
@@ -65,7 +67,7 @@ export async function loadDemoPage(publicDir: string = DEMO_PUBLIC_DIR): Promise
   }
   return {
     render(config) {
-      const client = { backend: config.backend, appId: config.appId, mode: config.mode, faultsUrl: config.faultsUrl };
+      const client = { backend: config.backend, appId: config.appId, mode: config.mode, faultsUrl: config.faultsUrl, liveUrl: config.liveUrl ?? null };
       return template
         .replaceAll('%APP_ID%', escapeHtml(config.appId))
         .replaceAll('%DRIVER%', config.driver === 'legacy' ? 'legacy' : 'modern')

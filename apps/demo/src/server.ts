@@ -181,6 +181,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       mode,
       sdkSrc: emulator ? EMULATOR_SDK_PATH : undefined,
       faultsUrl: faultsUrlFor(remoteAddress),
+      liveUrl: '/api/live',
       loadTimeoutMs,
       serverLabel: '@tencent-captcha/koa',
       serverNote: 'The Koa middleware tencentCaptcha() guards POST /login and puts the verdict on ctx.state.captcha.',
@@ -242,6 +243,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       driver: 'legacy',
       loginPath: '/legacy',
       faultsUrl: faultsUrlFor(ctx.req.socket.remoteAddress),
+      liveUrl: '/api/live',
       loadTimeoutMs,
       serverLabel: '@tencent-captcha/koa (legacy capInit API)',
       serverNote:

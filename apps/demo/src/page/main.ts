@@ -11,6 +11,8 @@ interface DemoConfig {
   appId: string;
   mode: string;
   faultsUrl: string | null;
+  /** The operator's panel's counters; `null` where the server has none. */
+  liveUrl: string | null;
 }
 
 interface FaultState {
@@ -209,8 +211,8 @@ interface LiveCounters {
   breaker: string;
 }
 
-async function refreshLive(): Promise<void> {
-  const live = await json<LiveCounters>('/api/live');
+async function refreshLive(url: string): Promise<void> {
+  const live = await json<LiveCounters>(url);
   $('#live-verified').textContent = String(live.verified);
   $('#live-degraded').textContent = String(live.degradedAccepted);
   $('#live-refused').textContent = String(live.refused);
@@ -226,11 +228,15 @@ async function refreshLive(): Promise<void> {
   alert.hidden = !firing;
 }
 
-const pollLive = (): void => {
-  refreshLive().catch(() => undefined);
-};
-pollLive();
-setInterval(pollLive, 2000);
+// Only where the server has the counters (the Koa demo; the Nest demo shows no operator's panel).
+function pollLive(): void {
+  if (config.liveUrl) refreshLive(config.liveUrl).catch(() => undefined);
+}
+if (config.liveUrl) {
+  $<HTMLElement>('#operator').hidden = false;
+  pollLive();
+  setInterval(pollLive, 2000);
+}
 
 loadState().catch((error: unknown) => {
   drillStatus.textContent = `Could not read the server’s state: ${error instanceof Error ? error.message : String(error)}`;
