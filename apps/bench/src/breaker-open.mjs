@@ -31,6 +31,9 @@ export async function openBreakerVerifier({ port, store, budgets }) {
     breaker: { failureThreshold: 1, halfOpenAfterMs: 3_600_000 },
     budgets: budgets ?? { outagePerIp: 1_000_000_000, outageGlobal: 1_000_000_000 },
     storeTimeoutMs: 1000,
+    // Core warns (rate-limited, per verifier) about the open breaker and fail-open; a fresh verifier per
+    // round would print it every round. Silenced so the decision path, not console output, is measured.
+    logger: {},
     deadlineMs: 3000,
   });
   await verifier.verify({ ticket: 'tr03benchopener*', randstr: '@bench1', userIp: '192.0.2.1' });

@@ -129,6 +129,7 @@ export function createCore(port, { fetch, ...options } = {}) {
     ...CREDENTIALS,
     endpoint: `http://127.0.0.1:${port}/`,
     ...(fetch ? { fetch } : {}),
+    logger: {},
     ...options,
   });
   return {
