@@ -275,7 +275,7 @@ log(`\n${markdown}`);
 await writeFile(new URL('latest.json', RESULTS), `${JSON.stringify(result, null, 2)}\n`);
 await writeFile(new URL('latest.md', RESULTS), markdown);
 if (env.BENCH_WRITE_BASELINE === '1') {
-  await writeFile(BASELINE, `${JSON.stringify({ date: result.date, node: process.version, fetchRatios: mapValues(fetchRatios, round2) }, null, 2)}\n`);
+  await writeFile(BASELINE, `${JSON.stringify({ date: result.date, node: process.version, core: coreSource, fetchRatios: mapValues(fetchRatios, round2) }, null, 2)}\n`);
   log('fetch-path baseline written to apps/bench/baseline.json');
 }
 log(`results: apps/bench/results/latest.json and latest.md (${result.durationS} s)`);
