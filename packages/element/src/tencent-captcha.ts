@@ -103,6 +103,8 @@ interface Waiter {
  * @fires {TencentCaptchaVerifiedEvent} verified - The user solved the challenge. `detail`: `{ ticket, randstr, appId, bizState, sid, … }`. The ticket is now in the form.
  * @fires {TencentCaptchaFallbackEvent} fallback - A disaster ticket stands in: the script failed (at once), hung (after `load-timeout`), the challenge did not appear (after `show-timeout`), the constructor or `show()` threw, or the SDK reported an `errorCode` (its own ticket is passed through). `detail`: `{ ticket, randstr, errorCode, errorMessage, reason, … }`. The ticket is now in the form.
  * @fires {TencentCaptchaClosedEvent} closed - The user closed the challenge (ret 2; ret 1 in the legacy SDK). `detail`: `{ ret, appId, bizState }`.
+ * @fires {Event} input - `value` changed (a ticket arrived, expired or was cleared by reset, form reset or refresh); fired after the specific event. For two-way bindings.
+ * @fires {Event} change - Fired right after every `input`.
  * @fires {TencentCaptchaExpiredEvent} expired - A ticket outlived `ticket-lifetime`: it left the form and the element is `idle` again (an embedded challenge is shown anew). `detail`: `{ ticket, appId, previous }`.
  *
  * @slot trigger - Your own trigger, replacing the default button (popup). Clicks on it open the challenge; use a real `<button type="button">`.
@@ -325,6 +327,19 @@ export class TencentCaptchaElement extends LitElement {
     this.#cancel();
   }
 
+  /**
+   * The ticket in the form (a real or a disaster ticket), `''` when there is none: what Vue's `v-model`,
+   * Angular's `ngDefaultControl` and React's `onChange` read. `input` and `change` fire whenever it
+   * changes. A ticket cannot be written: setting `''` resets the element (when it holds a ticket), any
+   * other value is ignored.
+   */
+  get value(): string {
+    return this.getTicket()?.ticket ?? '';
+  }
+  set value(value: string) {
+    if (!value && this.#result) this.reset();
+  }
+
   /** The current ticket and randstr (a real or a disaster ticket), or `null`. */
   getTicket(): { ticket: string; randstr: string } | null {
     this.#expireIfDue();
@@ -439,6 +454,7 @@ export class TencentCaptchaElement extends LitElement {
 
   /** The single place where the status changes. Form value, validity and custom state follow; then the event; then `verify()` callers. */
   #commit(status: CaptchaStatus, outcome?: DriverOutcome | ExpiredDetail): void {
+    const before = this.#result?.ticket;
     this._status = status;
     this.#result = outcome && (outcome.status === 'verified' || outcome.status === 'fallback') ? outcome : undefined;
     this.#expiredNotice = outcome?.status === 'expired';
@@ -462,6 +478,8 @@ export class TencentCaptchaElement extends LitElement {
     }
     const event = outcome && new EVENTS[outcome.status](outcome as never);
     if (event) this.dispatchEvent(event);
+    // `value` changed: what frameworks' two-way bindings listen to (also on reset, unlike native inputs).
+    if (result?.ticket !== before) for (const type of ['input', 'change']) this.dispatchEvent(new Event(type, { bubbles: true, composed: true }));
     if (PENDING.includes(status)) return;
     const waiters = [...this.#waiters];
     this.#waiters.clear();
