@@ -132,6 +132,7 @@ export {
   captchaMiddleware,
   type CaptchaMiddlewareOptions,
   type NodeMiddleware,
+  type CaptchaRequestHandler,
   type NodeRequestLike,
   type NodeResponseLike,
 } from './adapters/express.js';

@@ -310,6 +310,15 @@ describe('captchaMiddleware() budget scopes', () => {
     expect(() => captchaMiddleware(verifier, { budgetScope: 'has space' })).toThrow(expect.objectContaining({ code: 'invalid_option', option: 'budgetScope' }));
   });
 
+  it('refuses an unknown option at creation, naming the nearest known one', () => {
+    const { verifier } = scopeSpy();
+    expect(() => captchaMiddleware(verifier, { mdoe: 'closed' } as never)).toThrow(
+      expect.objectContaining({ name: 'CaptchaConfigError', code: 'invalid_option', option: 'mdoe', message: expect.stringContaining('Did you mean `mode`?') }),
+    );
+    expect(() => captchaMiddleware(verifier, { getUserIP: () => '203.0.113.7' } as never)).toThrow(expect.objectContaining({ option: 'getUserIP', message: expect.stringContaining('`getUserIp`') }));
+    expect(() => captchaMiddleware(verifier, { getUserIp: '203.0.113.7' } as never)).toThrow(expect.objectContaining({ code: 'invalid_option', option: 'getUserIp' }));
+  });
+
   it('holds the per-IP budget when an attacker varies the path of a route', async () => {
     const verifier = verifierFor();
     const app = express();

@@ -3,7 +3,7 @@
  * Typed structurally, so core imports no framework (and needs no `@types/express`).
  */
 import { extractCaptchaFields } from '../extract.js';
-import { CaptchaConfigError, type CaptchaLogger } from '../options.js';
+import { CaptchaConfigError, assertKnownKeys, type CaptchaLogger } from '../options.js';
 import { httpResponseForVerdict } from '../reasons.js';
 import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier } from '../verdict.js';
 import { declaredMethod, isValidBudgetScope, routeBudgetScope } from './budget-scope.js';
@@ -41,12 +41,35 @@ export interface NodeResponseLike {
   locals?: Record<string, unknown>;
 }
 
-/** A `(req, res, next)` middleware. */
+/** A `(req, res, next)` middleware for one request and response type. */
 export type NodeMiddleware<Req extends NodeRequestLike = NodeRequestLike, Res extends NodeResponseLike = NodeResponseLike> = (
   req: Req,
   res: Res,
   next: (error?: unknown) => void,
 ) => void;
+
+/**
+ * What {@link captchaMiddleware} returns: a `(req, res, next)` middleware generic in the request and
+ * response it is given, so in `app.post('/login', express.json(), captchaMiddleware(verifier), (req, res) => …)`
+ * the route keeps Express's own `Request` and `Response` (an `any` body, `res.locals` as declared).
+ */
+export type CaptchaRequestHandler<Req extends NodeRequestLike = NodeRequestLike, Res extends NodeResponseLike = NodeResponseLike> = <R extends Req, S extends Res>(
+  req: R,
+  res: S,
+  next: (error?: unknown) => void,
+) => void;
+
+declare global {
+  // Express's per-request locals (`res.locals`), which @types/express merges from this namespace: the
+  // middleware puts the verdict there. Harmless without Express (an unused interface).
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** Set by `captchaMiddleware` from `@tencent-captcha/core` (unset when `skip` let the request through). */
+      captcha?: CaptchaVerdict;
+    }
+  }
+}
 
 /** Options of {@link captchaMiddleware}. */
 export interface CaptchaMiddlewareOptions<Req extends NodeRequestLike = NodeRequestLike> {
@@ -98,6 +121,9 @@ export interface CaptchaMiddlewareOptions<Req extends NodeRequestLike = NodeRequ
   respond?: boolean;
 }
 
+/** Every option of {@link captchaMiddleware}; anything else is refused as a typo. */
+const MIDDLEWARE_OPTION_KEYS: readonly (keyof CaptchaMiddlewareOptions)[] = ['getUserIp', 'getTicket', 'getRandstr', 'budgetScope', 'logger', 'mode', 'skip', 'respond'];
+
 let instances = 0;
 
 /**
@@ -119,7 +145,10 @@ const TRUST_ALL_WARNING =
 const CLIENT_GONE = 'the client closed the connection before the captcha was verified';
 
 /**
- * Creates the middleware. Put a body parser before it for form or JSON posts. Each route gets its
+ * Creates the middleware. Put a body parser before it for form or JSON posts. The route keeps its own
+ * request and response types, and `res.locals.captcha` is typed as the {@link CaptchaVerdict} (through
+ * Express's `Locals`). Options that read the request (`getUserIp`, `skip`, …) see the structural
+ * {@link NodeRequestLike} unless you name your request type: `captchaMiddleware<Request>(verifier, …)`. Each route gets its
  * own degraded-acceptance budget (see `budgetScope`); behind proxies, trust exactly their number
  * (`app.set('trust proxy', 1)`), never `true` (the middleware warns once if it is).
  *
@@ -127,14 +156,18 @@ const CLIENT_GONE = 'the client closed the connection before the captcha was ver
  * ```ts
  * app.set('trust proxy', 1); // one nginx in front; leave unset without a proxy
  * app.post('/login', express.urlencoded({ extended: false }), captchaMiddleware(verifier), (req, res) => {
- *   res.locals.captcha; // the verdict
+ *   res.locals.captcha; // the verdict: CaptchaVerdict | undefined
  * });
  * ```
  */
 export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike, Res extends NodeResponseLike = NodeResponseLike>(
   verifier: CaptchaVerifier,
   options: CaptchaMiddlewareOptions<Req> = {},
-): NodeMiddleware<Req, Res> {
+): CaptchaRequestHandler<Req, Res> {
+  assertKnownKeys(options as unknown as Record<string, unknown>, MIDDLEWARE_OPTION_KEYS);
+  for (const name of ['getUserIp', 'getTicket', 'getRandstr'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new CaptchaConfigError('invalid_option', name, `${name} must be a function of the request.`);
+  }
   const respond = options.respond ?? true;
   const scopeOption = options.budgetScope;
   if (scopeOption !== undefined && typeof scopeOption !== 'function' && !isValidBudgetScope(scopeOption)) {

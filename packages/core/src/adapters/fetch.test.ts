@@ -2,6 +2,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { createEmulator } from '@tencent-captcha/emulator';
 import { describe, expect, it } from 'vitest';
 import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
+import { CaptchaConfigError } from '../options.js';
 import { createCaptchaVerifier } from '../verifier.js';
 import { MALFORMED_FIELD_VALUE } from '../extract.js';
 import { createVerdictResponse, fetchRequestBudgetScope, forwardedClientIp, readCaptchaFields, verifyFetchRequest } from './fetch.js';
@@ -275,6 +276,46 @@ describe('verifyFetchRequest() behind a proxy', () => {
       }
       await verifier.close();
       await emulator.close();
+    }
+  });
+});
+
+describe('verifyFetchRequest() options', () => {
+  it('refuses a missing or non-function getUserIp with CaptchaConfigError, before reading the body or calling Tencent', async () => {
+    const { tencent, verifier } = setup();
+    const req = post(JSON.stringify({ 'tencent-captcha-ticket': T, 'tencent-captcha-randstr': R }), { 'content-type': 'application/json' });
+    const missing = verifyFetchRequest(verifier, req, {} as never);
+    await expect(missing).rejects.toBeInstanceOf(CaptchaConfigError);
+    await expect(missing).rejects.toMatchObject({ code: 'invalid_option', option: 'getUserIp', message: expect.stringMatching(/getUserIp is required/) });
+    await expect(verifyFetchRequest(verifier, req, { getUserIp: 'cf-connecting-ip' } as never)).rejects.toMatchObject({ code: 'invalid_option', option: 'getUserIp' });
+    await expect(verifyFetchRequest(verifier, req, undefined as never)).rejects.toMatchObject({ code: 'invalid_option', option: 'options' });
+    expect(req.bodyUsed).toBe(false);
+    expect(tencent.calls).toHaveLength(0);
+  });
+
+  it('refuses an unknown option naming the nearest known one', async () => {
+    const { verifier } = setup();
+    await expect(verifyFetchRequest(verifier, post(null), { getUserIp, getUserIP: getUserIp } as never)).rejects.toMatchObject({
+      code: 'invalid_option',
+      option: 'getUserIP',
+      message: expect.stringContaining('Did you mean `getUserIp`?'),
+    });
+    await expect(verifyFetchRequest(verifier, post(null), { getUserIp, mdoe: 'closed' } as never)).rejects.toMatchObject({
+      option: 'mdoe',
+      message: expect.stringContaining('Did you mean `mode`?'),
+    });
+  });
+
+  it('refuses getters, mode and maxBodyBytes of the wrong type', async () => {
+    const { verifier } = setup();
+    for (const [option, value] of [
+      ['getTicket', 'ticket'],
+      ['getRandstr', 1],
+      ['mode', 'strict'],
+      ['maxBodyBytes', -1],
+      ['signal', {}],
+    ] as const) {
+      await expect(verifyFetchRequest(verifier, post(null), { getUserIp, [option]: value } as never)).rejects.toMatchObject({ code: 'invalid_option', option });
     }
   });
 });

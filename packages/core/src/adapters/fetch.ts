@@ -5,9 +5,9 @@
  */
 import { extractCaptchaFields, type CaptchaFieldMalformedReason, type CaptchaFieldName } from '../extract.js';
 import { CAPTCHA_FIELD_NAMES } from '../fields.js';
-import { CaptchaConfigError } from '../options.js';
+import { CaptchaConfigError, assertKnownKeys } from '../options.js';
 import { httpResponseForVerdict } from '../reasons.js';
-import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier } from '../verdict.js';
+import { CaptchaMode, type CaptchaVerdict, type CaptchaVerifier } from '../verdict.js';
 import { isValidBudgetScope, routeBudgetScope } from './budget-scope.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -199,9 +199,48 @@ export function forwardedClientIp(request: Request, trustedProxies: number): str
   return ip === undefined || ip === '' ? undefined : ip;
 }
 
+/** Every option {@link verifyFetchRequest} knows; anything else is refused as a typo. */
+const FETCH_OPTION_KEYS: readonly (keyof FetchRequestOptions)[] = ['getUserIp', 'getTicket', 'getRandstr', 'budgetScope', 'mode', 'signal', 'maxBodyBytes'];
+
+/** Options objects already checked: a handler that hoists its options is validated once. */
+const validated = new WeakSet<object>();
+
+function invalid(option: string, message: string): CaptchaConfigError {
+  return new CaptchaConfigError('invalid_option', option, message);
+}
+
+/** Throws {@link CaptchaConfigError} for options that cannot work (the call is wrong, not the request). */
+function assertFetchRequestOptions(options: FetchRequestOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid('options', "verifyFetchRequest needs options with getUserIp: verifyFetchRequest(verifier, request, { getUserIp: (request) => … }).");
+  }
+  if (validated.has(options)) return;
+  assertKnownKeys(options as unknown as Record<string, unknown>, FETCH_OPTION_KEYS);
+  if (typeof options.getUserIp !== 'function') {
+    throw invalid(
+      'getUserIp',
+      "getUserIp is required: a function of the request returning the end user's IP as your platform knows it (e.g. (r) => r.headers.get('cf-connecting-ip'), or forwardedClientIp(r, 1) behind one proxy of yours).",
+    );
+  }
+  for (const name of ['getTicket', 'getRandstr'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw invalid(name, `${name} must be a function of the request.`);
+  }
+  const scope = options.budgetScope;
+  if (scope !== undefined && typeof scope !== 'function' && !isValidBudgetScope(scope)) {
+    throw invalid('budgetScope', 'budgetScope must be 1 to 128 printable ASCII characters without spaces, or a function of the request.');
+  }
+  const modes: readonly unknown[] = Object.values(CaptchaMode);
+  if (options.mode !== undefined && !modes.includes(options.mode)) throw invalid('mode', `mode must be one of ${modes.map((m) => `'${String(m)}'`).join(', ')}.`);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalid('signal', 'signal must be an AbortSignal.');
+  const max = options.maxBodyBytes;
+  if (max !== undefined && !(Number.isSafeInteger(max) && max >= 0)) throw invalid('maxBodyBytes', 'maxBodyBytes must be a non-negative integer (bytes).');
+  validated.add(options);
+}
+
 /**
  * Verifies the captcha of a Fetch-API `Request`. Resolves with the verdict (check `accepted`);
- * rejects only with the abort reason of `signal` (default `request.signal`) or for invalid options.
+ * rejects only with the abort reason of `signal` (default `request.signal`) or, for invalid options
+ * (`getUserIp` missing, an unknown option such as `getUserIP`), with {@link CaptchaConfigError}.
  *
  * @example
  * ```ts
@@ -213,11 +252,9 @@ export function forwardedClientIp(request: Request, trustedProxies: number): str
  * ```
  */
 export async function verifyFetchRequest(verifier: CaptchaVerifier, request: Request, options: FetchRequestOptions): Promise<CaptchaVerdict> {
+  assertFetchRequestOptions(options);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const scopeOption = options.budgetScope;
-  if (scopeOption !== undefined && typeof scopeOption !== 'function' && !isValidBudgetScope(scopeOption)) {
-    throw new CaptchaConfigError('invalid_option', 'budgetScope', 'budgetScope must be 1 to 128 printable ASCII characters without spaces, or a function of the request.');
-  }
   const needBody = !options.getTicket || !options.getRandstr;
   const fields = needBody ? await readCaptchaFields(request, { maxBodyBytes }) : undefined;
   const [ticket, randstr, userIp, budgetScope] = await Promise.all([
