@@ -23,7 +23,7 @@ assert.equal(customElements.get('tencent-captcha'), element.TencentCaptchaElemen
 const manifest = JSON.parse(await readFile(resolve(root, 'custom-elements.json'), 'utf8'));
 const declaration = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'tencent-captcha');
 assert.ok(declaration, 'custom-elements.json describes <tencent-captcha>');
-assert.deepEqual(declaration.events.map((e) => e.name).sort(), ['closed', 'expired', 'fallback', 'verified']);
+assert.deepEqual(declaration.events.map((e) => e.name).sort(), ['change', 'closed', 'expired', 'fallback', 'input', 'verified']);
 for (const attr of ['show-timeout', 'ticket-lifetime']) assert.ok(declaration.attributes.some((a) => a.name === attr), `the manifest lists ${attr}`);
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

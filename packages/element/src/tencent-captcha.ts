@@ -479,7 +479,10 @@ export class TencentCaptchaElement extends LitElement {
     const event = outcome && new EVENTS[outcome.status](outcome as never);
     if (event) this.dispatchEvent(event);
     // `value` changed: what frameworks' two-way bindings listen to (also on reset, unlike native inputs).
-    if (result?.ticket !== before) for (const type of ['input', 'change']) this.dispatchEvent(new Event(type, { bubbles: true, composed: true }));
+    if (result?.ticket !== before) {
+      this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      this.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+    }
     if (PENDING.includes(status)) return;
     const waiters = [...this.#waiters];
     this.#waiters.clear();

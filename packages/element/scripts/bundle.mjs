@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// dist/bundle.js (`@tencent-captcha/element/bundle`): the element with Lit and what it uses of
+// @tencent-captcha/protocol inside, one minified ES module that registers <tencent-captcha> like
+// `define` does. For pages without a bundler: <script type="module" src="…/bundle.js"></script>.
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
+import { minifyCssTemplates } from './minify-css-templates.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+await build({
+  entryPoints: [resolve(root, 'src/define.ts')],
+  outfile: resolve(root, 'dist/bundle.js'),
+  bundle: true,
+  minify: true,
+  sourcemap: true,
+  format: 'esm',
+  target: 'es2022',
+  platform: 'browser',
+  charset: 'utf8',
+  legalComments: 'none',
+  // Published dist of the dependencies, as a consumer's bundler would see them (no `source` condition).
+  conditions: ['browser', 'import', 'default'],
+  plugins: [minifyCssTemplates],
+  logLevel: 'warning',
+});
