@@ -38,6 +38,8 @@ export {
   CaptchaConfigError,
   CaptchaConfigErrorCode,
   isCaptchaConfigError,
+  assertKnownKeys,
+  CAPTCHA_VERIFIER_OPTION_KEYS,
   rateLimitedLogger,
   type CaptchaLogTarget,
   type CaptchaVerifierOptions,

@@ -110,6 +110,21 @@ describe('tencentCaptcha(options)', () => {
     expect(() => tencentCaptcha(options)).toThrow(CaptchaConfigError);
   });
 
+  it('names a misspelled option and the nearest known one, with or without a verifier', () => {
+    const verifier = resources.verifier(emulator);
+    // `verifer`: no verifier, so these look like core's options; the typo is still named as such.
+    const noVerifier = thrownBy(() => tencentCaptcha({ verifer: verifier } as unknown as TencentCaptchaOptions));
+    expect(noVerifier).toBeInstanceOf(CaptchaConfigError);
+    expect(noVerifier).toMatchObject({ code: 'invalid_option', option: 'verifer', message: expect.stringContaining('Did you mean `verifier`?') });
+    const typoWithVerifier = thrownBy(() => tencentCaptcha({ verifier, mdoe: 'closed' } as unknown as TencentCaptchaOptions));
+    expect(typoWithVerifier).toMatchObject({ code: 'invalid_option', option: 'mdoe', message: expect.stringContaining('Did you mean `mode`?') });
+    expect((typoWithVerifier as Error).message).not.toMatch(/not both/);
+    const typoOfCore = thrownBy(() => tencentCaptcha({ ...emulatorVerifierOptions(emulator), deadlineMS: 1000 } as unknown as TencentCaptchaOptions));
+    expect(typoOfCore).toMatchObject({ option: 'deadlineMS', message: expect.stringContaining('`deadlineMs`') });
+    // A real verifier option next to a verifier: the rule, naming the option.
+    expect(thrownBy(() => tencentCaptcha({ verifier, maxEvilLevel: 10 } as unknown as TencentCaptchaOptions))).toMatchObject({ option: 'maxEvilLevel' });
+  });
+
   it('refuses something that is not a verifier', () => {
     const options = { verifier: { check() {} } } as unknown as TencentCaptchaOptions;
     expect(thrownBy(() => tencentCaptcha(options))).toMatchObject({ code: 'invalid_option', option: 'verifier' });

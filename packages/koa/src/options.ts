@@ -5,8 +5,10 @@
  */
 import type { ParameterizedContext } from 'koa';
 import {
+  CAPTCHA_VERIFIER_OPTION_KEYS,
   CaptchaConfigError,
   CaptchaMode,
+  assertKnownKeys,
   createCaptchaVerifier,
   isValidBudgetScope,
   type CaptchaLogger,
@@ -164,6 +166,14 @@ export function resolveOptions(
     return invalid('options', 'tencentCaptcha() needs an options object: { verifier } or createCaptchaVerifier options');
   }
   const raw = options as unknown as Record<string, unknown>;
+  // A typo (`verifer`, `mdoe`, `deadlineMS`) is named with the nearest option this adapter or core
+  // knows, before any rule about verifier options can misdescribe it.
+  try {
+    assertKnownKeys(raw, [...ADAPTER_KEYS, 'verifier', ...CAPTCHA_VERIFIER_OPTION_KEYS]);
+  } catch (error) {
+    if (error instanceof CaptchaConfigError) invalid(error.option, error.message);
+    throw error;
+  }
 
   const mode = raw.mode;
   if (mode !== undefined && typeof mode !== 'function' && !MODES.includes(mode as string)) {
@@ -202,7 +212,7 @@ export function resolveOptions(
     );
     if (stray.length > 0) {
       invalid(
-        'verifier',
+        stray[0]!,
         `pass either \`verifier\` or createCaptchaVerifier options, not both (unexpected: ${stray
           .map((key) => `\`${key}\``)
           .join(', ')}); set them on the verifier`,
