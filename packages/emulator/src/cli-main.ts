@@ -77,6 +77,13 @@ Credentials it accepts (demo values unless you set others; never use them for an
   AppSecretKey  ${emulator.appSecretKey}
   SecretId      ${emulator.secretId}
   SecretKey     ${emulator.secretKey}
+
+For @tencent-captcha/core, /koa and /nestjs (they read these variables), in the shell of your server:
+  export TENCENT_CAPTCHA_ENDPOINT=${emulator.apiUrl}
+  export TENCENT_CAPTCHA_APP_ID=${emulator.appId}
+  export TENCENT_CAPTCHA_APP_SECRET_KEY=${emulator.appSecretKey}
+  export TENCENTCLOUD_SECRET_ID=${emulator.secretId}
+  export TENCENTCLOUD_SECRET_KEY=${emulator.secretKey}
 `;
 }
 

@@ -123,6 +123,18 @@ describe('the CLI', () => {
     for (const value of [emulator!.url, emulator!.apiEndpoint, ...Object.values(DEMO_CREDENTIALS)]) expect(text).toContain(value);
   });
 
+  it('prints the five environment variables @tencent-captcha/core reads, ready to paste', async () => {
+    const out: string[] = [];
+    const emulator = await runCli(['--port', '0', '--quiet'], { out: (l) => out.push(l), err: (l) => out.push(l), env: {} });
+    open.push(emulator!);
+    const text = out.join('\n');
+    expect(text).toContain(`export TENCENT_CAPTCHA_ENDPOINT=${emulator!.apiUrl}\n`);
+    expect(text).toContain(`export TENCENT_CAPTCHA_APP_ID=${emulator!.appId}\n`);
+    expect(text).toContain(`export TENCENT_CAPTCHA_APP_SECRET_KEY=${emulator!.appSecretKey}\n`);
+    expect(text).toContain(`export TENCENTCLOUD_SECRET_ID=${emulator!.secretId}\n`);
+    expect(text).toContain(`export TENCENTCLOUD_SECRET_KEY=${emulator!.secretKey}\n`);
+  });
+
   it('reports bad flags and start failures on stderr', async () => {
     const err: string[] = [];
     const io = { out: () => {}, err: (l: string) => err.push(l), env: {} };

@@ -2,18 +2,23 @@
  * The README's examples work as written: its `app.module.ts` block is copied out of README.md
  * (only the package import is pointed at this source tree), configured through `@nestjs/config` from
  * environment variables that point at the emulator, and driven over HTTP on Express and Fastify; its
- * `account.resolver.ts` block likewise, under Apollo on Express and Mercurius on Fastify.
+ * `account.resolver.ts` block likewise, under Apollo on Express and Mercurius on Fastify; its
+ * `app.e2e-spec.ts` block runs as written (its own assertions) without the app's variables set, and
+ * without the `forRootAsync` factory running.
  */
 import 'reflect-metadata';
 import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { ConfigService } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
 import type { INestApplication, Type } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CAPTCHA_VERIFIER } from './captcha.constants.js';
 import { CaptchaModule } from './captcha.module.js';
 import { PLATFORMS, emulatorVerifierOptions, startApp } from './test-support.js';
 
@@ -23,12 +28,12 @@ const packageDir = resolve(import.meta.dirname, '..');
 const generatedDir = join(packageDir, 'test-output', 'readme');
 
 /** Writes the README's ```ts block that starts with `// <file>` next to the tests and imports it. */
-async function importFromReadme<T>(file: string): Promise<T> {
+async function importFromReadme<T>(file: string, rewrite: (code: string) => string = (code) => code): Promise<T> {
   const readme = await readFile(join(packageDir, 'README.md'), 'utf8');
   const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((code) => code.startsWith(`// ${file}\n`));
   if (block === undefined) throw new Error(`README.md has no \`\`\`ts block starting with // ${file}`);
   const source = relative(generatedDir, join(packageDir, 'src/index.js')).replaceAll('\\', '/');
-  const code = block.replace(`from '@tencent-captcha/nestjs'`, `from '${source}'`);
+  const code = rewrite(block.replace(`from '@tencent-captcha/nestjs'`, `from '${source}'`));
   expect(code).not.toBe(block);
   await mkdir(generatedDir, { recursive: true });
   const path = join(generatedDir, `${file.replace(/\.ts$/, '')}.${process.pid}.ts`);
@@ -131,5 +136,33 @@ describe.each([
     const { ticket, randstr } = emulator.issueTicket();
     const ok = await gql(`mutation { signup(username: "bo", ticket: "${ticket}", randstr: "${randstr}") }`);
     expect(ok.body).toEqual({ data: { signup: 'bo: verified' } });
+  });
+});
+
+describe("the README's testing example", () => {
+  const names = ['TENCENT_CAPTCHA_APP_ID', 'TENCENT_CAPTCHA_APP_SECRET_KEY', 'TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENT_CAPTCHA_ENDPOINT'];
+  let saved: Record<string, string | undefined>;
+  beforeAll(() => {
+    // Where tests run, the app's variables are usually not set: the example must not need them.
+    saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+    for (const name of names) delete process.env[name];
+  });
+  afterAll(() => {
+    for (const name of names) if (saved[name] !== undefined) process.env[name] = saved[name];
+    vi.restoreAllMocks();
+  });
+
+  it('overrides the options so the forRootAsync factory never runs, and logs in with the fake verdict', async () => {
+    const getOrThrow = vi.spyOn(ConfigService.prototype, 'getOrThrow');
+    // The block asserts the 201 and the body itself (node:assert) and closes its app.
+    await importFromReadme('app.e2e-spec.ts', (code) => code.replace(`from './app.module.js'`, `from './app.module.${process.pid}.js'`));
+    expect(getOrThrow).not.toHaveBeenCalled();
+  });
+
+  it('(why: overriding only CAPTCHA_VERIFIER still runs the factory, which throws without the variables)', async () => {
+    const builder = Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(CAPTCHA_VERIFIER)
+      .useValue({ verify: async () => undefined, close: async () => {} });
+    await expect(builder.compile()).rejects.toThrow(/TENCENT_CAPTCHA_APP_ID/);
   });
 });
