@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
-import { createCaptchaVerifier, verifyFetchRequest } from '@tencent-captcha/core';
+import { createCaptchaVerifier } from '@tencent-captcha/core';
 import type { Emulator } from '@tencent-captcha/emulator';
 
 const TYPES: Record<string, string> = {
@@ -52,8 +52,8 @@ export async function serveLoginApp(root: string, emulator: Emulator, pages: Rec
       req.on('end', () => {
         const request = new Request(url, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: Buffer.concat(chunks) });
         void (async () => {
-          const fields = Object.fromEntries([...(await request.clone().formData())].map(([k, v]) => [k, String(v)]));
-          const verdict = await verifyFetchRequest(verifier, request, { getUserIp: () => '127.0.0.1' });
+          const fields = Object.fromEntries([...(await request.formData())].map(([k, v]) => [k, String(v)]));
+          const verdict = await verifier.verify({ ticket: fields['tencent-captcha-ticket'], randstr: fields['tencent-captcha-randstr'], userIp: '127.0.0.1' });
           const answer: LoginAnswer = { status: verdict.status, reason: verdict.reason, accepted: verdict.accepted, fields };
           answers.push(answer);
           res.writeHead(verdict.accepted ? 200 : 403, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
