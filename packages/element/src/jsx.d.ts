@@ -4,6 +4,8 @@
  *
  * React 19 sets these props as properties when the element has them (so `options` and `bizState`
  * take objects) and adds `on<event>` props as listeners: `onverified`, `onfallback`, `onclosed`, `onexpired`.
+ * `onChange` / `onInput` (React's own props) hear the element's `change` / `input`, fired whenever its
+ * `value` (the ticket, `''` when none) changes: `onChange={(e) => setTicket(e.currentTarget.value)}`.
  */
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type {

@@ -2,7 +2,8 @@
  * Types for `<tencent-captcha>` in Vue 3 templates (Volar / vue-tsc). Opt in once, e.g. in
  * `env.d.ts`: `import type {} from '@tencent-captcha/element/vue';`. Tell Vue's compiler that the
  * tag is a custom element: `compilerOptions.isCustomElement: (tag) => tag === 'tencent-captcha'`.
- * Then `@verified="(e) => e.detail.ticket"` is typed.
+ * Then `@verified="(e) => e.detail.ticket"` is typed, and `v-model="ticket"` binds the ticket (`value`,
+ * `''` when none; Vue compiles v-model on a custom element to `value` + the `input` event).
  */
 import type { DefineComponent } from 'vue';
 import type {
@@ -21,6 +22,15 @@ export interface TencentCaptchaVueProps extends TencentCaptchaTemplateProps {
   onFallback?: (event: TencentCaptchaFallbackEvent) => void;
   onClosed?: (event: TencentCaptchaClosedEvent) => void;
   onExpired?: (event: TencentCaptchaExpiredEvent) => void;
+  /** The ticket (`''` when none); setting `''` resets the element. */
+  value?: string;
+  /** `v-model`'s binding as vue-tsc types it on a component tag; the compiler emits `value` + `input` for a custom element. */
+  modelValue?: string;
+  'onUpdate:modelValue'?: (value: string) => void;
+  /** `value` changed. */
+  onInput?: (event: Event) => void;
+  /** `value` changed (right after `input`). */
+  onChange?: (event: Event) => void;
 }
 
 declare module 'vue' {

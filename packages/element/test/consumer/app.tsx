@@ -20,6 +20,8 @@ export const jsx = (
     onexpired={(e) => e.detail.previous.toUpperCase()}
     show-timeout={8000}
     ticketLifetime={120}
+    onChange={(e) => e.currentTarget.value.toUpperCase()}
+    onInput={(e) => e.currentTarget.value.length}
   />
 );
 // @ts-expect-error `type` is popup | embed
@@ -37,5 +39,10 @@ export const names: { ticket: string; randstr: string } = fieldNames('captcha');
 // Vue templates: GlobalComponents props and events.
 type VueProps = InstanceType<GlobalComponents['tencent-captcha']>['$props'];
 export const vue: VueProps = { appId: '1', required: true, showTimeout: 8000, onVerified: (e) => e.detail.randstr, onExpired: (e) => e.detail.previous };
+// v-model: `value` + `input` on a custom element (vue-tsc types it as `modelValue`).
+export const vueModel: VueProps = { modelValue: '', 'onUpdate:modelValue': (v) => v.toUpperCase(), value: '', onInput: (e) => e.type };
+// The element's value is the ticket; '' resets it.
+export const value: string = made.value;
+made.value = '';
 // @ts-expect-error the handler gets the event, not a string
 export const badVue: VueProps = { onClosed: (e: string) => e };

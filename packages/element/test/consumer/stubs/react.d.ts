@@ -2,7 +2,7 @@
 export = React;
 export as namespace React;
 declare namespace React {
-  interface DOMAttributes<T> { onClick?: (event: unknown) => void; children?: unknown }
+  interface DOMAttributes<T> { onClick?: (event: unknown) => void; onChange?: (event: { currentTarget: EventTarget & T }) => void; onInput?: (event: { currentTarget: EventTarget & T }) => void; children?: unknown }
   interface HTMLAttributes<T> extends DOMAttributes<T> { className?: string; id?: string; lang?: string; slot?: string; nonce?: string }
   interface ClassAttributes<T> { ref?: unknown; key?: string | number }
   type DetailedHTMLProps<E, T> = ClassAttributes<T> & E;
