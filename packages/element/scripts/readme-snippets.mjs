@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// The README's framework snippets compile as written (run by `lint:pkg` after the build, from
-// smoke.mjs): the React 19 TSX block and the Angular component block are copied out of README.md into
-// a scratch folder and type-checked (strict, skipLibCheck false) against this package's dist types
-// and the real React and Angular types installed for apps/example-react and apps/example-angular (so
-// no registry access). The Vue section is checked for what a newcomer must not miss (the `define`
-// import, `isCustomElement`, the types opt-in); its SFC is compiled by apps/example-vue's vue-tsc.
+// A scratch app as a new user makes it, following only the README (run by `lint:pkg`, after the
+// build): this package and @tencent-captcha/protocol are packed (`pnpm pack`) and installed from their
+// tarballs with npm into a temporary folder outside the monorepo (Lit comes from the registry;
+// `--prefer-offline` uses npm's cache when it can). There:
+// - `@tencent-captcha/element/bundle` resolves through the exports map to a file with Lit inside;
+// - the README's React 19 TSX block and Angular component block, copied out of README.md, and a Vue
+//   file written as the README's Vue section says, type-check (strict, skipLibCheck false) against
+//   the installed package. React's, Angular's and Vue's own types are the workspace's copies (from
+//   apps/example-*), mapped with `paths`, to keep this to seconds and off the registry.
+// The Vue section is also checked for what a newcomer must not miss (the `define` import,
+// `isCustomElement`, the types opt-in, v-model); its SFC is compiled by apps/example-vue's vue-tsc.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,10 +36,33 @@ for (const needed of ["import '@tencent-captcha/element/define'", 'isCustomEleme
 
 const dir = mkdtempSync(join(tmpdir(), 'tc-readme-'));
 try {
+  const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  run('pnpm', ['pack', '--pack-destination', dir], resolve(root, '../protocol'));
+  run('pnpm', ['pack', '--pack-destination', dir], root);
+  const tarballs = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
+  const dependencies = Object.fromEntries(tarballs.map((t) => [t.startsWith('tencent-captcha-element') ? '@tencent-captcha/element' : '@tencent-captcha/protocol', `file:./${t}`]));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true, type: 'module', dependencies }, null, 2));
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], dir);
+
+  const bundle = run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@tencent-captcha/element/bundle'))"], dir).trim();
+  assert.match(bundle, /node_modules\/@tencent-captcha\/element\/dist\/bundle\.js$/);
+  assert.ok(readFileSync(new URL(bundle), 'utf8').includes('lit'), 'bundle.js has Lit inside');
+
   writeFileSync(join(dir, 'react.tsx'), block(frameworks, 'tsx', 'useActionState'));
   writeFileSync(join(dir, 'angular.ts'), block(frameworks, 'ts', '@Component'));
+  // The Vue section's main.ts and env.d.ts lines, and what its template binds, as vue-tsc sees it.
+  writeFileSync(
+    join(dir, 'vue.ts'),
+    `import '@tencent-captcha/element/define';
+import type {} from '@tencent-captcha/element/vue';
+import type { GlobalComponents } from 'vue';
+import { ref } from 'vue';
+type Props = InstanceType<GlobalComponents['tencent-captcha']>['$props'];
+const ticket = ref('');
+export const props: Props = { modelValue: ticket.value, 'onUpdate:modelValue': (v) => (ticket.value = v), appId: '189990000', required: true, onVerified: (e) => console.log(e.detail.randstr) };
+`,
+  );
   const reactTypes = resolve(apps, 'example-react/node_modules/@types/react');
-  const angular = resolve(apps, 'example-angular/node_modules/@angular');
   const tsconfig = {
     compilerOptions: {
       strict: true,
@@ -49,17 +77,14 @@ try {
       skipLibCheck: false,
       types: [],
       paths: {
-        '@tencent-captcha/element': [resolve(root, 'dist/index.d.ts')],
-        '@tencent-captcha/element/define': [resolve(root, 'dist/define.d.ts')],
-        '@tencent-captcha/element/jsx': [resolve(root, 'dist/jsx.d.ts')],
-        '@tencent-captcha/protocol': [resolve(root, 'node_modules/@tencent-captcha/protocol')],
         react: [reactTypes],
         'react/jsx-runtime': [join(reactTypes, 'jsx-runtime.d.ts')],
-        '@angular/*': [join(angular, '*')],
+        '@angular/*': [resolve(apps, 'example-angular/node_modules/@angular/*')],
         rxjs: [resolve(apps, 'example-angular/node_modules/rxjs')],
+        vue: [resolve(apps, 'example-vue/node_modules/vue')],
       },
     },
-    files: ['react.tsx', 'angular.ts'],
+    files: ['react.tsx', 'angular.ts', 'vue.ts'],
   };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -67,4 +92,4 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log("readme: the React and Angular snippets compile as written; the Vue section shows define, isCustomElement, the types and v-model");
+console.log('readme: installed from tarballs, the bundle resolves, the React, Angular and Vue snippets compile as written');
