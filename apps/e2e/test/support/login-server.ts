@@ -52,6 +52,8 @@ export async function serveLoginApp(root: string, emulator: Emulator, pages: Rec
       req.on('end', () => {
         const request = new Request(url, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: Buffer.concat(chunks) });
         void (async () => {
+          // Parsed here, not with core's verifyFetchRequest: that lowercases the whole content-type, boundary
+          // included, so a browser's multipart body (`----WebKitFormBoundary…`) reads as no fields (reported).
           const fields = Object.fromEntries([...(await request.formData())].map(([k, v]) => [k, String(v)]));
           const verdict = await verifier.verify({ ticket: fields['tencent-captcha-ticket'], randstr: fields['tencent-captcha-randstr'], userIp: '127.0.0.1' });
           const answer: LoginAnswer = { status: verdict.status, reason: verdict.reason, accepted: verdict.accepted, fields };
