@@ -10,7 +10,17 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { createCaptchaVerifier, type CaptchaVerifier } from '@tencent-captcha/core';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
-import { DEMO_PUBLIC_DIR, detectBackend, isEmulatorPath, loadDemoPage, proxyToEmulator, type DemoBackend, type DemoServerOptions } from '@tencent-captcha/demo';
+import {
+  DEMO_PUBLIC_DIR,
+  detectBackend,
+  isEmulatorControlPath,
+  isEmulatorPath,
+  isLoopbackAddress,
+  loadDemoPage,
+  proxyToEmulator,
+  type DemoBackend,
+  type DemoServerOptions,
+} from '@tencent-captcha/demo';
 import { DemoAppModule } from './app.module.js';
 import { CaptchaVerdictFilter } from './captcha-verdict.filter.js';
 import type { NestDemoState } from './demo.state.js';
@@ -81,6 +91,13 @@ export async function createNestDemoServer(options: NestDemoServerOptions = {}):
 
   const server = createServer((req, res) => {
     if (emulator && isEmulatorPath(req.url)) {
+      // The emulator's control endpoint (faults, tickets) answers this machine only, by the socket's
+      // address (never X-Forwarded-For); the SDK's paths stand in for Tencent's public servers.
+      if (isEmulatorControlPath(req.url) && !isLoopbackAddress(req.socket.remoteAddress)) {
+        res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ code: 'forbidden', message: 'The emulator’s control endpoint answers this machine only.' }));
+        return;
+      }
       proxyToEmulator(emulator, req, res);
       return;
     }
