@@ -8,6 +8,8 @@
 //   file written as the README's Vue section says, type-check (strict, skipLibCheck false) against
 //   the installed package. React's, Angular's and Vue's own types are the workspace's copies (from
 //   apps/example-*), mapped with `paths`, to keep this to seconds and off the registry.
+// The Angular component's `(verified)` handler is checked against the `$event` type Angular's
+// template type-checker infers under strictTemplates (it emits `element.addEventListener(…)`).
 // The Vue section is also checked for what a newcomer must not miss (the `define` import,
 // `isCustomElement`, the types opt-in, v-model); its SFC is compiled by apps/example-vue's vue-tsc.
 import assert from 'node:assert/strict';
@@ -62,6 +64,16 @@ const ticket = ref('');
 export const props: Props = { modelValue: ticket.value, 'onUpdate:modelValue': (v) => (ticket.value = v), appId: '189990000', required: true, onVerified: (e) => console.log(e.detail.randstr) };
 `,
   );
+  // What Angular's template type-checker emits for `(verified)="onVerified($event)"` under
+  // strictTemplates (checkTypeOfDomEvents): an addEventListener call on the element, typed from
+  // HTMLElementTagNameMap and HTMLElementEventMap. The README's handler must accept that `$event`.
+  writeFileSync(
+    join(dir, 'angular-template.ts'),
+    `import type { LoginComponent } from './angular';
+declare const component: LoginComponent;
+document.createElement('tencent-captcha').addEventListener('verified', ($event) => component.onVerified($event));
+`,
+  );
   const reactTypes = resolve(apps, 'example-react/node_modules/@types/react');
   const tsconfig = {
     compilerOptions: {
@@ -84,7 +96,7 @@ export const props: Props = { modelValue: ticket.value, 'onUpdate:modelValue': (
         vue: [resolve(apps, 'example-vue/node_modules/vue')],
       },
     },
-    files: ['react.tsx', 'angular.ts', 'vue.ts'],
+    files: ['react.tsx', 'angular.ts', 'angular-template.ts', 'vue.ts'],
   };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
