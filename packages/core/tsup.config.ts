@@ -9,4 +9,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   treeshake: true,
+  // Keep class names: the tree-shaking pass turns `class CaptchaConfigError` into an anonymous
+  // `exports.CaptchaConfigError = class extends Error` in the CJS build, which Node then prints as
+  // `Error [CaptchaConfigError]` (package.smoke.test.ts checks it).
+  keepNames: true,
 });

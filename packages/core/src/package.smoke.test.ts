@@ -22,7 +22,7 @@ let emulator: Awaited<ReturnType<typeof createEmulator>>;
 
 beforeAll(async () => {
   await rm(smoke, { recursive: true, force: true });
-  const common = { format: ['esm', 'cjs'] as const, target: 'node20', dts: false, sourcemap: false, clean: true, silent: true, config: false, treeshake: true };
+  const common = { format: ['esm', 'cjs'] as const, target: 'node20', dts: false, sourcemap: false, clean: true, silent: true, config: false, treeshake: true, keepNames: true };
   await build({ ...common, format: [...common.format], entry: { index: join(root, 'src/index.ts'), cli: join(root, 'src/cli.ts') }, outDir: join(smoke, 'dist'), platform: 'node' });
   // `@tencent-captcha/protocol` as an install would provide it (its own dist may not be built yet).
   const protocolDir = join(smoke, 'node_modules/@tencent-captcha/protocol');
@@ -67,7 +67,10 @@ const verifier = core.createCaptchaVerifier({
 });
 const verdict = await verifier.verify({ ticket: process.env.TICKET, randstr: process.env.RANDSTR, userIp: '203.0.113.7' });
 await verifier.close();
-process.stdout.write(JSON.stringify({ exports: Object.keys(core).sort(), verdict }));
+// The bundler must not rename the class: a config error prints as CaptchaConfigError, not _CaptchaConfigError.
+const { inspect } = await import('node:util');
+const configError = inspect(new core.CaptchaConfigError('invalid_option', 'deadlineMS', 'unknown option')).split('\\n')[0];
+process.stdout.write(JSON.stringify({ exports: Object.keys(core).sort(), verdict, configError }));
 `;
 
 describe('the built package', () => {
@@ -79,8 +82,9 @@ register('data:text/javascript,' + encodeURIComponent(
 const core = await import('./dist/index.js');
 ${verifyAndPrint(', fetch: globalThis.fetch')}`,
       'esm',
-    )) as { exports: string[]; verdict: { status: string } };
+    )) as { exports: string[]; verdict: { status: string }; configError: string };
     expect(out.verdict).toMatchObject({ status: 'verified', reason: 'verified' });
+    expect(out.configError).toMatch(/^CaptchaConfigError: unknown option/);
     expect(out.exports).toEqual(expect.arrayContaining(['createCaptchaVerifier', 'httpResponseForVerdict', 'CaptchaConfigError', 'createRedisStore', 'verifyFetchRequest']));
   });
 
@@ -91,8 +95,9 @@ ${verifyAndPrint(', fetch: globalThis.fetch')}`,
 ${verifyAndPrint('')}
 })().catch((e) => { console.error(e); process.exit(1); });`,
       'cjs',
-    )) as { exports: string[]; verdict: { status: string } };
+    )) as { exports: string[]; verdict: { status: string }; configError: string };
     expect(out.verdict).toMatchObject({ status: 'verified', attempts: 1 });
+    expect(out.configError).toMatch(/^CaptchaConfigError: unknown option/);
     expect(out.exports).toContain('createCaptchaVerifier');
   });
 
