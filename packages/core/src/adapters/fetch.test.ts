@@ -42,6 +42,24 @@ describe('readCaptchaFields()', () => {
     await expect(readCaptchaFields(post(form))).resolves.toEqual({ ticket: T, randstr: R, malformed: null });
   });
 
+  it('reads a multipart body whose boundary has upper-case letters, as browsers send it', async () => {
+    const boundary = '----WebKitFormBoundaryAbCdEfGh12345678';
+    const body = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="tencent-captcha-ticket"',
+      '',
+      T,
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="tencent-captcha-randstr"',
+      '',
+      R,
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    const req = post(body, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+    await expect(readCaptchaFields(req)).resolves.toEqual({ ticket: T, randstr: R, malformed: null });
+  });
+
   it('reads the headers when the body has no fields', async () => {
     const req = post(JSON.stringify({ user: 'a' }), { 'content-type': 'application/json', 'x-tencent-captcha-ticket': T, 'x-tencent-captcha-randstr': R });
     await expect(readCaptchaFields(req)).resolves.toEqual({ ticket: T, randstr: R, malformed: null });

@@ -112,7 +112,9 @@ function fromEntries(getAll: (name: string) => unknown[]): ParsedBody {
 /** Parses a copy of `request`'s body (the original stays readable). Never throws. */
 async function parseBody(request: Request, maxBytes: number): Promise<ParsedBody> {
   const none: ParsedBody = { body: undefined, counts: {} };
-  const type = (request.headers.get('content-type') ?? '').toLowerCase();
+  const header = request.headers.get('content-type') ?? '';
+  // Lower case only to match the media type: a multipart boundary is case-sensitive.
+  const type = header.toLowerCase();
   const json = /^application\/([\w.+-]*\+)?json\b/.test(type);
   const form = type.startsWith('application/x-www-form-urlencoded');
   const multipart = type.startsWith('multipart/form-data');
@@ -129,7 +131,7 @@ async function parseBody(request: Request, maxBytes: number): Promise<ParsedBody
       const params = new URLSearchParams(new TextDecoder().decode(bytes));
       return fromEntries((name) => params.getAll(name));
     }
-    const data = await new Response(bytes, { headers: { 'content-type': type } }).formData();
+    const data = await new Response(bytes, { headers: { 'content-type': header } }).formData();
     // A file under the field's name is not a string: malformed, by the rule.
     return fromEntries((name) => data.getAll(name));
   } catch {
