@@ -3,9 +3,10 @@
  * built `dist`, so run `pnpm build` first; turbo's `test` task does), install the tarballs with koa
  * into a scratch package, then `require()` and `import()` `@tencent-captcha/koa`, run a Koa app with
  * it against the emulator, and type-check a TypeScript consumer (NodeNext) that reads the typed
- * `ctx.state.captcha`.
+ * `ctx.state.captcha`. The README's example is compiled as written and run with nothing but the five
+ * variables the emulator's CLI prints (`TENCENT_CAPTCHA_ENDPOINT` included): a newcomer's first run.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -212,4 +213,54 @@ describe('the packed @tencent-captcha/koa in a scratch consumer', () => {
       120_000,
     );
   }, 130_000);
+
+  it('runs the README example with the emulator\'s five variables exported: login verified, no ticket refused', async () => {
+    const tsc = join(packagesDir, 'koa', 'node_modules', 'typescript', 'bin', 'tsc');
+    await sh('node', [tsc, '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--outDir', 'readme-out', 'readme-example.mts'], consumer, 120_000);
+    // What `npx @tencent-captcha/emulator` tells a newcomer to export; nothing else.
+    const env = {
+      PATH: process.env.PATH,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TENCENT_CAPTCHA_ENDPOINT: emulator.apiUrl,
+      TENCENT_CAPTCHA_APP_ID: emulator.appId,
+      TENCENT_CAPTCHA_APP_SECRET_KEY: emulator.appSecretKey,
+      TENCENTCLOUD_SECRET_ID: emulator.secretId,
+      TENCENTCLOUD_SECRET_KEY: emulator.secretKey,
+    };
+    const child = spawn(process.execPath, [join('readme-out', 'readme-example.mjs')], { cwd: consumer, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let output = '';
+      const port = await new Promise<number>((resolvePort, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the README example did not start: ${output}`)), 20_000);
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /listening on port (\d+)/.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolvePort(Number(match[1]));
+          }
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`the README example exited (${code}): ${output}`)));
+      });
+      const base = `http://127.0.0.1:${port}`;
+      const { ticket, randstr } = emulator.issueTicket();
+      const login = await fetch(`${base}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username: 'ada', 'tencent-captcha-ticket': ticket, 'tencent-captcha-randstr': randstr }),
+      });
+      expect(login.status).toBe(200);
+      await expect(login.json()).resolves.toEqual({ welcome: 'ada', captcha: 'verified' });
+      const refused = await fetch(`${base}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"ada"}' });
+      expect(refused.status).toBe(400);
+      await expect(refused.json()).resolves.toMatchObject({ code: 'ticket_missing' });
+    } finally {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 150_000);
 });
