@@ -3,13 +3,15 @@
  * install the tarballs with npm into a scratch project (plus Nest's peers from the registry), then both
  * `require` (CJS) and `import` (ESM) it. Each script lets Nest build `CaptchaGuard` from `dist` — its
  * constructor injection needs the decorator metadata swc emitted — and runs it on an accepted and a
- * refused verdict.
+ * refused verdict. Then the README as a newcomer follows it: its `app.module.ts` and `app.e2e-spec.ts`
+ * blocks, copied out as written, compiled with tsc (decorator metadata on) and run — the app behind
+ * the testing example's fake verifier answers the login, with no credentials in the environment.
  *
  * Needs the builds (turbo's `test` depends on `build` and `^build`) and the npm registry.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +22,8 @@ const packagesDir = resolve(import.meta.dirname, '../..');
 const PACKED = ['protocol', 'core', 'nestjs'] as const;
 /** Same versions as this workspace's devDependencies. */
 const PEERS = ['@nestjs/common@12.5.1', '@nestjs/core@12.5.1', 'reflect-metadata@0.2.2', 'rxjs@7.8.2'];
+/** What the README's example and its testing section add (its install line and `@nestjs/config`). */
+const README_DEPS = ['@nestjs/config@12.0.1', '@nestjs/platform-express@12.5.1', '@nestjs/testing@12.1.1', '@types/node@20.19.43'];
 const INSTALL_TIMEOUT_MS = 120_000;
 
 /**
@@ -95,8 +99,9 @@ describe('the packed package', () => {
 
     const consumer = join(dir, 'consumer');
     await run('mkdir', ['-p', consumer]);
-    await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...PEERS], {
+    // ESM, as the README's blocks are (top-level await); the CJS check is a .cjs file.
+    await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0', type: 'module' }));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...PEERS, ...README_DEPS], {
       cwd: consumer,
       timeout: INSTALL_TIMEOUT_MS,
     });
@@ -104,6 +109,12 @@ describe('the packed package', () => {
     const esm = check((n) => `await import('${n}')`, "import.meta.resolve('@tencent-captcha/nestjs')", 'dist/index.js');
     await writeFile(join(consumer, 'check.cjs'), `(async () => {${cjs}})().catch((e) => { console.error(e); process.exit(1); });`);
     await writeFile(join(consumer, 'check.mjs'), esm);
+    const readme = await readFile(join(packagesDir, 'nestjs', 'README.md'), 'utf8');
+    for (const file of ['app.module.ts', 'app.e2e-spec.ts']) {
+      const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((code) => code.startsWith(`// ${file}\n`));
+      if (block === undefined) throw new Error(`README.md has no \`\`\`ts block starting with // ${file}`);
+      await writeFile(join(consumer, file), block);
+    }
   }, INSTALL_TIMEOUT_MS + 60_000);
 
   afterAll(async () => {
@@ -114,4 +125,18 @@ describe('the packed package', () => {
     const { stdout } = await run(process.execPath, [script], { cwd: join(dir, 'consumer'), timeout: 30_000 });
     expect(stdout.trim()).toBe('ok');
   });
+
+  it("compiles the README's app module and testing example as written, and the test passes without credentials", async () => {
+    const consumer = join(dir, 'consumer');
+    const tsc = join(packagesDir, 'nestjs', 'node_modules', 'typescript', 'bin', 'tsc');
+    const flags = ['--strict', '--skipLibCheck', 'false', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node'];
+    await run(process.execPath, [tsc, ...flags, '--experimentalDecorators', '--emitDecoratorMetadata', '--outDir', 'out', 'app.module.ts', 'app.e2e-spec.ts'], { cwd: consumer, timeout: 120_000 }).catch(
+      (error: { stdout?: string }) => {
+        throw new Error(`tsc failed:\n${error.stdout ?? ''}`);
+      },
+    );
+    // No TENCENT_* variables: the override keeps the forRootAsync factory (getOrThrow) from running.
+    const { stdout, stderr } = await run(process.execPath, [join('out', 'app.e2e-spec.js')], { cwd: consumer, timeout: 30_000, env: { PATH: process.env.PATH } });
+    expect(`${stdout}${stderr}`).not.toMatch(/AssertionError|Error:/);
+  }, 150_000);
 });
