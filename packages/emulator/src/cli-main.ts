@@ -10,6 +10,7 @@ import type { EmulatorOptions } from './options.js';
 export const CLI_DEFAULT_PORT = 8790;
 
 const HELP = `Usage: tencent-captcha-emulator [options]
+       npx @tencent-captcha/emulator [options]   (not installed: the scoped name)
 
 An offline Tencent Cloud Captcha: browser SDK, DescribeCaptchaResult (TC3) and the legacy v2 API.
 
