@@ -25,7 +25,6 @@ const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'console']);
  */
 const DEFERRED: readonly { readme: string; section: string; why: string }[] = [
   { readme: 'packages/element/README.md', section: 'Frameworks', why: 'its blocks are compiled with React, Angular and Vue types by packages/element/scripts/readme-snippets.mjs (its lint:pkg)' },
-  { readme: 'packages/core/README.md', section: 'Operating it', why: 'logging/doctor/OpenTelemetry are being reworked (the OpenTelemetry block lacks its verifier import)' },
 ];
 const isDeferred = (b: ReadmeBlock) => DEFERRED.some((d) => d.readme === b.readme && d.section === b.section);
 
