@@ -13,6 +13,7 @@ import {
   type CaptchaFieldName,
   type CaptchaVerdict,
   type CaptchaVerifier,
+  type VerifyOptions,
 } from '@tencent-captcha/core';
 import { CAPTCHA_HTTP_ERROR_TYPE, createClientAbortError } from './errors.js';
 import {
@@ -181,10 +182,11 @@ export function tencentCaptcha(options: TencentCaptchaOptions): TencentCaptchaMi
     try {
       // Rejects only with the abort reason (untouched, rethrown as it is) or a bad per-call option.
       // `traceHeaders`: with OpenTelemetry tracing on, the verification span joins the request's trace.
-      verdict = await verifier.verify(
-        { ticket, randstr, userIp },
-        mode === undefined ? { signal, budgetScope, traceHeaders: ctx.headers } : { signal, mode, budgetScope, traceHeaders: ctx.headers },
-      );
+      const verifyOptions: VerifyOptions = { signal, budgetScope, traceHeaders: ctx.headers };
+      if (mode !== undefined) verifyOptions.mode = mode;
+      if (resolved.maxEvilLevel !== undefined) verifyOptions.maxEvilLevel = resolved.maxEvilLevel;
+      if (resolved.maxScore !== undefined) verifyOptions.maxScore = resolved.maxScore;
+      verdict = await verifier.verify({ ticket, randstr, userIp }, verifyOptions);
     } finally {
       unlink();
     }

@@ -71,6 +71,13 @@ export interface KoaCaptchaAdapterOptions {
    */
   budgetScope?: string | ((ctx: CaptchaContext) => MaybePromise<string>);
   /**
+   * Highest `EvilLevel` (0–100) a verified ticket may have on this route, e.g. stricter on a login
+   * (core's per-call `maxEvilLevel`). @default the verifier's `maxEvilLevel`
+   */
+  maxEvilLevel?: number;
+  /** Highest `Score` (0–100, higher is riskier) on this route (core's per-call `maxScore`). @default the verifier's `maxScore` */
+  maxScore?: number;
+  /**
    * Where the one-time warning goes when the app trusts every proxy hop (`proxy: true` with
    * `maxIpsCount: 0`); `false` silences it. When the middleware creates its verifier, the verifier
    * logs here too.
@@ -101,7 +108,7 @@ export type TencentCaptchaVerifierOptions = KoaCaptchaAdapterOptions & {
   verifier: CaptchaVerifier;
 } & {
   // Verifier options next to a verifier would be ignored: a type error (and a CaptchaConfigError).
-  [K in Exclude<keyof CaptchaVerifierOptions, 'mode' | 'logger'>]?: never;
+  [K in Exclude<keyof CaptchaVerifierOptions, 'mode' | 'logger' | 'maxEvilLevel' | 'maxScore'>]?: never;
 };
 
 /**
@@ -127,12 +134,14 @@ export interface ResolvedKoaCaptchaOptions {
   skip: (ctx: CaptchaContext) => MaybePromise<boolean>;
   respond: boolean;
   budgetScope: string | ((ctx: CaptchaContext) => MaybePromise<string>) | undefined;
+  maxEvilLevel: number | undefined;
+  maxScore: number | undefined;
   /** Whether `getUserIp` is the default (`ctx.ip`), so the app's proxy settings matter. */
   defaultUserIp: boolean;
   warn: (message: string) => void;
 }
 
-const ADAPTER_KEYS = ['mode', 'getTicket', 'getRandstr', 'getUserIp', 'skip', 'respond', 'budgetScope', 'logger'] as const;
+const ADAPTER_KEYS = ['mode', 'getTicket', 'getRandstr', 'getUserIp', 'skip', 'respond', 'budgetScope', 'logger', 'maxEvilLevel', 'maxScore'] as const;
 const MODES: readonly string[] = Object.values(CaptchaMode);
 
 const invalid = (option: string, message: string): never => {
@@ -190,6 +199,12 @@ export function resolveOptions(
   if (budgetScope !== undefined && typeof budgetScope !== 'function' && !isValidBudgetScope(budgetScope)) {
     invalid('budgetScope', '`budgetScope` must be 1 to 128 printable ASCII characters without spaces, or a function of the context');
   }
+  for (const name of ['maxEvilLevel', 'maxScore'] as const) {
+    const v = raw[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100)) {
+      invalid(name, `\`${name}\` must be an integer from 0 to 100`);
+    }
+  }
   const logger = raw.logger;
   if (logger !== undefined && logger !== false && (typeof logger !== 'object' || logger === null)) {
     invalid('logger', '`logger` must be an object with optional debug/info/warn/error methods, or false');
@@ -233,6 +248,8 @@ export function resolveOptions(
   return {
     verifier,
     mode: mode as ResolvedKoaCaptchaOptions['mode'],
+    maxEvilLevel: raw.maxEvilLevel as number | undefined,
+    maxScore: raw.maxScore as number | undefined,
     getTicket: getTicket ?? defaults.getTicket,
     getRandstr: getRandstr ?? defaults.getRandstr,
     getUserIp: getUserIp ?? defaults.getUserIp,

@@ -99,8 +99,10 @@ export class CaptchaGuard implements CanActivate {
     const getUserIp = route?.getUserIp ?? this.options.getUserIp;
     const mode = route?.mode ?? this.options.mode;
     const budgetScope = route?.budgetScope ?? this.options.budgetScope ?? defaultBudgetScope(context);
+    const maxEvilLevel = route?.maxEvilLevel ?? this.options.maxEvilLevel;
+    const maxScore = route?.maxScore ?? this.options.maxScore;
 
-    const verdict = await this.verifyOnce(request, `${mode ?? ''} ${budgetScope}`, async () => {
+    const verdict = await this.verifyOnce(request, `${mode ?? ''} ${budgetScope} ${maxEvilLevel ?? ''} ${maxScore ?? ''}`, async () => {
       const [ticket, randstr, userIp] = await Promise.all([
         getTicket(request, context),
         getRandstr(request, context),
@@ -110,7 +112,10 @@ export class CaptchaGuard implements CanActivate {
       try {
         // `traceHeaders`: with OpenTelemetry tracing on, the verification span joins the request's trace.
         const traceHeaders = (request as { headers?: VerifyOptions['traceHeaders'] }).headers;
-        const verifyOptions: VerifyOptions = mode === undefined ? { signal, budgetScope, traceHeaders } : { signal, mode, budgetScope, traceHeaders };
+        const verifyOptions: VerifyOptions = { signal, budgetScope, traceHeaders };
+        if (mode !== undefined) verifyOptions.mode = mode;
+        if (maxEvilLevel !== undefined) verifyOptions.maxEvilLevel = maxEvilLevel;
+        if (maxScore !== undefined) verifyOptions.maxScore = maxScore;
         // Rejects only with the abort reason (a CaptchaClientClosedException, let through untouched) or
         // a configuration error.
         return await this.verifier.verify({ ticket, randstr, userIp }, verifyOptions);

@@ -63,6 +63,13 @@ export interface CaptchaRouteOptions {
    */
   budgetScope?: string;
   /**
+   * Highest `EvilLevel` (0–100) a verified ticket may have on this route, e.g. stricter on a login
+   * (core's per-call `maxEvilLevel`). @default the verifier's `maxEvilLevel`
+   */
+  maxEvilLevel?: number;
+  /** Highest `Score` (0–100, higher is riskier) on this route (core's per-call `maxScore`). @default the verifier's `maxScore` */
+  maxScore?: number;
+  /**
    * Skip verification for a request: `true`, or a function of the request (e.g. trusted internal
    * callers). A skipped request gets no verdict. `@SkipCaptcha()` is the static form.
    * @default false
@@ -135,6 +142,8 @@ export interface ResolvedCaptchaModuleOptions {
   mode: CaptchaMode | undefined;
   /** `undefined`: each route its own scope, named after its handler. */
   budgetScope: string | undefined;
+  maxEvilLevel: number | undefined;
+  maxScore: number | undefined;
   skip: NonNullable<CaptchaRouteOptions['skip']>;
   getTicket: CaptchaRequestGetter;
   getRandstr: CaptchaRequestGetter;
@@ -196,6 +205,12 @@ export function validateRouteOptions(options: unknown, where: string): CaptchaRo
   if (o.budgetScope !== undefined && (typeof o.budgetScope !== 'string' || !BUDGET_SCOPE.test(o.budgetScope))) {
     throw new CaptchaConfigError('invalid_option', `${where}.budgetScope`, `${where}.budgetScope must be 1 to 128 printable ASCII characters without spaces.`);
   }
+  for (const name of ['maxEvilLevel', 'maxScore'] as const) {
+    const v = o[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100)) {
+      throw new CaptchaConfigError('invalid_option', `${where}.${name}`, `${where}.${name} must be an integer from 0 to 100.`);
+    }
+  }
   if (o.skip !== undefined && typeof o.skip !== 'boolean' && typeof o.skip !== 'function') {
     throw new CaptchaConfigError('invalid_option', `${where}.skip`, `${where}.skip must be a boolean or a function.`);
   }
@@ -213,6 +228,8 @@ export function resolveCaptchaModuleOptions(options: CaptchaModuleOptions | unde
   return {
     mode: o.mode,
     budgetScope: o.budgetScope,
+    maxEvilLevel: o.maxEvilLevel,
+    maxScore: o.maxScore,
     skip: o.skip ?? false,
     getTicket: o.getTicket ?? defaultGetTicket,
     getRandstr: o.getRandstr ?? defaultGetRandstr,

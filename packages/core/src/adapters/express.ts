@@ -110,6 +110,10 @@ export interface CaptchaMiddlewareOptions<Req extends NodeRequestLike = NodeRequ
   logger?: CaptchaLogger | false;
   /** Overrides the verifier's mode for this route. */
   mode?: CaptchaMode;
+  /** Highest `EvilLevel` (0–100) a verified ticket may have on this route (`verify`'s `maxEvilLevel`). @default the verifier's */
+  maxEvilLevel?: number;
+  /** Highest `Score` (0–100, higher is riskier) on this route (`verify`'s `maxScore`). @default the verifier's */
+  maxScore?: number;
   /** Lets a request through unverified (`res.locals.captcha` stays unset). @default false */
   skip?: boolean | ((req: Req) => MaybePromise<boolean>);
   /**
@@ -122,7 +126,7 @@ export interface CaptchaMiddlewareOptions<Req extends NodeRequestLike = NodeRequ
 }
 
 /** Every option of {@link captchaMiddleware}; anything else is refused as a typo. */
-const MIDDLEWARE_OPTION_KEYS: readonly (keyof CaptchaMiddlewareOptions)[] = ['getUserIp', 'getTicket', 'getRandstr', 'budgetScope', 'logger', 'mode', 'skip', 'respond'];
+const MIDDLEWARE_OPTION_KEYS: readonly (keyof CaptchaMiddlewareOptions)[] = ['getUserIp', 'getTicket', 'getRandstr', 'budgetScope', 'logger', 'mode', 'skip', 'respond', 'maxEvilLevel', 'maxScore'];
 
 let instances = 0;
 
@@ -165,6 +169,7 @@ export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike,
   options: CaptchaMiddlewareOptions<Req> = {},
 ): CaptchaRequestHandler<Req, Res> {
   assertKnownKeys(options as unknown as Record<string, unknown>, MIDDLEWARE_OPTION_KEYS);
+  assertRiskLimits(options as unknown as Record<string, unknown>);
   for (const name of ['getUserIp', 'getTicket', 'getRandstr'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw new CaptchaConfigError('invalid_option', name, `${name} must be a function of the request.`);
   }
@@ -209,7 +214,7 @@ export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike,
       return verifier.verify(
         { ticket, randstr, userIp },
         // traceHeaders: with OpenTelemetry tracing on, the verification span joins the request's trace.
-        { signal: controller.signal, budgetScope, traceHeaders: req.headers, ...(options.mode ? { mode: options.mode } : {}) },
+        { signal: controller.signal, budgetScope, traceHeaders: req.headers, ...(options.mode ? { mode: options.mode } : {}), ...riskLimits(options) },
       );
     })().then(
       (verdict) => {
@@ -232,4 +237,22 @@ export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike,
       },
     );
   };
+}
+
+/** The route's risk limits for `verify`, validated with the other options. */
+function riskLimits(options: { maxEvilLevel?: number | undefined; maxScore?: number | undefined }): { maxEvilLevel?: number; maxScore?: number } {
+  const out: { maxEvilLevel?: number; maxScore?: number } = {};
+  if (options.maxEvilLevel !== undefined) out.maxEvilLevel = options.maxEvilLevel;
+  if (options.maxScore !== undefined) out.maxScore = options.maxScore;
+  return out;
+}
+
+/** Refuses a risk limit that is not an integer from 0 to 100. */
+function assertRiskLimits(options: Record<string, unknown>): void {
+  for (const name of ['maxEvilLevel', 'maxScore'] as const) {
+    const v = options[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100)) {
+      throw new CaptchaConfigError('invalid_option', name, `${name} must be an integer from 0 to 100.`);
+    }
+  }
 }

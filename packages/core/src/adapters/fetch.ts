@@ -44,6 +44,10 @@ export interface FetchRequestOptions {
   budgetScope?: string | ((request: Request) => MaybePromise<string>);
   /** Overrides the verifier's mode for this route. */
   mode?: CaptchaMode;
+  /** Highest `EvilLevel` (0–100) a verified ticket may have on this route (`verify`'s `maxEvilLevel`). @default the verifier's */
+  maxEvilLevel?: number;
+  /** Highest `Score` (0–100, higher is riskier) on this route (`verify`'s `maxScore`). @default the verifier's */
+  maxScore?: number;
   /** Aborts the verification. @default request.signal */
   signal?: AbortSignal;
   /** Bodies larger than this are not read (the ticket is then taken from the headers). @default 1048576 */
@@ -202,7 +206,7 @@ export function forwardedClientIp(request: Request, trustedProxies: number): str
 }
 
 /** Every option {@link verifyFetchRequest} knows; anything else is refused as a typo. */
-const FETCH_OPTION_KEYS: readonly (keyof FetchRequestOptions)[] = ['getUserIp', 'getTicket', 'getRandstr', 'budgetScope', 'mode', 'signal', 'maxBodyBytes'];
+const FETCH_OPTION_KEYS: readonly (keyof FetchRequestOptions)[] = ['getUserIp', 'getTicket', 'getRandstr', 'budgetScope', 'mode', 'signal', 'maxBodyBytes', 'maxEvilLevel', 'maxScore'];
 
 /** Options objects already checked: a handler that hoists its options is validated once. */
 const validated = new WeakSet<object>();
@@ -218,6 +222,7 @@ function assertFetchRequestOptions(options: FetchRequestOptions): void {
   }
   if (validated.has(options)) return;
   assertKnownKeys(options as unknown as Record<string, unknown>, FETCH_OPTION_KEYS);
+  assertRiskLimits(options as unknown as Record<string, unknown>);
   if (typeof options.getUserIp !== 'function') {
     throw invalid(
       'getUserIp',
@@ -269,7 +274,7 @@ export async function verifyFetchRequest(verifier: CaptchaVerifier, request: Req
   return verifier.verify(
     { ticket, randstr, userIp },
     // traceHeaders: with OpenTelemetry tracing on, the verification span joins the request's trace.
-    { ...(signal ? { signal } : {}), budgetScope, traceHeaders: request.headers, ...(options.mode ? { mode: options.mode } : {}) },
+    { ...(signal ? { signal } : {}), budgetScope, traceHeaders: request.headers, ...(options.mode ? { mode: options.mode } : {}), ...riskLimits(options) },
   );
 }
 
@@ -280,4 +285,22 @@ export async function verifyFetchRequest(verifier: CaptchaVerifier, request: Req
 export function createVerdictResponse(verdict: CaptchaVerdict): Response {
   const { status, headers, body } = httpResponseForVerdict(verdict);
   return new Response(JSON.stringify(body), { status, headers });
+}
+
+/** The route's risk limits for `verify`, validated with the other options. */
+function riskLimits(options: { maxEvilLevel?: number | undefined; maxScore?: number | undefined }): { maxEvilLevel?: number; maxScore?: number } {
+  const out: { maxEvilLevel?: number; maxScore?: number } = {};
+  if (options.maxEvilLevel !== undefined) out.maxEvilLevel = options.maxEvilLevel;
+  if (options.maxScore !== undefined) out.maxScore = options.maxScore;
+  return out;
+}
+
+/** Refuses a risk limit that is not an integer from 0 to 100. */
+function assertRiskLimits(options: Record<string, unknown>): void {
+  for (const name of ['maxEvilLevel', 'maxScore'] as const) {
+    const v = options[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100)) {
+      throw new CaptchaConfigError('invalid_option', name, `${name} must be an integer from 0 to 100.`);
+    }
+  }
 }
