@@ -317,6 +317,12 @@ function isBranded(value: unknown): boolean {
  * `instanceof` works across two copies of the package (brand check via `Symbol.for`).
  */
 export class CaptchaConfigError extends Error {
+  // The CJS build's tree-shaking makes the class anonymous (Node would print `Error [CaptchaConfigError]`);
+  // the constructor names itself rather than every function being wrapped by `keepNames`.
+  static {
+    Object.defineProperty(this, 'name', { value: 'CaptchaConfigError' });
+  }
+
   /** What is wrong. */
   readonly code: CaptchaConfigErrorCode;
   /** The option at fault, as a path (`budgets.perIp`). */

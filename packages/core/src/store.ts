@@ -116,6 +116,12 @@ export type CaptchaStoreErrorCode =
  * `store_unavailable`; `onStoreError` receives it.
  */
 export class CaptchaStoreError extends Error {
+  // The CJS build's tree-shaking makes the class anonymous (Node would print `Error [CaptchaStoreError]`);
+  // the constructor names itself rather than every function being wrapped by `keepNames`.
+  static {
+    Object.defineProperty(this, 'name', { value: 'CaptchaStoreError' });
+  }
+
   override readonly name = 'CaptchaStoreError';
   /** What went wrong, as a stable code. */
   readonly code: CaptchaStoreErrorCode;

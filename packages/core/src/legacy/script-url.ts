@@ -40,6 +40,12 @@ const SCRIPT_URL_ERROR_BRAND = Symbol.for('@tencent-captcha/core.LegacyScriptUrl
  * `instanceof` works across copies of the package.
  */
 export class LegacyScriptUrlError extends Error {
+  // The CJS build's tree-shaking makes the class anonymous (Node would print `Error [LegacyScriptUrlError]`);
+  // the constructor names itself rather than every function being wrapped by `keepNames`.
+  static {
+    Object.defineProperty(this, 'name', { value: 'LegacyScriptUrlError' });
+  }
+
   /** Why, as a stable string. */
   readonly code: LegacyScriptUrlErrorCode;
   /** The legacy API's `code` (4100, 6000, …) when Tencent answered one, else `null`. */

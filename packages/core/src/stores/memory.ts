@@ -79,6 +79,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     return entries.size + needed <= maxEntries;
   };
 
+  const found: (Entry | undefined)[] = [];
+
   const write = (key: string, value: number, expiresAt: number): void => {
     entries.delete(key);
     entries.set(key, { value, expiresAt });
@@ -104,24 +106,34 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       if (!begin(request.deadlineMs, callOptions)) return { accepted: false, refusal: 'cannot_remember' };
       const now = request.nowMs;
       if (live(request.replayKey, now)) return { accepted: false, refusal: 'replayed' };
-      // Entries this acceptance adds: the replay key, and each counter not yet in this window.
+      // Entries this acceptance adds: the replay key, and each counter not yet in this window. The
+      // counters found are kept (a scratch array: this runs synchronously) so each key is looked up once.
       let needed = 1;
-      for (const c of request.counters) {
+      const counters = request.counters;
+      for (let i = 0; i < counters.length; i++) {
+        const c = counters[i]!;
         const e = live(c.key, now);
         if ((e?.value ?? 0) >= c.limit) {
+          found.length = 0;
           return { accepted: false, refusal: 'budget_exhausted', scope: c.scope, limit: c.limit };
         }
+        found[i] = e;
         if (!e) needed++;
       }
-      if (!makeRoom(needed, now)) return { accepted: false, refusal: 'cannot_remember' };
+      if (!makeRoom(needed, now)) {
+        found.length = 0;
+        return { accepted: false, refusal: 'cannot_remember' };
+      }
       write(request.replayKey, 1, now + request.replayTtlMs);
-      for (const c of request.counters) {
+      for (let i = 0; i < counters.length; i++) {
         // A live counter is counted in place: re-inserting the hot global counter on every acceptance
         // cost most of the time with the breaker open (nothing is evicted by write order any more).
-        const e = entries.get(c.key);
+        // makeRoom() drops only expired entries, so a counter found live above is still there.
+        const e = found[i];
         if (e) e.value++;
-        else write(c.key, 1, now + c.ttlMs);
+        else write(counters[i]!.key, 1, now + counters[i]!.ttlMs);
       }
+      found.length = 0;
       return { accepted: true };
     },
 
