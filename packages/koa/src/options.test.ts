@@ -105,8 +105,9 @@ describe('tencentCaptcha(options)', () => {
 
   it('refuses a verifier together with verifier options (they would be ignored)', () => {
     const verifier = resources.verifier(emulator);
-    const options = { verifier, secretId: 'AKIDx', maxEvilLevel: 10 } as unknown as TencentCaptchaOptions;
-    expect(() => tencentCaptcha(options)).toThrow(/`secretId`, `maxEvilLevel`/);
+    // (`maxEvilLevel` / `maxScore` are route options now, passed per call: not in this list.)
+    const options = { verifier, secretId: 'AKIDx', deadlineMs: 1000 } as unknown as TencentCaptchaOptions;
+    expect(() => tencentCaptcha(options)).toThrow(/`secretId`, `deadlineMs`/);
     expect(() => tencentCaptcha(options)).toThrow(CaptchaConfigError);
   });
 
@@ -122,7 +123,7 @@ describe('tencentCaptcha(options)', () => {
     const typoOfCore = thrownBy(() => tencentCaptcha({ ...emulatorVerifierOptions(emulator), deadlineMS: 1000 } as unknown as TencentCaptchaOptions));
     expect(typoOfCore).toMatchObject({ option: 'deadlineMS', message: expect.stringContaining('`deadlineMs`') });
     // A real verifier option next to a verifier: the rule, naming the option.
-    expect(thrownBy(() => tencentCaptcha({ verifier, maxEvilLevel: 10 } as unknown as TencentCaptchaOptions))).toMatchObject({ option: 'maxEvilLevel' });
+    expect(thrownBy(() => tencentCaptcha({ verifier, attemptTimeoutMs: 10 } as unknown as TencentCaptchaOptions))).toMatchObject({ option: 'attemptTimeoutMs' });
   });
 
   it('refuses something that is not a verifier', () => {
