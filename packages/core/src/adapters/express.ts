@@ -3,6 +3,7 @@
  * Typed structurally, so core imports no framework (and needs no `@types/express`).
  */
 import { extractCaptchaFields } from '../extract.js';
+import { assertRiskLimits, riskLimits } from './risk-limits.js';
 import { CaptchaConfigError, assertKnownKeys, type CaptchaLogger } from '../options.js';
 import { httpResponseForVerdict } from '../reasons.js';
 import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier } from '../verdict.js';
@@ -239,20 +240,3 @@ export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike,
   };
 }
 
-/** The route's risk limits for `verify`, validated with the other options. */
-function riskLimits(options: { maxEvilLevel?: number | undefined; maxScore?: number | undefined }): { maxEvilLevel?: number; maxScore?: number } {
-  const out: { maxEvilLevel?: number; maxScore?: number } = {};
-  if (options.maxEvilLevel !== undefined) out.maxEvilLevel = options.maxEvilLevel;
-  if (options.maxScore !== undefined) out.maxScore = options.maxScore;
-  return out;
-}
-
-/** Refuses a risk limit that is not an integer from 0 to 100. */
-function assertRiskLimits(options: Record<string, unknown>): void {
-  for (const name of ['maxEvilLevel', 'maxScore'] as const) {
-    const v = options[name];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100)) {
-      throw new CaptchaConfigError('invalid_option', name, `${name} must be an integer from 0 to 100.`);
-    }
-  }
-}

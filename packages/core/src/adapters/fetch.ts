@@ -5,6 +5,7 @@
  */
 import { extractCaptchaFields, type CaptchaFieldMalformedReason, type CaptchaFieldName } from '../extract.js';
 import { CAPTCHA_FIELD_NAMES } from '../fields.js';
+import { assertRiskLimits, riskLimits } from './risk-limits.js';
 import { CaptchaConfigError, assertKnownKeys } from '../options.js';
 import { httpResponseForVerdict } from '../reasons.js';
 import { CaptchaMode, type CaptchaVerdict, type CaptchaVerifier } from '../verdict.js';
@@ -287,20 +288,3 @@ export function createVerdictResponse(verdict: CaptchaVerdict): Response {
   return new Response(JSON.stringify(body), { status, headers });
 }
 
-/** The route's risk limits for `verify`, validated with the other options. */
-function riskLimits(options: { maxEvilLevel?: number | undefined; maxScore?: number | undefined }): { maxEvilLevel?: number; maxScore?: number } {
-  const out: { maxEvilLevel?: number; maxScore?: number } = {};
-  if (options.maxEvilLevel !== undefined) out.maxEvilLevel = options.maxEvilLevel;
-  if (options.maxScore !== undefined) out.maxScore = options.maxScore;
-  return out;
-}
-
-/** Refuses a risk limit that is not an integer from 0 to 100. */
-function assertRiskLimits(options: Record<string, unknown>): void {
-  for (const name of ['maxEvilLevel', 'maxScore'] as const) {
-    const v = options[name];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100)) {
-      throw new CaptchaConfigError('invalid_option', name, `${name} must be an integer from 0 to 100.`);
-    }
-  }
-}
