@@ -7,26 +7,15 @@
  * one of this machine's other addresses (`localAddress`), so the socket's remote address is not
  * loopback. Without such an address those tests are skipped, with the reason printed.
  */
-import http from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import { createDemoServer, isEmulatorControlPath, isLoopbackAddress, type DemoServer } from '@tencent-captcha/demo';
+import { FAKE_TENCENT, otherLocalAddress, send } from './support/http.ts';
 
-const FAKE_TENCENT = {
-  TENCENTCLOUD_SECRET_ID: 'AKIDfakeFakeFakeFakeFakeFakeFake1234',
-  TENCENTCLOUD_SECRET_KEY: 'fakeFakeFakeFakeFakeFakeFake1234',
-  TENCENT_CAPTCHA_APP_ID: '190000001',
-  TENCENT_CAPTCHA_APP_SECRET_KEY: 'fakeAppSecretKeyFake0000**',
-};
-
-/** One of this machine's own non-loopback IPv4 addresses, to connect from. */
-const otherAddress = Object.values(networkInterfaces())
-  .flat()
-  .find((a) => a !== undefined && !a.internal && a.family === 'IPv4')?.address;
-if (!otherAddress) console.warn('demo-controls: no non-loopback IPv4 address on this machine; the non-loopback client tests are skipped');
+const otherAddress = otherLocalAddress('demo-controls');
 
 let publicDir: string;
 let emulator: Emulator | undefined;
@@ -46,25 +35,6 @@ afterEach(async () => {
   demo = undefined;
   emulator = undefined;
 });
-
-/** An HTTP request with Node's client, optionally from a given local address. */
-function send(url: string, init: { method?: string; body?: string; headers?: Record<string, string>; from?: string } = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: init.method ?? 'GET',
-      headers: { 'content-type': 'application/json', ...init.headers },
-      ...(init.from ? { localAddress: init.from } : {}),
-    });
-    req.on('response', (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end(init.body);
-  });
-}
 
 async function emulatorDemo(): Promise<DemoServer> {
   emulator = await createEmulator({ port: 0, host: '127.0.0.1' });

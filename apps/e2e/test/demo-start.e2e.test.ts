@@ -7,16 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FAKE_TENCENT } from './support/http.ts';
 
 const require = createRequire(import.meta.url);
 const START = resolve(dirname(require.resolve('@tencent-captcha/demo/package.json')), 'dist/start.js');
-const FAKE_TENCENT = {
-  TENCENTCLOUD_SECRET_ID: 'AKIDfakeFakeFakeFakeFakeFakeFake1234',
-  TENCENTCLOUD_SECRET_KEY: 'fakeFakeFakeFakeFakeFakeFake1234',
-  TENCENT_CAPTCHA_APP_ID: '190000001',
-  TENCENT_CAPTCHA_APP_SECRET_KEY: 'fakeAppSecretKeyFake0000**',
-};
-
 let child: ChildProcess | undefined;
 
 afterEach(async () => {

@@ -7,24 +7,12 @@
  * of this machine's other addresses (`localAddress`). Without one, those tests are skipped, with the
  * reason printed.
  */
-import http from 'node:http';
-import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import { createNestDemoServer, type NestDemoServer } from '@tencent-captcha/nest-demo';
+import { FAKE_TENCENT, otherLocalAddress, send } from './support/http.ts';
 
-const FAKE_TENCENT = {
-  TENCENTCLOUD_SECRET_ID: 'AKIDfakeFakeFakeFakeFakeFakeFake1234',
-  TENCENTCLOUD_SECRET_KEY: 'fakeFakeFakeFakeFakeFakeFake1234',
-  TENCENT_CAPTCHA_APP_ID: '190000001',
-  TENCENT_CAPTCHA_APP_SECRET_KEY: 'fakeAppSecretKeyFake0000**',
-};
-
-/** One of this machine's own non-loopback IPv4 addresses, to connect from. */
-const otherAddress = Object.values(networkInterfaces())
-  .flat()
-  .find((a) => a !== undefined && !a.internal && a.family === 'IPv4')?.address;
-if (!otherAddress) console.warn('nest-demo-controls: no non-loopback IPv4 address on this machine; the non-loopback client tests are skipped');
+const otherAddress = otherLocalAddress('nest-demo-controls');
 
 let emulator: Emulator | undefined;
 let demo: NestDemoServer | undefined;
@@ -35,25 +23,6 @@ afterEach(async () => {
   demo = undefined;
   emulator = undefined;
 });
-
-/** An HTTP request with Node's client, optionally from a given local address. */
-function send(url: string, init: { method?: string; body?: string; headers?: Record<string, string>; from?: string } = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: init.method ?? 'GET',
-      headers: { 'content-type': 'application/json', ...init.headers },
-      ...(init.from ? { localAddress: init.from } : {}),
-    });
-    req.on('response', (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end(init.body);
-  });
-}
 
 async function modeOf(server: NestDemoServer): Promise<string> {
   return (JSON.parse((await send(`${server.url}/api/state`)).body) as { mode: string }).mode;
