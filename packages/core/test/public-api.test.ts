@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { publicApiSurface } from './public-api.ts';
+import { publicApiSurface } from './public-api.js';
 
 const packageDir = resolve(import.meta.dirname, '..');
 const snapshotFile = resolve(import.meta.dirname, 'public-api.snapshot.txt');

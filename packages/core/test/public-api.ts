@@ -58,8 +58,8 @@ function describeExport(checker: ts.TypeChecker, exported: ts.Symbol): string[] 
   }
   if (symbol.flags & ts.SymbolFlags.Type && !(symbol.flags & ts.SymbolFlags.Class)) {
     const type = checker.getDeclaredTypeOfSymbol(symbol);
-    const params = type.isClassOrInterface() ? (type.typeParameters ?? []) : (checker.getTypeAliasTypeParameters?.(symbol) ?? []);
-    const generic = params.length ? `<${params.map((p) => checker.typeToString(p, decl, FLAGS)).join(', ')}>` : '';
+    const params = ts.isTypeAliasDeclaration(decl) || ts.isInterfaceDeclaration(decl) ? (decl.typeParameters ?? []) : [];
+    const generic = params.length ? `<${params.map((p) => p.getText()).join(', ')}>` : '';
     out.push(
       `type ${exported.name}${generic} = ${checker.typeToString(type, decl, FLAGS | ts.TypeFormatFlags.InTypeAlias)}`,
     );
