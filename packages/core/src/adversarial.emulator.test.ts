@@ -7,10 +7,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createEmulator } from '@tencent-captcha/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CaptchaVerifierOptions } from './options.js';
-import type { CaptchaStore } from './store.js';
-import { createCaptchaVerifier } from './verifier.js';
-import type { CaptchaVerdict, CaptchaVerifier } from './verdict.js';
+import type { CaptchaVerifierOptions } from './config/options.js';
+import type { CaptchaStore } from './stores/contract.js';
+import { createCaptchaVerifier } from './engine/verifier.js';
+import type { CaptchaVerdict, CaptchaVerifier } from './decision/verdict.js';
 
 type Emulator = Awaited<ReturnType<typeof createEmulator>>;
 let emulator: Emulator;

@@ -6,8 +6,8 @@
 import { createEmulator } from '@tencent-captcha/emulator';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaptchaVerifier } from './verifier.js';
-import type { CaptchaVerdict } from './verdict.js';
+import { createCaptchaVerifier } from './engine/verifier.js';
+import type { CaptchaVerdict } from './decision/verdict.js';
 
 type Emulator = Awaited<ReturnType<typeof createEmulator>>;
 let emulator: Emulator;

@@ -16,7 +16,7 @@ export {
   type VerifyRequestFields,
   type VerdictApiError,
   type VerdictDisasterTicket,
-} from './verdict.js';
+} from './decision/verdict.js';
 export {
   PolicyReason,
   VERDICT_REASONS,
@@ -31,7 +31,7 @@ export {
   type VerdictHttpStatus,
   type VerdictResponseBody,
   type VerdictHttpResponse,
-} from './reasons.js';
+} from './decision/reasons.js';
 export {
   ENV,
   DEFAULT_ENDPOINT,
@@ -56,7 +56,7 @@ export {
   type BudgetExhaustedEvent,
   type MisconfigurationEvent,
   type StoreErrorEvent,
-} from './options.js';
+} from './config/options.js';
 export {
   isCaptchaStore,
   CaptchaStoreError,
@@ -68,8 +68,8 @@ export {
   type TicketClaimRequest,
   type TicketClaimResult,
   type StoreCallOptions,
-} from './store.js';
-export { CAPTCHA_FIELD_NAMES, CAPTCHA_HEADER_NAMES } from './fields.js';
+} from './stores/contract.js';
+export { CAPTCHA_FIELD_NAMES, CAPTCHA_HEADER_NAMES } from './adapters/fields.js';
 export {
   extractCaptchaField,
   extractCaptchaFields,
@@ -80,16 +80,16 @@ export {
   type CaptchaFieldSource,
   type CaptchaFieldsSource,
   type ExtractedCaptchaFields,
-} from './extract.js';
+} from './adapters/extract.js';
 export { isValidBudgetScope, sanitizeBudgetScope, routeBudgetScope, declaredMethod } from './adapters/budget-scope.js';
-export { createCaptchaVerifier } from './verifier.js';
+export { createCaptchaVerifier } from './engine/verifier.js';
 export {
   TelemetryMetric,
   type CaptchaTelemetryOptions,
   type TelemetryMeterProvider,
   type TelemetryTracerProvider,
   type TraceHeaders,
-} from './telemetry.js';
+} from './operations/telemetry.js';
 export {
   CheckStatus,
   CheckName,
@@ -97,7 +97,7 @@ export {
   type CaptchaCheck,
   type CaptchaCheckReport,
   type CheckOptions,
-} from './doctor.js';
+} from './operations/doctor.js';
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory.js';
 export {
   createRedisStore,
@@ -118,8 +118,8 @@ export {
   type AidEncryptedResult,
   type AidEncryptedPayload,
   type DecryptAidEncryptedOptions,
-} from './aid-encrypted.js';
-export { MAX_TICKET_LENGTH, MAX_RANDSTR_LENGTH } from './input.js';
+} from './config/aid-encrypted.js';
+export { MAX_TICKET_LENGTH, MAX_RANDSTR_LENGTH } from './decision/input.js';
 export {
   verifyFetchRequest,
   createVerdictResponse,

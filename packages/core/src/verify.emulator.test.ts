@@ -6,10 +6,10 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createEmulator, type ApiFault } from '@tencent-captcha/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CaptchaVerifierOptions } from './options.js';
-import type { VerdictReason } from './reasons.js';
-import { createCaptchaVerifier } from './verifier.js';
-import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier } from './verdict.js';
+import type { CaptchaVerifierOptions } from './config/options.js';
+import type { VerdictReason } from './decision/reasons.js';
+import { createCaptchaVerifier } from './engine/verifier.js';
+import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier } from './decision/verdict.js';
 
 type Emulator = Awaited<ReturnType<typeof createEmulator>>;
 

@@ -36,7 +36,8 @@ export function publicApiSurface(packageDir: string): string {
   const lines: string[] = [];
   const exports = [...checker.getExportsOfModule(moduleSymbol)].sort((a, b) => a.name.localeCompare(b.name));
   for (const exported of exports) lines.push(...describeExport(checker, exported));
-  return `${lines.join('\n')}\n`;
+  // `import("../x.js").Name` says where a name is declared, which is not part of the API.
+  return `${lines.join('\n')}\n`.replace(/import\("[^"]+"\)\./g, '');
 }
 
 function describeExport(checker: ts.TypeChecker, exported: ts.Symbol): string[] {

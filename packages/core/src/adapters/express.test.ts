@@ -3,9 +3,9 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { createEmulator } from '@tencent-captcha/emulator';
 import express from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CaptchaVerifierOptions } from '../options.js';
-import { createCaptchaVerifier } from '../verifier.js';
-import type { CaptchaVerdict, CaptchaVerifier } from '../verdict.js';
+import type { CaptchaVerifierOptions } from '../config/options.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
+import type { CaptchaVerdict, CaptchaVerifier } from '../decision/verdict.js';
 import { captchaMiddleware, type CaptchaMiddlewareOptions } from './express.js';
 
 type Emulator = Awaited<ReturnType<typeof createEmulator>>;

@@ -2,11 +2,11 @@
  * A `(req, res, next)` middleware for Express and Connect: extract → verify → answer or `next()`.
  * Typed structurally, so core imports no framework (and needs no `@types/express`).
  */
-import { extractCaptchaFields } from '../extract.js';
+import { extractCaptchaFields } from './extract.js';
 import { assertRiskLimits, riskLimits } from './risk-limits.js';
-import { CaptchaConfigError, assertKnownKeys, type CaptchaLogger } from '../options.js';
-import { httpResponseForVerdict } from '../reasons.js';
-import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier } from '../verdict.js';
+import { CaptchaConfigError, assertKnownKeys, type CaptchaLogger } from '../config/options.js';
+import { httpResponseForVerdict } from '../decision/reasons.js';
+import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier } from '../decision/verdict.js';
 import { declaredMethod, isValidBudgetScope, routeBudgetScope } from './budget-scope.js';
 
 type MaybePromise<T> = T | Promise<T>;

@@ -2,9 +2,9 @@ import { createServer, request as httpRequest } from 'node:http';
 import { createEmulator } from '@tencent-captcha/emulator';
 import { describe, expect, it } from 'vitest';
 import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
-import { CaptchaConfigError } from '../options.js';
-import { createCaptchaVerifier } from '../verifier.js';
-import { MALFORMED_FIELD_VALUE } from '../extract.js';
+import { CaptchaConfigError } from '../config/options.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
+import { MALFORMED_FIELD_VALUE } from './extract.js';
 import { createVerdictResponse, fetchRequestBudgetScope, forwardedClientIp, readCaptchaFields, verifyFetchRequest } from './fetch.js';
 
 const URL_ = 'https://app.example/login';

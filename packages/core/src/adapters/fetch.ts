@@ -3,12 +3,12 @@
  * randstr from a `Request` (JSON, urlencoded or multipart body, or headers), verify, and answer a
  * refused verdict with core's status mapping. No Node APIs.
  */
-import { extractCaptchaFields, type CaptchaFieldMalformedReason, type CaptchaFieldName } from '../extract.js';
-import { CAPTCHA_FIELD_NAMES } from '../fields.js';
+import { extractCaptchaFields, type CaptchaFieldMalformedReason, type CaptchaFieldName } from './extract.js';
+import { CAPTCHA_FIELD_NAMES } from './fields.js';
 import { assertRiskLimits, riskLimits } from './risk-limits.js';
-import { CaptchaConfigError, assertKnownKeys } from '../options.js';
-import { httpResponseForVerdict } from '../reasons.js';
-import { CaptchaMode, type CaptchaVerdict, type CaptchaVerifier } from '../verdict.js';
+import { CaptchaConfigError, assertKnownKeys } from '../config/options.js';
+import { httpResponseForVerdict } from '../decision/reasons.js';
+import { CaptchaMode, type CaptchaVerdict, type CaptchaVerifier } from '../decision/verdict.js';
 import { isValidBudgetScope, routeBudgetScope } from './budget-scope.js';
 
 type MaybePromise<T> = T | Promise<T>;

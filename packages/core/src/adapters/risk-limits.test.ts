@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { createEmulator } from '@tencent-captcha/emulator';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaptchaVerifier } from '../verifier.js';
-import type { CaptchaVerifier } from '../verdict.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
+import type { CaptchaVerifier } from '../decision/verdict.js';
 import { captchaMiddleware } from './express.js';
 import { verifyFetchRequest } from './fetch.js';
 

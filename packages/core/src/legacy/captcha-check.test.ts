@@ -2,9 +2,9 @@
 // signs our requests), the form it sends, and how every legacy answer maps into the one reason table.
 import { LEGACY_CODES, buildV2StringToSign, signV2StringToSign } from '@tencent-captcha/protocol';
 import { describe, expect, it } from 'vitest';
-import { decide } from '../policy.js';
-import { describeVerdictReason } from '../reasons.js';
-import type { Transport, TransportRequest } from '../transport.js';
+import { decide } from '../decision/policy.js';
+import { describeVerdictReason } from '../decision/reasons.js';
+import type { Transport, TransportRequest } from '../network/transport.js';
 import { classifyCaptchaCheckResponse, createCaptchaCheckClient } from './captcha-check.js';
 import { normaliseLegacyOptions } from './options.js';
 import { buildLegacyForm, createNonce, signLegacyParams } from './request.js';

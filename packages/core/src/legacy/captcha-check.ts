@@ -17,8 +17,8 @@
  * The API error's `code` is the legacy code as a string (`'4100'`). Never rejects.
  */
 import { isDisasterTicket, type DescribeCaptchaResultResponse } from '@tencent-captcha/protocol';
-import type { AttemptOutcome, UpstreamClient } from '../describe-captcha-result.js';
-import { isConnectFailure, type Transport } from '../transport.js';
+import type { AttemptOutcome, UpstreamClient } from '../network/describe-captcha-result.js';
+import { isConnectFailure, type Transport } from '../network/transport.js';
 import { LEGACY_FORM_HEADERS, buildLegacyForm, classifyLegacyCode, type LegacySigningContext } from './request.js';
 import type { ResolvedLegacyOptions } from './options.js';
 

@@ -15,7 +15,7 @@ import {
   type CaptchaVerifierOptions,
   type NormalisedCommonOptions,
   type ResolvedCaptchaVerifierOptions,
-} from '../options.js';
+} from '../config/options.js';
 
 /** Tencent's legacy endpoint (API v2). */
 export const DEFAULT_LEGACY_ENDPOINT = 'https://csec.api.qcloud.com/v2/index.php';

@@ -3,8 +3,8 @@
  * page view. It goes through its own bounded transport, never the verifier's connections: page views
  * (which anyone can cause) must not delay verifications into timeouts that would look like an outage.
  */
-import { isConnectFailure, type Transport, type TransportControl } from '../transport.js';
-import { parseIp } from '../input.js';
+import { isConnectFailure, type Transport, type TransportControl } from '../network/transport.js';
+import { parseIp } from '../decision/input.js';
 import { LEGACY_FORM_HEADERS, buildLegacyForm, classifyLegacyCode } from './request.js';
 import { parseLegacyAnswer, sharedActionParams, signingContext } from './captcha-check.js';
 import type { ResolvedLegacyOptions } from './options.js';

@@ -8,11 +8,11 @@
  * - The legacy SDK may give no randstr, so none is required (a given one is still checked for shape).
  */
 import { LegacyApi } from '@tencent-captcha/protocol';
-import { CaptchaConfigError } from '../options.js';
+import { CaptchaConfigError } from '../config/options.js';
 import { createMemoryStore } from '../stores/memory.js';
-import { createTransport } from '../transport.js';
-import type { CaptchaVerifier } from '../verdict.js';
-import { createVerifierEngine } from '../verifier.js';
+import { createTransport } from '../network/transport.js';
+import type { CaptchaVerifier } from '../decision/verdict.js';
+import { createVerifierEngine } from '../engine/verifier.js';
 import { createCaptchaCheckClient } from './captcha-check.js';
 import { normaliseLegacyOptions, type LegacyCaptchaVerifierOptions, type ResolvedLegacyOptions } from './options.js';
 import { createScriptUrlClient, type LegacyScriptUrlInput, type LegacyScriptUrlOptions } from './script-url.js';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
 import { advance, useFakeTimers, useRealTimers } from '../../test/helpers/timers.js';
-import type { BudgetCounter, DegradedAcceptanceRequest } from '../store.js';
-import { createCaptchaVerifier } from '../verifier.js';
+import type { BudgetCounter, DegradedAcceptanceRequest } from './contract.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
 import { createMemoryStore } from './memory.js';
 
 const counter = (key: string, limit: number, ttlMs = 60_000): BudgetCounter => ({ scope: 'global', key, limit, ttlMs });

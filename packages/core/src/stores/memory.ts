@@ -12,7 +12,7 @@ import type {
   StoreCallOptions,
   TicketClaimRequest,
   TicketClaimResult,
-} from '../store.js';
+} from './contract.js';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {

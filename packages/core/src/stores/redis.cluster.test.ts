@@ -8,7 +8,7 @@ import { Cluster } from 'ioredis';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawCommand, redisClusterMissing, startRedisCluster, type RedisCluster } from '../../test/helpers/redis-server.js';
-import type { BudgetCounter, DegradedAcceptanceRequest } from '../store.js';
+import type { BudgetCounter, DegradedAcceptanceRequest } from './contract.js';
 import { createRedisStore, type RedisStore } from './redis.js';
 
 async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {

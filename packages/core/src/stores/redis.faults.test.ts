@@ -9,8 +9,8 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
 import { createRedisServer, rawCommand, redisServerMissing, startRedisServer, type RedisServer } from '../../test/helpers/redis-server.js';
-import type { DegradedAcceptanceRequest } from '../store.js';
-import { createCaptchaVerifier } from '../verifier.js';
+import type { DegradedAcceptanceRequest } from './contract.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
 import { createRedisStore } from './redis.js';
 
 if (redisServerMissing) console.log(`Skipping the Redis fault tests: ${redisServerMissing}`);

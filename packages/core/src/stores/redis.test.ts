@@ -6,8 +6,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
-import type { BudgetCounter, DegradedAcceptanceRequest } from '../store.js';
-import { createCaptchaVerifier } from '../verifier.js';
+import type { BudgetCounter, DegradedAcceptanceRequest } from './contract.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
 import {
   ACCEPT_DEGRADED_SCRIPT,
   ACCEPT_DEGRADED_SCRIPT_SHA1,

@@ -21,7 +21,7 @@ import {
   type StoreCallOptions,
   type TicketClaimRequest,
   type TicketClaimResult,
-} from '../store.js';
+} from './contract.js';
 
 /**
  * The part of an ioredis client (`new Redis(…)` or `new Cluster(…)`) the store uses.

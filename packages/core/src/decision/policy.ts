@@ -21,10 +21,10 @@
  *    the candidate is refused (`store_unavailable`).
  */
 import { CaptchaApi, describeCaptchaCode, parseDisasterTicket, isDisasterTicket } from '@tencent-captcha/protocol';
-import type { AttemptOutcome } from './describe-captcha-result.js';
-import type { ResolvedCaptchaVerifierOptions } from './options.js';
+import type { AttemptOutcome } from '../network/describe-captcha-result.js';
+import type { ResolvedCaptchaVerifierOptions } from '../config/options.js';
 import { PolicyReason, reasonForCaptchaCode, type VerdictReason } from './reasons.js';
-import type { BudgetCounter, DegradedAcceptanceResult } from './store.js';
+import type { BudgetCounter, DegradedAcceptanceResult } from '../stores/contract.js';
 import type { BreakerState, CaptchaMode, PolicyBranch, VerdictDisasterTicket } from './verdict.js';
 
 /**

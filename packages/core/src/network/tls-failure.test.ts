@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CREDENTIALS } from '../test/helpers/fake-tencent.js';
-import { createCaptchaVerifier } from './verifier.js';
+import { CREDENTIALS } from '../../test/helpers/fake-tencent.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
 
 function selfSigned(): { key: string; cert: string } | null {
   const dir = mkdtempSync(join(tmpdir(), 'tc-tls-'));

@@ -6,11 +6,11 @@
  * secret. Node modules are imported when a check runs, so core still loads in Fetch-API runtimes.
  */
 import { describeCaptchaCode } from '@tencent-captcha/protocol';
-import type { UpstreamClient } from './describe-captcha-result.js';
+import type { UpstreamClient } from '../network/describe-captcha-result.js';
 import { misconfigurationHint, networkHint } from './hints.js';
-import { ENV, isCaptchaConfigError } from './options.js';
-import type { CaptchaStore } from './store.js';
-import type { TransportControl } from './transport.js';
+import { ENV, isCaptchaConfigError } from '../config/options.js';
+import type { CaptchaStore } from '../stores/contract.js';
+import type { TransportControl } from '../network/transport.js';
 
 /** What a check found. */
 export const CheckStatus = { Pass: 'pass', Fail: 'fail', Skip: 'skip' } as const;
@@ -397,7 +397,7 @@ export async function runDoctor(args: readonly string[], io: DoctorIo): Promise<
     io.write(USAGE);
     return 2;
   }
-  const { createCaptchaVerifier } = await import('./verifier.js');
+  const { createCaptchaVerifier } = await import('../engine/verifier.js');
   const redisUrl = io.env.REDIS_URL || undefined;
   let report: CaptchaCheckReport;
   try {

@@ -3,9 +3,9 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { createEmulator } from '@tencent-captcha/emulator';
 import { describe, expect, it } from 'vitest';
-import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../test/helpers/fake-tencent.js';
+import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
 import { CaptchaConfigError } from './options.js';
-import { createCaptchaVerifier } from './verifier.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
 
 const base = { ...CREDENTIALS, endpoint: ENDPOINT, env: {} };
 

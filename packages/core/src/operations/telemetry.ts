@@ -11,7 +11,7 @@
  * durations in seconds, counts with a `{verification}` annotation. Span attributes carry the verdict,
  * never the ticket (only its length) and never a secret.
  */
-import type { CaptchaVerdict } from './verdict.js';
+import type { CaptchaVerdict } from '../decision/verdict.js';
 
 /** An OpenTelemetry `MeterProvider` (structural: any version of `@opentelemetry/api` 1.x fits). */
 export interface TelemetryMeterProvider {

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { CREDENTIALS, ENDPOINT, connectionRefused, createFakeTencent, type FakeReply } from '../test/helpers/fake-tencent.js';
-import { advance, useFakeTimers, useRealTimers } from '../test/helpers/timers.js';
+import { CREDENTIALS, ENDPOINT, connectionRefused, createFakeTencent, type FakeReply } from '../../test/helpers/fake-tencent.js';
+import { advance, useFakeTimers, useRealTimers } from '../../test/helpers/timers.js';
 import { isTlsErrorCode, misconfigurationHint, networkHint } from './hints.js';
-import { rateLimitedLogger, type CaptchaVerifierOptions } from './options.js';
-import type { CaptchaStore } from './store.js';
-import { createCaptchaVerifier } from './verifier.js';
+import { rateLimitedLogger, type CaptchaVerifierOptions } from '../config/options.js';
+import type { CaptchaStore } from '../stores/contract.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const input = { ticket: 'tr03XaCUZPAlPdIMqv17-KQ*', randstr: '@EcL', userIp: '203.0.113.7' };

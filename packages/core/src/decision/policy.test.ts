@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDisasterTicket, decide, settleDegraded, storeRequestParts, type DecideInput } from './policy.js';
-import { normaliseOptions } from './options.js';
+import { normaliseOptions } from '../config/options.js';
 
 const APP = 199999164;
 const NOW = 1_768_478_400_000; // 2026-01-15T12:00:00Z

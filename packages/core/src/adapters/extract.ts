@@ -12,7 +12,7 @@
  * No Node APIs: this runs in Fetch-API runtimes too.
  */
 import { CAPTCHA_FIELD_NAMES, CAPTCHA_HEADER_NAMES } from './fields.js';
-import { MAX_RANDSTR_LENGTH, MAX_TICKET_LENGTH } from './input.js';
+import { MAX_RANDSTR_LENGTH, MAX_TICKET_LENGTH } from '../decision/input.js';
 
 /** The two captcha fields. */
 export type CaptchaFieldName = 'ticket' | 'randstr';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractCaptchaField, extractCaptchaFields, MALFORMED_FIELD_VALUE } from './extract.js';
-import { MAX_RANDSTR_LENGTH, MAX_TICKET_LENGTH, validateInput } from './input.js';
+import { MAX_RANDSTR_LENGTH, MAX_TICKET_LENGTH, validateInput } from '../decision/input.js';
 
 const T = 'tencent-captcha-ticket';
 const R = 'tencent-captcha-randstr';

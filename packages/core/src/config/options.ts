@@ -2,11 +2,11 @@
  * Options of `createCaptchaVerifier`, validated and normalised once; `CaptchaConfigError` is the one
  * error class core throws (a wrong call, never a wrong ticket).
  */
-import type { CaptchaStore } from './store.js';
-import { isCaptchaStore } from './store.js';
-import type { VerdictReason } from './reasons.js';
-import type { BreakerState, CaptchaMode, VerifyRequestFields, CaptchaVerdict } from './verdict.js';
-import type { CaptchaTelemetryOptions } from './telemetry.js';
+import type { CaptchaStore } from '../stores/contract.js';
+import { isCaptchaStore } from '../stores/contract.js';
+import type { VerdictReason } from '../decision/reasons.js';
+import type { BreakerState, CaptchaMode, VerifyRequestFields, CaptchaVerdict } from '../decision/verdict.js';
+import type { CaptchaTelemetryOptions } from '../operations/telemetry.js';
 
 /** Environment variables read when the corresponding option is not given. */
 export const ENV = {

@@ -8,7 +8,7 @@
  * says nothing about Tencent. cockatiel's `execute()` can only count a call as a success or a failure
  * (an unhandled error closes a half-open breaker), and costs a promise chain and events per call.
  */
-import type { BreakerState } from './verdict.js';
+import type { BreakerState } from '../decision/verdict.js';
 
 /** What {@link Breaker.admit} decides for one request. */
 export type BreakerAdmission = 'pass' | 'probe' | 'blocked';

@@ -11,14 +11,14 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CREDENTIALS, ENDPOINT, connectionRefused, createFakeTencent, type FakeReply } from '../test/helpers/fake-tencent.js';
-import type { CaptchaVerifierOptions } from './options.js';
+import { CREDENTIALS, ENDPOINT, connectionRefused, createFakeTencent, type FakeReply } from '../../test/helpers/fake-tencent.js';
+import type { CaptchaVerifierOptions } from '../config/options.js';
 import { TelemetryMetric, createVerifierTelemetry, loadOpenTelemetryApi } from './telemetry.js';
-import { captchaMiddleware } from './adapters/express.js';
-import { verifyFetchRequest } from './adapters/fetch.js';
+import { captchaMiddleware } from '../adapters/express.js';
+import { verifyFetchRequest } from '../adapters/fetch.js';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { createCaptchaVerifier } from './verifier.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
 
 const input = { ticket: 'tr03XaCUZPAlPdIMqv17-KQ*', randstr: '@EcL', userIp: '203.0.113.7' };
 
@@ -104,7 +104,7 @@ describe('OpenTelemetry metrics', () => {
 
   it('tells a legacy and a modern verifier on one meter apart (tencent_captcha.api)', async () => {
     const o = otel();
-    const { createLegacyCaptchaVerifier } = await import('./legacy/verifier.js');
+    const { createLegacyCaptchaVerifier } = await import('../legacy/verifier.js');
     const modern = setup({ telemetry: { meterProvider: o.meterProvider }, breaker: { failureThreshold: 1 } }, [{ throw: connectionRefused() }]).verifier;
     const legacy = createLegacyCaptchaVerifier({ captchaAppId: 1, secretId: 'AKIDx', secretKey: 'k1234567', env: {}, logger: false, fetch: createFakeTencent().fetch, telemetry: { meterProvider: o.meterProvider } });
     await modern.verify(input);

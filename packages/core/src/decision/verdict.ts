@@ -2,9 +2,9 @@
  * The verdict `verify()` returns: what Tencent said (if anything), what the policy decided and why.
  * A rejected ticket is a verdict, never an exception.
  */
-import type { CaptchaCheckReport, CheckOptions } from './doctor.js';
-import type { TraceHeaders } from './telemetry.js';
-import type { ResolvedCaptchaVerifierOptions } from './options.js';
+import type { CaptchaCheckReport, CheckOptions } from '../operations/doctor.js';
+import type { TraceHeaders } from '../operations/telemetry.js';
+import type { ResolvedCaptchaVerifierOptions } from '../config/options.js';
 import type { VerdictReason } from './reasons.js';
 
 /** The three outcomes of a verification (design §3.1). */

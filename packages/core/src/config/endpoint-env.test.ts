@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CREDENTIALS } from '../test/helpers/fake-tencent.js';
-import { createCaptchaVerifier } from './verifier.js';
+import { CREDENTIALS } from '../../test/helpers/fake-tencent.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
 
 const env = {
   TENCENTCLOUD_SECRET_ID: CREDENTIALS.secretId,

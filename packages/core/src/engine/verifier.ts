@@ -15,7 +15,7 @@
  * `createVerifierEngine` is the same pipeline over any {@link UpstreamClient}: the legacy `CaptchaCheck`
  * verifier uses it too.
  */
-import { createBreaker, type BreakerAdmission } from './breaker.js';
+import { createBreaker, type BreakerAdmission } from '../network/breaker.js';
 import {
   createDescribeCaptchaResultClient,
   isRetryable,
@@ -23,11 +23,11 @@ import {
   requestFieldsJson,
   type AttemptOutcome,
   type UpstreamClient,
-} from './describe-captcha-result.js';
-import { createDispatchQueue } from './dispatch-queue.js';
-import { runCheck, type CaptchaCheckReport, type CheckOptions, type CredentialShape } from './doctor.js';
-import { misconfigurationHint, networkHint } from './hints.js';
-import { validateInput, type ValidInput } from './input.js';
+} from '../network/describe-captcha-result.js';
+import { createDispatchQueue } from '../network/dispatch-queue.js';
+import { runCheck, type CaptchaCheckReport, type CheckOptions, type CredentialShape } from '../operations/doctor.js';
+import { misconfigurationHint, networkHint } from '../operations/hints.js';
+import { validateInput, type ValidInput } from '../decision/input.js';
 import {
   CaptchaConfigError,
   assertMode,
@@ -40,7 +40,7 @@ import {
   type CaptchaVerifierOptions,
   type MisconfigurationEvent,
   type ResolvedCaptchaVerifierOptions,
-} from './options.js';
+} from '../config/options.js';
 import {
   checkDisasterTicket,
   decide,
@@ -49,13 +49,13 @@ import {
   type DegradedCandidate,
   type FinalDecision,
   type UpstreamOutcome,
-} from './policy.js';
-import { PolicyReason, describeVerdictReason, type VerdictReason } from './reasons.js';
-import { createMemoryStore } from './stores/memory.js';
-import type { CaptchaStore, DegradedAcceptanceResult } from './store.js';
-import { createVerifierTelemetry, type AttemptSummary, type CaptchaTelemetryOptions, type VerificationSpan } from './telemetry.js';
-import { createTransport, type Transport, type TransportControl } from './transport.js';
-import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier, VerdictDisasterTicket, VerifyInput, VerifyOptions } from './verdict.js';
+} from '../decision/policy.js';
+import { PolicyReason, describeVerdictReason, type VerdictReason } from '../decision/reasons.js';
+import { createMemoryStore } from '../stores/memory.js';
+import type { CaptchaStore, DegradedAcceptanceResult } from '../stores/contract.js';
+import { createVerifierTelemetry, type AttemptSummary, type CaptchaTelemetryOptions, type VerificationSpan } from '../operations/telemetry.js';
+import { createTransport, type Transport, type TransportControl } from '../network/transport.js';
+import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier, VerdictDisasterTicket, VerifyInput, VerifyOptions } from '../decision/verdict.js';
 
 const REDACTED = '[redacted]';
 /** Abort reason telling a store its call is over (a plain value: no DOMException per call). */

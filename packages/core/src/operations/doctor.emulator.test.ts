@@ -2,9 +2,9 @@ import { createServer } from 'node:net';
 import { createEmulator } from '@tencent-captcha/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRedis, formatCheckReport, runDoctor, type CaptchaCheckReport } from './doctor.js';
-import type { CaptchaVerifierOptions } from './options.js';
-import { createCaptchaVerifier } from './verifier.js';
-import { createLegacyCaptchaVerifier } from './legacy/verifier.js';
+import type { CaptchaVerifierOptions } from '../config/options.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
+import { createLegacyCaptchaVerifier } from '../legacy/verifier.js';
 
 type Emulator = Awaited<ReturnType<typeof createEmulator>>;
 let emulator: Emulator;

@@ -1,7 +1,7 @@
 import { createEmulator } from '@tencent-captcha/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../test/helpers/fake-tencent.js';
-import { createCaptchaVerifier } from './verifier.js';
+import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
 
 const input = { ticket: 'tr03XaCUZPAlPdIMqv17-KQ*', randstr: '@EcL', userIp: '203.0.113.7' };
 

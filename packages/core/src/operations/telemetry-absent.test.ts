@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../test/helpers/fake-tencent.js';
+import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
 
 // As if the optional peer were not installed: importing it fails.
 vi.mock('@opentelemetry/api', () => {
@@ -9,7 +9,7 @@ vi.mock('@opentelemetry/api', () => {
 describe('without @opentelemetry/api', () => {
   it('loads nothing and verifies as usual', async () => {
     const { loadOpenTelemetryApi } = await import('./telemetry.js');
-    const { createCaptchaVerifier } = await import('./verifier.js');
+    const { createCaptchaVerifier } = await import('../engine/verifier.js');
     await expect(loadOpenTelemetryApi()).resolves.toBe(false);
     const tencent = createFakeTencent();
     const verifier = createCaptchaVerifier({ ...CREDENTIALS, endpoint: ENDPOINT, fetch: tencent.fetch, logger: false });
