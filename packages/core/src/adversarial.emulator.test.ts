@@ -7,10 +7,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createEmulator } from '@tencent-captcha/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CaptchaVerifierOptions } from './config/options.js';
+import type { CaptchaVerifierOptions } from './types/options.js';
 import type { CaptchaStore } from './stores/contract.js';
 import { createCaptchaVerifier } from './engine/verifier.js';
-import type { CaptchaVerdict, CaptchaVerifier } from './decision/verdict.js';
+import type { CaptchaVerdict } from './types/verdict.js';
+import type { CaptchaVerifier } from './types/verifier.js';
 
 type Emulator = Awaited<ReturnType<typeof createEmulator>>;
 let emulator: Emulator;

@@ -7,7 +7,7 @@ import { createEmulator } from '@tencent-captcha/emulator';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaptchaVerifier } from './engine/verifier.js';
-import type { CaptchaVerdict } from './decision/verdict.js';
+import type { CaptchaVerdict } from './types/verdict.js';
 
 type Emulator = Awaited<ReturnType<typeof createEmulator>>;
 let emulator: Emulator;

@@ -4,59 +4,12 @@
  *
  * @packageDocumentation
  */
-export {
-  VerdictStatus,
-  CaptchaMode,
-  PolicyBranch,
-  BreakerState,
-  type CaptchaVerdict,
-  type CaptchaVerifier,
-  type VerifyInput,
-  type VerifyOptions,
-  type VerifyRequestFields,
-  type VerdictApiError,
-  type VerdictDisasterTicket,
-} from './decision/verdict.js';
-export {
-  PolicyReason,
-  VERDICT_REASONS,
-  describeVerdictReason,
-  reasonForCaptchaCode,
-  httpStatusForVerdict,
-  verdictResponseBody,
-  httpResponseForVerdict,
-  type VerdictReason,
-  type VerdictReasonLike,
-  type VerdictReasonInfo,
-  type VerdictHttpStatus,
-  type VerdictResponseBody,
-  type VerdictHttpResponse,
-} from './decision/reasons.js';
-export {
-  ENV,
-  DEFAULT_ENDPOINT,
-  CaptchaConfigError,
-  CaptchaConfigErrorCode,
-  isCaptchaConfigError,
-  assertKnownKeys,
-  CAPTCHA_VERIFIER_OPTION_KEYS,
-  rateLimitedLogger,
-  type CaptchaLogTarget,
-  type CaptchaVerifierOptions,
-  type ResolvedCaptchaVerifierOptions,
-  type CaptchaBudgetOptions,
-  type CaptchaDisasterTicketOptions,
-  type CaptchaBreakerOptions,
-  type CaptchaRetryOptions,
-  type CaptchaHooks,
-  type CaptchaLogger,
-  type FetchLike,
-  type VerdictEvent,
-  type BreakerEvent,
-  type BudgetExhaustedEvent,
-  type MisconfigurationEvent,
-  type StoreErrorEvent,
-} from './config/options.js';
+export { VerdictStatus, CaptchaMode, PolicyBranch, BreakerState, type CaptchaVerdict, type VerifyInput, type VerifyOptions, type VerifyRequestFields, type VerdictApiError, type VerdictDisasterTicket } from './types/verdict.js';
+export { type CaptchaVerifier } from './types/verifier.js';
+export { PolicyReason, type VerdictReason, type VerdictReasonLike } from './types/reasons.js';
+export { VERDICT_REASONS, describeVerdictReason, reasonForCaptchaCode, httpStatusForVerdict, verdictResponseBody, httpResponseForVerdict, type VerdictReasonInfo, type VerdictHttpStatus, type VerdictResponseBody, type VerdictHttpResponse } from './decision/reasons.js';
+export { ENV, DEFAULT_ENDPOINT, CaptchaConfigError, CaptchaConfigErrorCode, isCaptchaConfigError, assertKnownKeys, CAPTCHA_VERIFIER_OPTION_KEYS, rateLimitedLogger } from './config/options.js';
+export { type CaptchaLogTarget, type CaptchaVerifierOptions, type ResolvedCaptchaVerifierOptions, type CaptchaBudgetOptions, type CaptchaDisasterTicketOptions, type CaptchaBreakerOptions, type CaptchaRetryOptions, type CaptchaHooks, type CaptchaLogger, type FetchLike, type VerdictEvent, type BreakerEvent, type BudgetExhaustedEvent, type MisconfigurationEvent, type StoreErrorEvent } from './types/options.js';
 export {
   isCaptchaStore,
   CaptchaStoreError,
@@ -83,21 +36,10 @@ export {
 } from './adapters/extract.js';
 export { isValidBudgetScope, sanitizeBudgetScope, routeBudgetScope, declaredMethod } from './adapters/budget-scope.js';
 export { createCaptchaVerifier } from './engine/verifier.js';
-export {
-  TelemetryMetric,
-  type CaptchaTelemetryOptions,
-  type TelemetryMeterProvider,
-  type TelemetryTracerProvider,
-  type TraceHeaders,
-} from './operations/telemetry.js';
-export {
-  CheckStatus,
-  CheckName,
-  formatCheckReport,
-  type CaptchaCheck,
-  type CaptchaCheckReport,
-  type CheckOptions,
-} from './operations/doctor.js';
+export { TelemetryMetric } from './operations/telemetry.js';
+export { type CaptchaTelemetryOptions, type TelemetryMeterProvider, type TelemetryTracerProvider, type TraceHeaders } from './types/telemetry.js';
+export { CheckStatus, CheckName, type CaptchaCheck, type CaptchaCheckReport, type CheckOptions } from './types/check.js';
+export { formatCheckReport } from './operations/doctor.js';
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory.js';
 export {
   createRedisStore,

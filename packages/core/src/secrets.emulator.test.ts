@@ -6,7 +6,7 @@
 import { createEmulator } from '@tencent-captcha/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaptchaVerifier } from './engine/verifier.js';
-import type { CaptchaVerifierOptions } from './config/options.js';
+import type { CaptchaVerifierOptions } from './types/options.js';
 
 const APP_SECRET = 'AppSecret-7Hq2x9ZLp4TeUw0';
 const SECRET_KEY = 'ApiSecret-Vb81nQz3KdPq5Ry';

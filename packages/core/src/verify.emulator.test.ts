@@ -6,10 +6,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createEmulator, type ApiFault } from '@tencent-captcha/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CaptchaVerifierOptions } from './config/options.js';
-import type { VerdictReason } from './decision/reasons.js';
+import type { CaptchaVerifierOptions } from './types/options.js';
+import type { VerdictReason } from './types/reasons.js';
 import { createCaptchaVerifier } from './engine/verifier.js';
-import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier } from './decision/verdict.js';
+import type { CaptchaMode, CaptchaVerdict } from './types/verdict.js';
+import type { CaptchaVerifier } from './types/verifier.js';
 
 type Emulator = Awaited<ReturnType<typeof createEmulator>>;
 

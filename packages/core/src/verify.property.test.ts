@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../test/helpers/fake-tencent.js';
 import { VERDICT_REASONS } from './decision/reasons.js';
 import { createCaptchaVerifier } from './engine/verifier.js';
-import type { CaptchaVerdict, VerifyInput } from './decision/verdict.js';
+import type { CaptchaVerdict, VerifyInput } from './types/verdict.js';
 
 const ALLOWED = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_*+/=.@~-');
 const safeString = (s: unknown, max: number): boolean =>

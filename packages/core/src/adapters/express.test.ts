@@ -3,9 +3,10 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { createEmulator } from '@tencent-captcha/emulator';
 import express from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CaptchaVerifierOptions } from '../config/options.js';
+import type { CaptchaVerifierOptions } from '../types/options.js';
 import { createCaptchaVerifier } from '../engine/verifier.js';
-import type { CaptchaVerdict, CaptchaVerifier } from '../decision/verdict.js';
+import type { CaptchaVerdict } from '../types/verdict.js';
+import type { CaptchaVerifier } from '../types/verifier.js';
 import { captchaMiddleware, type CaptchaMiddlewareOptions } from './express.js';
 
 type Emulator = Awaited<ReturnType<typeof createEmulator>>;

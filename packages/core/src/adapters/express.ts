@@ -4,9 +4,11 @@
  */
 import { extractCaptchaFields } from './extract.js';
 import { assertRiskLimits, riskLimits } from './risk-limits.js';
-import { CaptchaConfigError, assertKnownKeys, type CaptchaLogger } from '../config/options.js';
+import { CaptchaConfigError, assertKnownKeys } from '../config/options.js';
+import { type CaptchaLogger } from '../types/options.js';
 import { httpResponseForVerdict } from '../decision/reasons.js';
-import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier } from '../decision/verdict.js';
+import type { CaptchaMode, CaptchaVerdict } from '../types/verdict.js';
+import type { CaptchaVerifier } from '../types/verifier.js';
 import { declaredMethod, isValidBudgetScope, routeBudgetScope } from './budget-scope.js';
 
 type MaybePromise<T> = T | Promise<T>;

@@ -8,7 +8,8 @@ import { CAPTCHA_FIELD_NAMES } from './fields.js';
 import { assertRiskLimits, riskLimits } from './risk-limits.js';
 import { CaptchaConfigError, assertKnownKeys } from '../config/options.js';
 import { httpResponseForVerdict } from '../decision/reasons.js';
-import { CaptchaMode, type CaptchaVerdict, type CaptchaVerifier } from '../decision/verdict.js';
+import { CaptchaMode, type CaptchaVerdict } from '../types/verdict.js';
+import { type CaptchaVerifier } from '../types/verifier.js';
 import { isValidBudgetScope, routeBudgetScope } from './budget-scope.js';
 
 type MaybePromise<T> = T | Promise<T>;

@@ -7,7 +7,7 @@ import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import express from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLegacyCaptchaVerifier, type LegacyCaptchaVerifier } from '../legacy/verifier.js';
-import type { CaptchaVerdict } from '../decision/verdict.js';
+import type { CaptchaVerdict } from '../types/verdict.js';
 import { captchaMiddleware } from './express.js';
 import { createVerdictResponse, verifyFetchRequest } from './fetch.js';
 

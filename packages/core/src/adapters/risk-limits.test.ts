@@ -7,7 +7,7 @@ import { createEmulator } from '@tencent-captcha/emulator';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaptchaVerifier } from '../engine/verifier.js';
-import type { CaptchaVerifier } from '../decision/verdict.js';
+import type { CaptchaVerifier } from '../types/verifier.js';
 import { captchaMiddleware } from './express.js';
 import { verifyFetchRequest } from './fetch.js';
 

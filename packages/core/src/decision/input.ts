@@ -2,8 +2,8 @@
  * Input checks made before any network call: a missing, oversized or wrongly-charactered ticket or
  * randstr, or an invalid IP, is rejected without asking Tencent. No Node APIs (Fetch-API runtimes).
  */
-import type { PolicyReason } from './reasons.js';
-import type { VerifyInput } from './verdict.js';
+import type { PolicyReason } from '../types/reasons.js';
+import type { VerifyInput } from '../types/verdict.js';
 
 /** Longest ticket accepted. Real tickets are a few hundred characters. */
 export const MAX_TICKET_LENGTH = 2048;

@@ -22,10 +22,11 @@
  */
 import { CaptchaApi, describeCaptchaCode, parseDisasterTicket, isDisasterTicket } from '@tencent-captcha/protocol';
 import type { AttemptOutcome } from '../network/describe-captcha-result.js';
-import type { ResolvedCaptchaVerifierOptions } from '../config/options.js';
-import { PolicyReason, reasonForCaptchaCode, type VerdictReason } from './reasons.js';
+import type { ResolvedCaptchaVerifierOptions } from '../types/options.js';
+import { PolicyReason, type VerdictReason } from '../types/reasons.js';
+import { reasonForCaptchaCode } from './reasons.js';
 import type { BudgetCounter, DegradedAcceptanceResult } from '../stores/contract.js';
-import type { BreakerState, CaptchaMode, PolicyBranch, VerdictDisasterTicket } from './verdict.js';
+import type { BreakerState, CaptchaMode, PolicyBranch, VerdictDisasterTicket } from '../types/verdict.js';
 
 /**
  * What the network part produced: an attempt's outcome; `breaker_open` when no request was made

@@ -1,15 +1,8 @@
 import { CAPTCHA_CODES, type CaptchaCodeReason } from '@tencent-captcha/protocol';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { CaptchaVerdict } from './verdict.js';
-import {
-  PolicyReason,
-  VERDICT_REASONS,
-  describeVerdictReason,
-  httpResponseForVerdict,
-  httpStatusForVerdict,
-  reasonForCaptchaCode,
-  verdictResponseBody,
-} from './reasons.js';
+import type { CaptchaVerdict } from '../types/verdict.js';
+import { PolicyReason } from '../types/reasons.js';
+import { VERDICT_REASONS, describeVerdictReason, httpResponseForVerdict, httpStatusForVerdict, reasonForCaptchaCode, verdictResponseBody } from './reasons.js';
 
 describe('VERDICT_REASONS', () => {
   it('has a row for every policy reason and every CaptchaCode reason', () => {

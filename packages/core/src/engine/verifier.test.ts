@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CREDENTIALS, ENDPOINT, connectionRefused, connectionReset, createFakeTencent, type FakeReply } from '../../test/helpers/fake-tencent.js';
-import { CaptchaConfigError, type CaptchaVerifierOptions } from '../config/options.js';
+import { CaptchaConfigError } from '../config/options.js';
+import { type CaptchaVerifierOptions } from '../types/options.js';
 import type { CaptchaStore } from '../stores/contract.js';
 import { createCaptchaVerifier } from './verifier.js';
-import type { CaptchaVerdict } from '../decision/verdict.js';
+import type { CaptchaVerdict } from '../types/verdict.js';
 import { advance, advanceUntilSettled, useFakeTimers, useRealTimers } from '../../test/helpers/timers.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);

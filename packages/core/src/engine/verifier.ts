@@ -25,22 +25,12 @@ import {
   type UpstreamClient,
 } from '../network/describe-captcha-result.js';
 import { createDispatchQueue } from '../network/dispatch-queue.js';
-import { runCheck, type CaptchaCheckReport, type CheckOptions, type CredentialShape } from '../operations/doctor.js';
+import { runCheck, type CredentialShape } from '../operations/checks.js';
+import { type CaptchaCheckReport, type CheckOptions } from '../types/check.js';
 import { misconfigurationHint, networkHint } from '../operations/hints.js';
 import { validateInput, type ValidInput } from '../decision/input.js';
-import {
-  CaptchaConfigError,
-  assertMode,
-  assertRiskLimit,
-  normaliseOptions,
-  normaliseRequestFields,
-  rateLimitedTarget,
-  type CaptchaHooks,
-  type CaptchaLogger,
-  type CaptchaVerifierOptions,
-  type MisconfigurationEvent,
-  type ResolvedCaptchaVerifierOptions,
-} from '../config/options.js';
+import { CaptchaConfigError, assertMode, assertRiskLimit, normaliseOptions, normaliseRequestFields, rateLimitedTarget } from '../config/options.js';
+import { type CaptchaHooks, type CaptchaLogger, type CaptchaVerifierOptions, type MisconfigurationEvent, type ResolvedCaptchaVerifierOptions } from '../types/options.js';
 import {
   checkDisasterTicket,
   decide,
@@ -50,12 +40,15 @@ import {
   type FinalDecision,
   type UpstreamOutcome,
 } from '../decision/policy.js';
-import { PolicyReason, describeVerdictReason, type VerdictReason } from '../decision/reasons.js';
+import { PolicyReason, type VerdictReason } from '../types/reasons.js';
+import { describeVerdictReason } from '../decision/reasons.js';
 import { createMemoryStore } from '../stores/memory.js';
 import type { CaptchaStore, DegradedAcceptanceResult } from '../stores/contract.js';
-import { createVerifierTelemetry, type AttemptSummary, type CaptchaTelemetryOptions, type VerificationSpan } from '../operations/telemetry.js';
+import { createVerifierTelemetry, type AttemptSummary, type VerificationSpan } from '../operations/telemetry.js';
+import { type CaptchaTelemetryOptions } from '../types/telemetry.js';
 import { createTransport, type Transport, type TransportControl } from '../network/transport.js';
-import type { CaptchaMode, CaptchaVerdict, CaptchaVerifier, VerdictDisasterTicket, VerifyInput, VerifyOptions } from '../decision/verdict.js';
+import type { CaptchaMode, CaptchaVerdict, VerdictDisasterTicket, VerifyInput, VerifyOptions } from '../types/verdict.js';
+import type { CaptchaVerifier } from '../types/verifier.js';
 
 const REDACTED = '[redacted]';
 /** Abort reason telling a store its call is over (a plain value: no DOMException per call). */

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import { buildDisasterTicket } from '@tencent-captcha/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MisconfigurationEvent } from '../config/options.js';
+import type { MisconfigurationEvent } from '../types/options.js';
 import { httpResponseForVerdict } from '../decision/reasons.js';
 import { LegacyScriptUrlError } from './script-url.js';
 import { createLegacyCaptchaVerifier, type LegacyCaptchaVerifier } from './verifier.js';

@@ -4,18 +4,8 @@
  * (timeouts, policy, budgets, breaker, store, hooks, IO) through `normaliseCommonOptions`.
  */
 import type { V2SignatureMethod } from '@tencent-captcha/protocol';
-import {
-  COMMON_OPTION_KEYS,
-  CaptchaConfigError,
-  ENV,
-  assertCredentialsPresent,
-  assertKnownKeys,
-  normaliseCommonOptions,
-  normaliseProxy,
-  type CaptchaVerifierOptions,
-  type NormalisedCommonOptions,
-  type ResolvedCaptchaVerifierOptions,
-} from '../config/options.js';
+import { COMMON_OPTION_KEYS, CaptchaConfigError, ENV, assertCredentialsPresent, assertKnownKeys, normaliseCommonOptions, normaliseProxy, type NormalisedCommonOptions } from '../config/options.js';
+import { type CaptchaVerifierOptions, type ResolvedCaptchaVerifierOptions } from '../types/options.js';
 
 /** Tencent's legacy endpoint (API v2). */
 export const DEFAULT_LEGACY_ENDPOINT = 'https://csec.api.qcloud.com/v2/index.php';

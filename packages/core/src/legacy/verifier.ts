@@ -11,7 +11,7 @@ import { LegacyApi } from '@tencent-captcha/protocol';
 import { CaptchaConfigError } from '../config/options.js';
 import { createMemoryStore } from '../stores/memory.js';
 import { createTransport } from '../network/transport.js';
-import type { CaptchaVerifier } from '../decision/verdict.js';
+import type { CaptchaVerifier } from '../types/verifier.js';
 import { createVerifierEngine } from '../engine/verifier.js';
 import { createCaptchaCheckClient } from './captcha-check.js';
 import { normaliseLegacyOptions, type LegacyCaptchaVerifierOptions, type ResolvedLegacyOptions } from './options.js';

@@ -16,7 +16,7 @@ import {
 } from '@tencent-captcha/protocol';
 import { isConnectFailure, type Transport, type TransportControl } from './transport.js';
 import { createFastTc3Signer } from './fast-sign.js';
-import type { VerifyRequestFields } from '../decision/verdict.js';
+import type { VerifyRequestFields } from '../types/verdict.js';
 
 /** What one attempt produced. */
 export type AttemptOutcome =

@@ -9,7 +9,7 @@
  * than it has connections (`dispatch.ts` queues the rest, bounded), so the time a request spends here
  * is time on the way to Tencent and back.
  */
-import type { FetchLike } from '../config/options.js';
+import type { FetchLike } from '../types/options.js';
 
 /** One request. */
 export interface TransportRequest {

@@ -1,8 +1,10 @@
 import { createServer } from 'node:net';
 import { createEmulator } from '@tencent-captcha/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRedis, formatCheckReport, runDoctor, type CaptchaCheckReport } from './doctor.js';
-import type { CaptchaVerifierOptions } from '../config/options.js';
+import { checkRedis } from './checks.js';
+import { formatCheckReport, runDoctor } from './doctor.js';
+import { type CaptchaCheckReport } from '../types/check.js';
+import type { CaptchaVerifierOptions } from '../types/options.js';
 import { createCaptchaVerifier } from '../engine/verifier.js';
 import { createLegacyCaptchaVerifier } from '../legacy/verifier.js';
 

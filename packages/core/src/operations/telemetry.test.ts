@@ -12,7 +12,7 @@ import {
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CREDENTIALS, ENDPOINT, connectionRefused, createFakeTencent, type FakeReply } from '../../test/helpers/fake-tencent.js';
-import type { CaptchaVerifierOptions } from '../config/options.js';
+import type { CaptchaVerifierOptions } from '../types/options.js';
 import { TelemetryMetric, createVerifierTelemetry, loadOpenTelemetryApi } from './telemetry.js';
 import { captchaMiddleware } from '../adapters/express.js';
 import { verifyFetchRequest } from '../adapters/fetch.js';

@@ -11,25 +11,8 @@
  * durations in seconds, counts with a `{verification}` annotation. Span attributes carry the verdict,
  * never the ticket (only its length) and never a secret.
  */
-import type { CaptchaVerdict } from '../decision/verdict.js';
-
-/** An OpenTelemetry `MeterProvider` (structural: any version of `@opentelemetry/api` 1.x fits). */
-export interface TelemetryMeterProvider {
-  getMeter(name: string, version?: string): unknown;
-}
-
-/** An OpenTelemetry `TracerProvider` (structural). */
-export interface TelemetryTracerProvider {
-  getTracer(name: string, version?: string): unknown;
-}
-
-/** The `telemetry` option. */
-export interface CaptchaTelemetryOptions {
-  /** Where metrics go. @default the global provider of `@opentelemetry/api` (`metrics.setGlobalMeterProvider`) */
-  meterProvider?: TelemetryMeterProvider;
-  /** Where spans go. @default the global provider of `@opentelemetry/api` (`trace.setGlobalTracerProvider`) */
-  tracerProvider?: TelemetryTracerProvider;
-}
+import type { CaptchaVerdict } from '../types/verdict.js';
+import type { CaptchaTelemetryOptions, TelemetryMeterProvider, TelemetryTracerProvider, TraceHeaders } from '../types/telemetry.js';
 
 /** Metric names (OpenTelemetry; Prometheus shows dots as `_`, counters with `_total`, seconds with `_seconds`). */
 export const TelemetryMetric = {
@@ -123,9 +106,6 @@ function isNoop(provider: unknown): boolean {
   const name = (provider as { constructor?: { name?: string } } | null)?.constructor?.name;
   return name === undefined || name.startsWith('Noop');
 }
-
-/** Headers of an incoming request (`traceparent`, `tracestate`): Node's, Koa's, Fetch's or a plain object. */
-export type TraceHeaders = Record<string, string | string[] | undefined> | { get(name: string): string | null };
 
 const headerGetter = {
   keys(carrier: TraceHeaders): string[] {

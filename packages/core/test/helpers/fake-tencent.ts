@@ -3,7 +3,7 @@
  * fake timers (the emulator suite covers real HTTP). It checks the TC3 signature like Tencent does.
  */
 import { verifyTc3Request } from '@tencent-captcha/protocol';
-import type { FetchLike } from '../../src/config/options.js';
+import type { FetchLike } from '../../src/types/options.js';
 
 export const CREDENTIALS = {
   captchaAppId: 199999164,
