@@ -21,7 +21,7 @@
  *    the candidate is refused (`store_unavailable`).
  */
 import { CaptchaApi, describeCaptchaCode, parseDisasterTicket, isDisasterTicket } from '@tencent-captcha/protocol';
-import type { AttemptOutcome } from '../network/describe-captcha-result.js';
+import type { NetworkOutcome } from '../network/upstream.js';
 import type { ResolvedCaptchaVerifierOptions } from '../types/options.js';
 import { PolicyReason, type VerdictReason } from '../types/reasons.js';
 import { reasonForCaptchaCode } from './reasons.js';
@@ -33,10 +33,7 @@ import type { BreakerState, CaptchaMode, PolicyBranch, VerdictDisasterTicket } f
  * because of the breaker; `overloaded` when this server could not send the request in time (local
  * queue full or its wait over, or the event loop too late to tell Tencent's silence from our own).
  */
-export type UpstreamOutcome =
-  | AttemptOutcome
-  | { kind: 'breaker_open' }
-  | { kind: 'overloaded'; detail: 'queue_full' | 'queue_timeout' | 'event_loop_lag' };
+export type UpstreamOutcome = NetworkOutcome;
 
 /** Result of {@link checkDisasterTicket}. */
 export type DisasterCheck =

@@ -12,7 +12,7 @@ import { CaptchaConfigError } from '../config/options.js';
 import { createMemoryStore } from '../stores/memory.js';
 import { createTransport } from '../network/transport.js';
 import type { CaptchaVerifier } from '../types/verifier.js';
-import { createVerifierEngine } from '../engine/verifier.js';
+import { createVerifierEngine } from '../engine/engine.js';
 import { createCaptchaCheckClient } from './captcha-check.js';
 import { normaliseLegacyOptions, type LegacyCaptchaVerifierOptions, type ResolvedLegacyOptions } from './options.js';
 import { createScriptUrlClient, type LegacyScriptUrlInput, type LegacyScriptUrlOptions } from './script-url.js';

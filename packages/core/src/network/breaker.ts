@@ -1,5 +1,6 @@
 /**
- * The verifier's circuit breaker: consecutive upstream failures open it; while open, verification
+ * The verifier's circuit breaker: its strategy (breaker-strategy.ts; consecutive failures by default)
+ * opens it; while open, verification
  * decides without the network; after `halfOpenAfterMs` one request probes, and its outcome closes or
  * re-opens it.
  *
@@ -8,7 +9,9 @@
  * says nothing about Tencent. cockatiel's `execute()` can only count a call as a success or a failure
  * (an unhandled error closes a half-open breaker), and costs a promise chain and events per call.
  */
-import type { BreakerState } from '../decision/verdict.js';
+import type { BreakerState } from '../types/verdict.js';
+import type { BreakerStrategy } from './breaker-strategy.js';
+import { consecutiveBreaker } from './consecutive-breaker.js';
 
 /** What {@link Breaker.admit} decides for one request. */
 export type BreakerAdmission = 'pass' | 'probe' | 'blocked';
@@ -19,7 +22,7 @@ export interface BreakerListener {
   onClose(at: number): void;
 }
 
-/** A consecutive-failure breaker with one probe at a time. */
+/** A breaker with one probe at a time; when it opens is its strategy's call. */
 export interface Breaker {
   readonly state: BreakerState;
   /** Milliseconds until a probe may go out (0 when closed or due). */
@@ -34,20 +37,23 @@ export interface Breaker {
   release(admission: BreakerAdmission): void;
 }
 
-/** Creates a breaker; `now` is Unix milliseconds (Date.now, so fake timers move it). */
+/**
+ * Creates a breaker; `now` is Unix milliseconds (Date.now, so fake timers move it). The strategy
+ * defaults to `failureThreshold` consecutive failures.
+ */
 export function createBreaker(
   options: { failureThreshold: number; halfOpenAfterMs: number },
   listener: BreakerListener,
   now: () => number = Date.now,
+  strategy: BreakerStrategy = consecutiveBreaker(options.failureThreshold),
 ): Breaker {
   let state: BreakerState = 'closed';
-  let failures = 0;
   let openedAt = 0;
 
   const open = (): void => {
     state = 'open';
     openedAt = now();
-    failures = 0;
+    strategy.reset();
     listener.onOpen(openedAt);
   };
 
@@ -69,11 +75,11 @@ export function createBreaker(
       if (admission === 'probe') {
         if (state !== 'half_open') return;
         state = 'closed';
-        failures = 0;
+        strategy.reset();
         listener.onClose(now());
         return;
       }
-      if (state === 'closed') failures = 0;
+      if (state === 'closed') strategy.success();
     },
     failure(admission) {
       if (admission === 'probe') {
@@ -81,7 +87,7 @@ export function createBreaker(
         return;
       }
       if (state !== 'closed') return;
-      if (++failures >= options.failureThreshold) open();
+      if (strategy.failure()) open();
     },
     release(admission) {
       // The probe proved nothing: stay open and let the next request probe right away.

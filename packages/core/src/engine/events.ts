@@ -1,0 +1,20 @@
+/**
+ * What the engine reports (the network part and the store calls report their own: `NetworkEvents` in
+ * network/upstream.ts, `StoreEvents` in stores/calls.ts). operations/reports.ts subscribes to all
+ * three: logging, hooks and telemetry counters.
+ */
+import type { UpstreamOutcome } from '../decision/policy.js';
+import type { CaptchaVerdict, VerifyInput } from '../types/verdict.js';
+
+export interface EngineEvents {
+  /** A ticket was accepted without Tencent's word. */
+  degradedAccepted(verdict: CaptchaVerdict, outcome: UpstreamOutcome | null): void;
+  /** The policy found the setup misconfigured (CaptchaCode 100, an auth error…). */
+  misconfigured(outcome: UpstreamOutcome): void;
+  /** The request was refused before reaching Tencent (local queue, event-loop lag). */
+  overloaded(outcome: UpstreamOutcome): void;
+  /** A bug: the verification threw; the verdict is `internal_error`. */
+  internalError(error: unknown): void;
+  /** The verdict is out. */
+  verdictReached(verdict: CaptchaVerdict, input: VerifyInput): void;
+}

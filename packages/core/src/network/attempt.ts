@@ -1,0 +1,92 @@
+/**
+ * One attempt with its timer: the request already holds a connection, so the timer measures Tencent,
+ * not our queue. A timer that fires far too late (event-loop lag) makes the attempt `lagged`: our
+ * process, not Tencent, was too slow to tell. Releases the connection and reports the outcome (to the
+ * breaker, through `settle`) when it settles, whoever still waits for it.
+ */
+import type { AttemptSummary, VerificationSpan, VerifierTelemetry } from '../operations/telemetry.js';
+import type { AttemptOutcome, UpstreamClient } from './describe-captcha-result.js';
+import type { ValidInput } from '../decision/input.js';
+import type { TransportControl } from './transport.js';
+
+/** Reason a transport gets when the attempt timer cancels its request. */
+const ATTEMPT_TIMED_OUT = Object.freeze(Object.assign(new Error('the attempt timed out'), { code: 'ATTEMPT_TIMEOUT' }));
+/** How late an attempt timer may fire before the lateness, not Tencent, is taken to be the cause. */
+const MIN_TIMER_LAG_MS = 250;
+
+/** One attempt's request. */
+export interface AttemptRequest {
+  input: ValidInput;
+  /** The optional request fields as JSON. */
+  extra: string;
+  timeoutMs: number;
+  control: TransportControl;
+  /** Set when the caller went away: the outcome then proves nothing. */
+  cancelled: { value: boolean };
+  parent: VerificationSpan | null;
+  /** 1 for the first attempt, 2 for the retry. */
+  attempt: number;
+}
+
+/** What runs an attempt needs. */
+export interface AttemptSetup {
+  client: UpstreamClient;
+  telemetry: VerifierTelemetry | null;
+  redact: (text: string) => string;
+}
+
+/**
+ * Runs one attempt; resolves with the outcome, or `lagged`. Never rejects. `settle` is called once,
+ * when the attempt settles, with the outcome or `cancelled`.
+ */
+export function runAttempt(
+  setup: AttemptSetup,
+  request: AttemptRequest,
+  settle: (outcome: AttemptOutcome | 'lagged' | 'cancelled') => void,
+): Promise<AttemptOutcome | 'lagged'> {
+  const { client, telemetry, redact } = setup;
+  const { input, extra, timeoutMs, control, cancelled, parent, attempt } = request;
+  return new Promise((resolve) => {
+    let done = false;
+    const due = performance.now() + timeoutMs;
+    const span = parent ? telemetry!.startAttempt(parent, attempt) : null;
+    const finish = (outcome: AttemptOutcome | 'lagged'): void => {
+      if (done) return;
+      done = true;
+      settle(cancelled.value ? 'cancelled' : outcome);
+      if (span) telemetry!.endAttempt(span, summarizeAttempt(outcome, cancelled.value));
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => {
+      const lag = performance.now() - due;
+      // One turn of grace: if the answer is already in the socket (a busy event loop ran the timer
+      // before reading it), the poll phase delivers it before this check runs.
+      setImmediate(() => {
+        if (done) return;
+        control.cancel?.(ATTEMPT_TIMED_OUT);
+        // A timer this late means our process, not Tencent, was too slow to tell.
+        const late = lag > Math.max(MIN_TIMER_LAG_MS, timeoutMs / 4);
+        finish(late ? 'lagged' : { kind: 'failure', failure: 'upstream_timeout', detail: 'timed out', notSent: false });
+      });
+    }, timeoutMs);
+    client.call(input, control, extra).then(
+      (outcome) => {
+        clearTimeout(timer);
+        finish(outcome);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        finish({ kind: 'failure', failure: 'upstream_error', detail: redact(String(error)).slice(0, 200), notSent: false });
+      },
+    );
+  });
+}
+
+/** What an attempt span records about an attempt. */
+function summarizeAttempt(outcome: AttemptOutcome | 'lagged', cancelled: boolean): AttemptSummary {
+  if (cancelled) return { kind: 'cancelled' };
+  if (outcome === 'lagged') return { kind: 'lagged', error: 'event_loop_lag' };
+  if (outcome.kind === 'answer') return { kind: 'answer', captchaCode: outcome.response.CaptchaCode };
+  if (outcome.kind === 'api_error') return { kind: 'api_error', error: outcome.code };
+  return { kind: 'failure', error: outcome.detail === 'timed out' ? 'timeout' : outcome.detail };
+}

@@ -1,0 +1,21 @@
+/**
+ * Today's opening rule: `failureThreshold` consecutive upstream failures open the breaker; one
+ * success in between starts the count again.
+ */
+import type { BreakerStrategy } from './breaker-strategy.js';
+
+/** Opens after `threshold` failures in a row. */
+export function consecutiveBreaker(threshold: number): BreakerStrategy {
+  let failures = 0;
+  return {
+    success() {
+      failures = 0;
+    },
+    failure() {
+      return ++failures >= threshold;
+    },
+    reset() {
+      failures = 0;
+    },
+  };
+}

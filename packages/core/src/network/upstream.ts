@@ -1,0 +1,197 @@
+/**
+ * The network part as one object with one call: input → outcome. It knows nothing of budgets,
+ * policies or verdicts. The chain (design §3.2a, house-style "A pipeline of policies"):
+ *
+ *   breaker (breaker.ts: blocked while open) → admission (dispatch-queue.ts: a connection, at once or
+ *   from a bounded queue) → one attempt with its timer (attempt.ts) → at most one retry
+ *
+ * - a request that cannot get a connection in time is `overloaded`, never counted by the breaker;
+ * - the attempt timer starts when the request holds a connection, so local waiting never looks like
+ *   Tencent's silence; a timer that fires far too late is `overloaded` too;
+ * - a request whose caller went away counts neither as a failure nor as a success, and a half-open
+ *   probe is not cancelled by its caller: it finishes on its own timer and decides the breaker.
+ *
+ * Events (breaker opened/closed, the final upstream failure) go to {@link NetworkEvents}: the link that
+ * knows emits them, logging and hooks subscribe.
+ */
+import type { ValidInput } from '../decision/input.js';
+import type { VerificationSpan, VerifierTelemetry } from '../operations/telemetry.js';
+import type { VerdictReason } from '../types/reasons.js';
+import type { BreakerState } from '../types/verdict.js';
+import { abortableDelay, orAbort } from './abort.js';
+import { runAttempt } from './attempt.js';
+import { createBreaker, type BreakerAdmission } from './breaker.js';
+import { isRetryable, isUpstreamFailure, type AttemptOutcome, type UpstreamClient } from './describe-captcha-result.js';
+import { createDispatchQueue } from './dispatch-queue.js';
+import type { Transport, TransportControl } from './transport.js';
+
+/** What the network part answers: Tencent's outcome, or why no answer could be had. */
+export type NetworkOutcome =
+  | AttemptOutcome
+  | { kind: 'breaker_open' }
+  | { kind: 'overloaded'; detail: 'queue_full' | 'queue_timeout' | 'event_loop_lag' };
+
+/** The network part's result. */
+export interface NetworkResult {
+  outcome: NetworkOutcome;
+  /** Requests sent (0 when the breaker or the queue refused; at most 2). */
+  attempts: number;
+}
+
+/** What the network part reports. */
+export interface NetworkEvents {
+  /** The breaker opened, after a failure with this cause and detail. */
+  breakerOpened(at: number, cause: VerdictReason | null, detail: string | null): void;
+  /** A half-open probe succeeded. */
+  breakerClosed(at: number): void;
+  /** A call ended with no usable answer from Tencent. */
+  upstreamFailed(detail: string, failure: string): void;
+}
+
+/** What the network part is built from. */
+export interface NetworkSetup {
+  client: UpstreamClient;
+  transport: Transport;
+  /** The whole time a call may spend here, from its start. */
+  networkBudgetMs: number;
+  attemptTimeoutMs: number;
+  maxConnections: number;
+  maxQueued: number;
+  breaker: { failureThreshold: number; halfOpenAfterMs: number };
+  retry: { enabled: boolean; delayMs: number };
+  events: NetworkEvents;
+  telemetry: VerifierTelemetry | null;
+  redact: (text: string) => string;
+}
+
+/** One call: input → outcome. */
+export interface Network {
+  call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null): Promise<NetworkResult>;
+  readonly breakerState: BreakerState;
+  /** Milliseconds until the open breaker lets a probe through. */
+  readonly msUntilProbe: number;
+  /** The last failure's detail (`ECONNREFUSED`, `timed out`, `HTTP 502`, an API error code). */
+  readonly lastFailureDetail: string | null;
+}
+
+/** Creates the network part of one verifier. */
+export function createNetwork(setup: NetworkSetup): Network {
+  const { networkBudgetMs, events } = setup;
+  const attemptTimeoutMs = Math.min(setup.attemptTimeoutMs, networkBudgetMs);
+  // A request may wait for a connection only as long as its first attempt can still run whole.
+  const maxQueueWaitMs = networkBudgetMs - attemptTimeoutMs;
+  const queue = createDispatchQueue(Math.min(setup.maxConnections, setup.transport.connections), setup.maxQueued);
+  let failureCause: VerdictReason | null = null;
+  let failureDetail: string | null = null;
+  const breaker = createBreaker(setup.breaker, {
+    onOpen: (at) => events.breakerOpened(at, failureCause, failureDetail),
+    onClose: (at) => events.breakerClosed(at),
+  });
+  const attemptSetup = { client: setup.client, telemetry: setup.telemetry, redact: setup.redact };
+
+  /** Records what an attempt that reached Tencent says about Tencent's health. */
+  const record = (admission: BreakerAdmission, outcome: AttemptOutcome | 'lagged' | 'cancelled'): void => {
+    queue.release();
+    if (outcome === 'lagged' || outcome === 'cancelled') return breaker.release(admission);
+    if (isUpstreamFailure(outcome)) {
+      failureCause = causeOfFailure(outcome);
+      failureDetail = outcome.kind === 'failure' ? outcome.detail : outcome.kind === 'api_error' ? outcome.code : `CaptchaCode ${outcome.response.CaptchaCode}`;
+      breaker.failure(admission);
+    } else {
+      breaker.success(admission);
+    }
+  };
+
+  /**
+   * A connection for the next attempt: `true` at once, `queue_full`, or a promise of `true` or
+   * `queue_timeout`. When none comes the admission is released.
+   */
+  function admit(admission: BreakerAdmission, waitMs: number, signal: AbortSignal | undefined): true | 'queue_full' | Promise<true | 'queue_timeout'> {
+    const slot = queue.acquire(Math.floor(waitMs));
+    if (slot === 'queue_full') {
+      breaker.release(admission);
+      return 'queue_full';
+    }
+    if (slot === true) return true;
+    let gaveUp = false;
+    return orAbort(slot, signal, () => {
+      gaveUp = true;
+      breaker.release(admission);
+      // A slot granted after the caller left goes straight back.
+      slot.then((g) => g && queue.release(), () => undefined);
+    }).then((granted) => {
+      if (granted) return true;
+      if (!gaveUp) breaker.release(admission);
+      return 'queue_timeout';
+    });
+  }
+
+  /** The result, reporting a failure to get an answer. */
+  const end = (result: NetworkResult): NetworkResult => {
+    if (result.outcome.kind === 'failure') events.upstreamFailed(result.outcome.detail, result.outcome.failure);
+    return result;
+  };
+
+  async function call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null): Promise<NetworkResult> {
+    const admission = breaker.admit();
+    if (admission === 'blocked') return { outcome: { kind: 'breaker_open' }, attempts: 0 };
+    const deadline = started + networkBudgetMs;
+    let attempts = 0;
+    let last: AttemptOutcome | undefined;
+    try {
+      for (;;) {
+        // 1. A connection: at once when one is free, else from the bounded queue.
+        const waitMs = attempts === 0 ? Math.min(maxQueueWaitMs, deadline - performance.now() - attemptTimeoutMs) : deadline - performance.now();
+        const admitted = admit(admission, waitMs, signal);
+        const slot = typeof admitted === 'object' ? await admitted : admitted;
+        if (slot !== true) return end(attempts > 0 && last ? { outcome: last, attempts } : { outcome: { kind: 'overloaded', detail: slot }, attempts });
+        // 2. The attempt, timed from here: the request now holds a connection to Tencent.
+        attempts++;
+        const control: TransportControl = { cancel: null };
+        const cancelled = { value: false };
+        const timeoutMs = Math.max(1, Math.min(attemptTimeoutMs, deadline - performance.now()));
+        const attempt = runAttempt(attemptSetup, { input, extra, timeoutMs, control, cancelled, parent: span, attempt: attempts }, (o) => record(admission, o));
+        const outcome = await orAbort(attempt, signal, () => {
+          // A probe finishes on its own timer and decides the breaker; anything else is cancelled
+          // and counts neither way.
+          if (admission === 'probe') return;
+          cancelled.value = true;
+          control.cancel?.(signal!.reason as Error);
+        });
+        if (outcome === 'lagged') return { outcome: { kind: 'overloaded', detail: 'event_loop_lag' }, attempts };
+        last = outcome;
+        // 3. At most one retry, only where Tencent cannot have consumed the ticket, and only while
+        // the breaker still lets requests through.
+        if (attempts > 1 || !setup.retry.enabled || !isRetryable(outcome) || breaker.state !== 'closed') return end({ outcome, attempts });
+        if (setup.retry.delayMs > 0) {
+          if (deadline - performance.now() <= setup.retry.delayMs) return end({ outcome, attempts });
+          await abortableDelay(setup.retry.delayMs, signal);
+        }
+        if (deadline - performance.now() < 1) return end({ outcome, attempts });
+      }
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw error;
+    }
+  }
+
+  return {
+    call,
+    get breakerState() {
+      return breaker.state;
+    },
+    get msUntilProbe() {
+      return breaker.msUntilProbe;
+    },
+    get lastFailureDetail() {
+      return failureDetail;
+    },
+  };
+}
+
+function causeOfFailure(o: AttemptOutcome): VerdictReason | null {
+  if (o.kind === 'failure') return o.failure;
+  if (o.kind === 'api_error') return 'upstream_internal_error';
+  if (o.kind === 'answer') return 'system_busy';
+  return null;
+}
