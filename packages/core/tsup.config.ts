@@ -10,5 +10,5 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   // No `keepNames`: it wraps every closure the hot path creates in a `__name()` call (~15 % of the
-  // CPU with the breaker open, measured). The error classes name themselves instead (options.ts).
+  // CPU with the breaker open, measured). The error classes name themselves instead (config/errors.ts).
 });

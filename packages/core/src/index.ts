@@ -8,7 +8,11 @@ export { VerdictStatus, CaptchaMode, PolicyBranch, BreakerState, type CaptchaVer
 export { type CaptchaVerifier } from './types/verifier.js';
 export { PolicyReason, type VerdictReason, type VerdictReasonLike } from './types/reasons.js';
 export { VERDICT_REASONS, describeVerdictReason, reasonForCaptchaCode, httpStatusForVerdict, verdictResponseBody, httpResponseForVerdict, type VerdictReasonInfo, type VerdictHttpStatus, type VerdictResponseBody, type VerdictHttpResponse } from './decision/reasons.js';
-export { ENV, DEFAULT_ENDPOINT, CaptchaConfigError, CaptchaConfigErrorCode, isCaptchaConfigError, assertKnownKeys, CAPTCHA_VERIFIER_OPTION_KEYS, rateLimitedLogger } from './config/options.js';
+export { ENV, DEFAULT_ENDPOINT } from './config/credentials.js';
+export { CaptchaConfigError, CaptchaConfigErrorCode, isCaptchaConfigError } from './config/errors.js';
+export { assertKnownKeys } from './config/validate.js';
+export { CAPTCHA_VERIFIER_OPTION_KEYS } from './config/options.js';
+export { rateLimitedLogger } from './operations/logging.js';
 export { type CaptchaLogTarget, type CaptchaVerifierOptions, type ResolvedCaptchaVerifierOptions, type CaptchaBudgetOptions, type CaptchaDisasterTicketOptions, type CaptchaBreakerOptions, type CaptchaRetryOptions, type CaptchaHooks, type CaptchaLogger, type FetchLike, type VerdictEvent, type BreakerEvent, type BudgetExhaustedEvent, type MisconfigurationEvent, type StoreErrorEvent } from './types/options.js';
 export {
   isCaptchaStore,

@@ -4,7 +4,8 @@
  */
 import { extractCaptchaFields } from './extract.js';
 import { assertRiskLimits, riskLimits } from './risk-limits.js';
-import { CaptchaConfigError, assertKnownKeys } from '../config/options.js';
+import { CaptchaConfigError } from '../config/errors.js';
+import { assertKnownKeys } from '../config/validate.js';
 import { type CaptchaLogger } from '../types/options.js';
 import { httpResponseForVerdict } from '../decision/reasons.js';
 import type { CaptchaMode, CaptchaVerdict } from '../types/verdict.js';

@@ -2,7 +2,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { createEmulator } from '@tencent-captcha/emulator';
 import { describe, expect, it } from 'vitest';
 import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
-import { CaptchaConfigError } from '../config/options.js';
+import { CaptchaConfigError } from '../config/errors.js';
 import { createCaptchaVerifier } from '../engine/verifier.js';
 import { MALFORMED_FIELD_VALUE } from './extract.js';
 import { createVerdictResponse, fetchRequestBudgetScope, forwardedClientIp, readCaptchaFields, verifyFetchRequest } from './fetch.js';

@@ -6,7 +6,8 @@
 import { extractCaptchaFields, type CaptchaFieldMalformedReason, type CaptchaFieldName } from './extract.js';
 import { CAPTCHA_FIELD_NAMES } from './fields.js';
 import { assertRiskLimits, riskLimits } from './risk-limits.js';
-import { CaptchaConfigError, assertKnownKeys } from '../config/options.js';
+import { CaptchaConfigError } from '../config/errors.js';
+import { assertKnownKeys } from '../config/validate.js';
 import { httpResponseForVerdict } from '../decision/reasons.js';
 import { CaptchaMode, type CaptchaVerdict } from '../types/verdict.js';
 import { type CaptchaVerifier } from '../types/verifier.js';

@@ -2,7 +2,7 @@
  * The per-route risk limits every plain adapter takes (`maxEvilLevel`, `maxScore`): validated when the
  * middleware is created, passed to `verify` per call.
  */
-import { CaptchaConfigError } from '../config/options.js';
+import { CaptchaConfigError } from '../config/errors.js';
 
 /** The route's risk limits for `verify` (only those that are set). */
 export function riskLimits(options: { maxEvilLevel?: number | undefined; maxScore?: number | undefined }): { maxEvilLevel?: number; maxScore?: number } {

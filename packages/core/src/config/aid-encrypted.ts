@@ -5,7 +5,7 @@
  * pass the string to the page; never ship the AppSecretKey to the browser.
  */
 import { fromBase64, toBase64, utf8 } from '@tencent-captcha/protocol';
-import { CaptchaConfigError } from './options.js';
+import { CaptchaConfigError } from './errors.js';
 
 /** The two ciphers Tencent accepts. */
 export type AidEncryptedType = 'cbc' | 'gcm';

@@ -6,7 +6,9 @@
 import { requestFieldsJson } from '../network/describe-captcha-result.js';
 import type { ResolvedCaptchaVerifierOptions } from '../types/options.js';
 import type { CaptchaMode, VerifyOptions } from '../types/verdict.js';
-import { CaptchaConfigError, assertMode, assertRiskLimit, normaliseRequestFields } from './options.js';
+import { CaptchaConfigError } from './errors.js';
+import { assertMode, assertRiskLimit } from './validate.js';
+import { normaliseRequestFields } from './request-fields.js';
 
 /** What a call may override, validated. */
 export interface CallSettings {

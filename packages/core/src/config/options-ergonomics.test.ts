@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { createEmulator } from '@tencent-captcha/emulator';
 import { describe, expect, it } from 'vitest';
 import { CREDENTIALS, ENDPOINT, createFakeTencent } from '../../test/helpers/fake-tencent.js';
-import { CaptchaConfigError } from './options.js';
+import { CaptchaConfigError } from './errors.js';
 import { createCaptchaVerifier } from '../engine/verifier.js';
 
 const base = { ...CREDENTIALS, endpoint: ENDPOINT, env: {} };

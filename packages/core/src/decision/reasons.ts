@@ -4,7 +4,7 @@
  * `CAPTCHA_CODES` (that table lives there, once); this file adds the policy reasons.
  */
 import { CAPTCHA_CODES, UNKNOWN_CAPTCHA_CODE_REASON, describeCaptchaCode, type CaptchaCodeReason } from '@tencent-captcha/protocol';
-import type { CaptchaVerdict, VerdictStatus } from '../types/verdict.js';
+import type { VerdictStatus } from '../types/verdict.js';
 import { PolicyReason, type VerdictReason, type VerdictReasonLike } from '../types/reasons.js';
 
 /** The HTTP statuses adapters answer with. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CREDENTIALS, ENDPOINT, connectionRefused, connectionReset, createFakeTencent, type FakeReply } from '../../test/helpers/fake-tencent.js';
-import { CaptchaConfigError } from '../config/options.js';
+import { CaptchaConfigError } from '../config/errors.js';
 import { type CaptchaVerifierOptions } from '../types/options.js';
 import type { CaptchaStore } from '../stores/contract.js';
 import { createCaptchaVerifier } from './verifier.js';

@@ -4,7 +4,8 @@
  * transport (network/transport.ts). Never throws for a ticket; answers within the deadline; honours
  * the caller's signal; leaves no timer behind.
  */
-import { CaptchaConfigError, normaliseOptions } from '../config/options.js';
+import { CaptchaConfigError } from '../config/errors.js';
+import { normaliseOptions } from '../config/options.js';
 import { createDescribeCaptchaResultClient } from '../network/describe-captcha-result.js';
 import { createTransport } from '../network/transport.js';
 import { createMemoryStore } from '../stores/memory.js';

@@ -1,6 +1,6 @@
 // Legacy options are validated once, with CaptchaConfigError and a stable code; no value in a message.
 import { describe, expect, it } from 'vitest';
-import { CaptchaConfigError } from '../config/options.js';
+import { CaptchaConfigError } from '../config/errors.js';
 import { DEFAULT_LEGACY_ENDPOINT, normaliseLegacyOptions } from './options.js';
 import { createLegacyCaptchaVerifier } from './verifier.js';
 

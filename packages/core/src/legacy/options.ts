@@ -4,7 +4,10 @@
  * (timeouts, policy, budgets, breaker, store, hooks, IO) through `normaliseCommonOptions`.
  */
 import type { V2SignatureMethod } from '@tencent-captcha/protocol';
-import { COMMON_OPTION_KEYS, CaptchaConfigError, ENV, assertCredentialsPresent, assertKnownKeys, normaliseCommonOptions, normaliseProxy, type NormalisedCommonOptions } from '../config/options.js';
+import { COMMON_OPTION_KEYS, normaliseCommonOptions, normaliseProxy, type NormalisedCommonOptions } from '../config/options.js';
+import { CaptchaConfigError } from '../config/errors.js';
+import { ENV, assertCredentialsPresent } from '../config/credentials.js';
+import { assertKnownKeys } from '../config/validate.js';
 import { type CaptchaVerifierOptions, type ResolvedCaptchaVerifierOptions } from '../types/options.js';
 
 /** Tencent's legacy endpoint (API v2). */

@@ -8,7 +8,7 @@
  * - The legacy SDK may give no randstr, so none is required (a given one is still checked for shape).
  */
 import { LegacyApi } from '@tencent-captcha/protocol';
-import { CaptchaConfigError } from '../config/options.js';
+import { CaptchaConfigError } from '../config/errors.js';
 import { createMemoryStore } from '../stores/memory.js';
 import { createTransport } from '../network/transport.js';
 import type { CaptchaVerifier } from '../types/verifier.js';

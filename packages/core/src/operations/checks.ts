@@ -8,10 +8,10 @@
 import { describeCaptchaCode } from '@tencent-captcha/protocol';
 import type { UpstreamClient } from '../network/describe-captcha-result.js';
 import { misconfigurationHint, networkHint } from './hints.js';
-import { ENV, isCaptchaConfigError } from '../config/options.js';
+import { ENV } from '../config/credentials.js';
 import type { CaptchaStore } from '../stores/contract.js';
 import type { TransportControl } from '../network/transport.js';
-import { CheckName, CheckStatus, type CaptchaCheck, type CaptchaCheckReport, type CheckOptions } from '../types/check.js';
+import { CheckName, type CaptchaCheck, type CaptchaCheckReport, type CheckOptions } from '../types/check.js';
 
 /** What the verifier gives the checks. */
 export interface CheckContext {

@@ -2,7 +2,8 @@
  * The doctor: `tencent-captcha doctor [--json]` builds a verifier from the environment, runs its
  * checks (`checks.ts`) and prints the report. It depends on the verifier; the verifier never depends on it.
  */
-import { ENV, isCaptchaConfigError } from '../config/options.js';
+import { ENV } from '../config/credentials.js';
+import { isCaptchaConfigError } from '../config/errors.js';
 import type { CaptchaCheck, CaptchaCheckReport, CheckStatus } from '../types/check.js';
 import { checkNetwork, checkRedis, fail, skip } from './checks.js';
 

@@ -3,7 +3,7 @@
  * answers that mean our configuration is wrong. The verifier's warnings and the doctor both read them,
  * so a log line and `tencent-captcha doctor` say the same thing. No secret ever goes into a hint.
  */
-import { ENV } from '../config/options.js';
+import { ENV } from '../config/credentials.js';
 
 /** TLS error codes of Node/OpenSSL (a certificate problem, or a TLS-intercepting proxy). */
 const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|HOSTNAME_MISMATCH$|EPROTO$)/;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { CREDENTIALS, ENDPOINT, connectionRefused, createFakeTencent, type FakeReply } from '../../test/helpers/fake-tencent.js';
 import { advance, useFakeTimers, useRealTimers } from '../../test/helpers/timers.js';
 import { isTlsErrorCode, misconfigurationHint, networkHint } from './hints.js';
-import { rateLimitedLogger } from '../config/options.js';
+import { rateLimitedLogger } from './logging.js';
 import { type CaptchaVerifierOptions } from '../types/options.js';
 import type { CaptchaStore } from '../stores/contract.js';
 import { createCaptchaVerifier } from '../engine/verifier.js';

@@ -4,8 +4,8 @@
  * minute, so an outage or an attacker cannot flood the log; `logger: false` prints nothing. A logger
  * or console that throws never breaks verification. Also the redaction of secrets from outside text.
  */
-import { rateLimitedTarget } from '../config/options.js';
-import type { CaptchaLogger } from '../types/options.js';
+
+import type { CaptchaLogger, CaptchaLogTarget } from '../types/options.js';
 
 const REDACTED = '[redacted]';
 /** Prefix of the default console logger's lines. */
@@ -67,4 +67,27 @@ export function createVerifierLog(logger: CaptchaLogger | false | undefined): Ve
     warns: () => (userLogger ? Boolean(userLogger.warn) : Boolean(defaultTarget)),
     debugs: () => Boolean(userLogger?.debug),
   });
+}
+
+
+const RATE_LIMITED = Symbol.for('@tencent-captcha/core.rateLimitedLogger');
+/**
+ * A logger that behaves like the default one — info, warn and error only, each kind of line at most
+ * once a minute, one line each (`[tencent-captcha] message {"data":…}`) — but writes to `target`
+ * instead of `console` (Nest's `Logger`, pino, …). The Nest module uses it with Nest's `Logger`.
+ *
+ * @example
+ * ```ts
+ * const logger = new Logger('TencentCaptcha');
+ * createCaptchaVerifier({ logger: rateLimitedLogger({ info: (l) => logger.log(l), warn: (l) => logger.warn(l), error: (l) => logger.error(l) }) });
+ * ```
+ */
+export function rateLimitedLogger(target: CaptchaLogTarget): CaptchaLogger {
+  const logger: CaptchaLogger = {};
+  Object.defineProperty(logger, RATE_LIMITED, { value: target });
+  return logger;
+}
+/** @internal The target of a {@link rateLimitedLogger}, if `logger` is one. */
+export function rateLimitedTarget(logger: unknown): CaptchaLogTarget | undefined {
+  return typeof logger === 'object' && logger !== null ? ((logger as Record<symbol, CaptchaLogTarget | undefined>)[RATE_LIMITED] ?? undefined) : undefined;
 }
