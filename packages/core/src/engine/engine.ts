@@ -16,54 +16,29 @@ import { createCallSettings, type CallSettings } from '../config/call-settings.j
 import { buildVerdict, retryAfterFor, type Trace, type VerdictContext } from '../decision/build-verdict.js';
 import { validateInput } from '../decision/input.js';
 import { checkDisasterTicket, decide, type FinalDecision } from '../decision/policy.js';
-import type { UpstreamClient } from '../network/describe-captcha-result.js';
-import type { Transport } from '../network/transport.js';
-import { createNetwork } from '../network/upstream.js';
-import { runCheck, type CredentialShape } from '../operations/checks.js';
+import { createNetwork, type Network } from '../network/upstream.js';
+import { runCheck } from '../operations/checks.js';
 import { createRedactor, createVerifierLog } from '../operations/logging.js';
-import { createReports } from '../operations/reports.js';
-import { createVerifierTelemetry, type VerificationSpan } from '../operations/telemetry.js';
-import { createStoreCalls } from '../stores/calls.js';
-import type { CaptchaStore } from '../stores/contract.js';
-import type { CaptchaHooks, CaptchaLogger, ResolvedCaptchaVerifierOptions } from '../types/options.js';
+import { createReports, type VerifierEvents } from '../operations/reports.js';
+import { createVerifierTelemetry, type VerificationSpan, type VerifierTelemetry } from '../operations/telemetry.js';
+import { createStoreCalls, type StoreCalls } from '../stores/calls.js';
+import type { ResolvedCaptchaVerifierOptions } from '../types/options.js';
 import { PolicyReason, type VerdictReason } from '../types/reasons.js';
-import type { CaptchaTelemetryOptions } from '../types/telemetry.js';
 import type { CaptchaVerdict, VerifyInput, VerifyOptions } from '../types/verdict.js';
 import type { CaptchaVerifier } from '../types/verifier.js';
+import type { VerifierEngineSetup } from './setup.js';
 
-/** What a pipeline needs besides the shared options: how to talk to one upstream API. */
-export interface VerifierEngineSetup {
-  /** Validated options (common part plus the app id for disaster tickets and the endpoint, for reports). */
+/** The stages of one verifier, built once. */
+interface Stages {
   resolved: ResolvedCaptchaVerifierOptions;
-  store: CaptchaStore;
-  hooks: CaptchaHooks;
-  /** A logger (gets every line), `undefined` (console: warn/error, rate-limited per kind) or `false` (silent). */
-  logger: CaptchaLogger | false | undefined;
-  /** OpenTelemetry providers, `false` for none. @default the global providers */
-  telemetry?: CaptchaTelemetryOptions | false;
-  /** For the doctor: requests go through a proxy (its DNS/TCP checks then test the proxy path only through the signed call). */
-  viaProxy?: boolean;
-  /** For the doctor: requests go through an injected `fetch`. */
-  injectedFetch?: boolean;
-  /** For the doctor: what the credentials look like (no values). */
-  credentialShape?: CredentialShape;
-  /** Unix milliseconds; signing timestamps, ticket freshness, budget windows. */
   now: () => number;
-  /** Secrets to redact from any text that came from outside. */
-  secrets: readonly string[];
-  /** Closed by `close()`. Its `connections` bound the requests in flight. */
-  transport: Transport;
-  client: UpstreamClient;
-  /** The upstream API's name, for telemetry (`tencent_captcha.api`). @default 'DescribeCaptchaResult' */
-  apiName?: string;
-  /** Whether a missing randstr is `randstr_missing` (the legacy SDK may give none). */
-  randstrRequired: boolean;
-  /**
-   * Remember verified tickets for `ttlMs` and refuse a second use (`ticket_reused`): for APIs that
-   * accept a ticket more than once (legacy `CaptchaCheck` accepts each twice). `null`: Tencent refuses
-   * reuse itself.
-   */
-  claimVerifiedTickets: { ttlMs: number } | null;
+  telemetry: VerifierTelemetry | null;
+  events: VerifierEvents;
+  network: Network;
+  storeCalls: StoreCalls;
+  verdictContext: VerdictContext;
+  settingsFor: (options: VerifyOptions | undefined) => CallSettings;
+  inputOptions: { randstrRequired: boolean } | undefined;
 }
 
 /** The verification pipeline over one upstream API (see the module comment). */
@@ -94,105 +69,102 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     telemetry,
     redact,
   });
-  const storeCalls = createStoreCalls({ store, resolved, now, events, claimVerifiedTickets: setup.claimVerifiedTickets });
-  const verdictContext: VerdictContext = { redact, now, network, retryAfterSeconds: resolved.retryAfterSeconds };
-  const settingsFor = createCallSettings(resolved);
-  const inputOptions = setup.randstrRequired ? undefined : { randstrRequired: false };
-
-  /** input → network → policy → store → verdict. */
-  async function run(rawInput: VerifyInput, call: CallSettings, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null): Promise<CaptchaVerdict> {
-    const trace: Trace = { mode: call.mode, outcome: null, attempts: 0, disasterTicket: null, retryAfterSeconds: null };
-    const finish = (decision: FinalDecision, windowEndsMs: number | null = null): CaptchaVerdict => {
-      trace.retryAfterSeconds = retryAfterFor(decision, windowEndsMs, verdictContext);
-      const verdict = buildVerdict(decision, trace, started, verdictContext);
-      if (verdict.accepted && verdict.status === 'degraded') events.degradedAccepted(verdict, trace.outcome);
-      return verdict;
-    };
-    const local = (reason: VerdictReason, branch: FinalDecision['branch']): CaptchaVerdict => finish({ type: 'final', reason, accepted: false, branch, cause: null });
-
-    // 1. Input: the strings and the IP, then a disaster ticket's own checks.
-    const checked = validateInput(rawInput, inputOptions);
-    if (!checked.ok) return local(checked.reason, 'input');
-    const input = checked.input;
-    const disaster = checkDisasterTicket(input.ticket, { captchaAppId: resolved.captchaAppId, nowMs: now(), ...resolved.disasterTickets });
-    if (disaster.kind !== 'not_disaster') trace.disasterTicket = disaster.ticket;
-    if (disaster.kind === 'invalid') return local(disaster.reason, 'disaster_ticket_check');
-
-    // 2. Network: Tencent's outcome, or why there is none.
-    const { outcome, attempts } = await network.call(input, call.extra, signal, started, span);
-    trace.outcome = outcome;
-    trace.attempts = attempts;
-
-    // 3. Policy: final, or a degraded candidate the store must settle.
-    const decision = decide({
-      mode: call.mode,
-      outcome,
-      attempts,
-      disasterTicket: trace.disasterTicket,
-      breaker: network.breakerState,
-      maxEvilLevel: call.maxEvilLevel,
-      maxScore: call.maxScore,
-    });
-    if (decision.type === 'final') {
-      if (decision.misconfigured) events.misconfigured(outcome);
-      if (decision.reason === PolicyReason.Overloaded) events.overloaded(outcome);
-      // 4. Store: a verified ticket is claimed where the API would accept it twice.
-      return finish(decision.reason === PolicyReason.Verified ? await storeCalls.claim(input, decision, signal) : decision);
-    }
-    // 4. Store: replay guard and budgets decide a degraded candidate. 5. Verdict.
-    const settled = await storeCalls.consult(decision, input, trace.disasterTicket, call.budgetScope, signal);
-    return finish(settled.decision, settled.windowEndsMs);
-  }
-
-  async function verify(input: VerifyInput, verifyOptions?: VerifyOptions): Promise<CaptchaVerdict> {
-    const started = performance.now();
-    const callerSignal = verifyOptions?.signal;
-    if (callerSignal?.aborted) throw callerSignal.reason;
-    const call = settingsFor(verifyOptions);
-    const span = telemetry ? telemetry.startVerification(ticketLength(input), verifyOptions?.traceHeaders) : null;
-    let verdict: CaptchaVerdict;
-    try {
-      verdict = await run(input, call, callerSignal, started, span);
-    } catch (error) {
-      if (callerSignal?.aborted) {
-        telemetry?.abortVerification(span);
-        throw callerSignal.reason;
-      }
-      events.internalError(error);
-      const internal: FinalDecision = { type: 'final', reason: PolicyReason.InternalError, accepted: false, branch: 'internal_error', cause: null };
-      verdict = buildVerdict(internal, { mode: call.mode, outcome: null, attempts: 0, disasterTicket: null, retryAfterSeconds: null }, started, verdictContext);
-    }
-    if (telemetry) telemetry.endVerification(span, verdict, (performance.now() - started) / 1000);
-    events.verdictReached(verdict, input);
-    return verdict;
-  }
-
+  const stages: Stages = {
+    resolved,
+    now,
+    telemetry,
+    events,
+    network,
+    storeCalls: createStoreCalls({ store, resolved, now, events, claimVerifiedTickets: setup.claimVerifiedTickets }),
+    verdictContext: { redact, now, network, retryAfterSeconds: resolved.retryAfterSeconds },
+    settingsFor: createCallSettings(resolved),
+    inputOptions: setup.randstrRequired ? undefined : { randstrRequired: false },
+  };
+  const checkContext = { endpoint: resolved.endpoint, attemptTimeoutMs: resolved.attemptTimeoutMs, now, store, client, redact };
+  const credentials = setup.credentialShape ?? null;
   return {
-    verify,
+    verify: (input, options) => verify(stages, input, options),
     get breakerState() {
       return network.breakerState;
     },
     options: deepFreeze(resolved),
-    check: (checkOptions) =>
-      runCheck(
-        {
-          endpoint: resolved.endpoint,
-          attemptTimeoutMs: resolved.attemptTimeoutMs,
-          now,
-          store,
-          client,
-          redact,
-          viaProxy: setup.viaProxy === true,
-          injectedFetch: setup.injectedFetch === true,
-          credentials: setup.credentialShape ?? null,
-        },
-        checkOptions,
-      ),
+    check: (options) => runCheck({ ...checkContext, viaProxy: setup.viaProxy === true, injectedFetch: setup.injectedFetch === true, credentials }, options),
     close: () => {
       telemetry?.close();
       return transport.close();
     },
   };
+}
+
+/** One verification: never throws for a ticket; rejects only with the caller's abort reason or a wrong call. */
+async function verify(s: Stages, input: VerifyInput, verifyOptions?: VerifyOptions): Promise<CaptchaVerdict> {
+  const started = performance.now();
+  const callerSignal = verifyOptions?.signal;
+  if (callerSignal?.aborted) throw callerSignal.reason;
+  const call = s.settingsFor(verifyOptions);
+  const { telemetry } = s;
+  const span = telemetry ? telemetry.startVerification(ticketLength(input), verifyOptions?.traceHeaders) : null;
+  let verdict: CaptchaVerdict;
+  try {
+    verdict = await run(s, input, call, callerSignal, started, span);
+  } catch (error) {
+    if (callerSignal?.aborted) {
+      telemetry?.abortVerification(span);
+      throw callerSignal.reason;
+    }
+    s.events.internalError(error);
+    const internal: FinalDecision = { type: 'final', reason: PolicyReason.InternalError, accepted: false, branch: 'internal_error', cause: null };
+    verdict = buildVerdict(internal, { mode: call.mode, outcome: null, attempts: 0, disasterTicket: null, retryAfterSeconds: null }, started, s.verdictContext);
+  }
+  if (telemetry) telemetry.endVerification(span, verdict, (performance.now() - started) / 1000);
+  s.events.verdictReached(verdict, input);
+  return verdict;
+}
+
+/** input → network → policy → store → verdict. */
+async function run(s: Stages, rawInput: VerifyInput, call: CallSettings, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null): Promise<CaptchaVerdict> {
+  const { resolved, network, events } = s;
+  const trace: Trace = { mode: call.mode, outcome: null, attempts: 0, disasterTicket: null, retryAfterSeconds: null };
+  const finish = (decision: FinalDecision, windowEndsMs: number | null = null): CaptchaVerdict => {
+    trace.retryAfterSeconds = retryAfterFor(decision, windowEndsMs, s.verdictContext);
+    const verdict = buildVerdict(decision, trace, started, s.verdictContext);
+    if (verdict.accepted && verdict.status === 'degraded') events.degradedAccepted(verdict, trace.outcome);
+    return verdict;
+  };
+  const local = (reason: VerdictReason, branch: FinalDecision['branch']): CaptchaVerdict => finish({ type: 'final', reason, accepted: false, branch, cause: null });
+
+  // 1. Input: the strings and the IP, then a disaster ticket's own checks.
+  const checked = validateInput(rawInput, s.inputOptions);
+  if (!checked.ok) return local(checked.reason, 'input');
+  const input = checked.input;
+  const disaster = checkDisasterTicket(input.ticket, { captchaAppId: resolved.captchaAppId, nowMs: s.now(), ...resolved.disasterTickets });
+  if (disaster.kind !== 'not_disaster') trace.disasterTicket = disaster.ticket;
+  if (disaster.kind === 'invalid') return local(disaster.reason, 'disaster_ticket_check');
+
+  // 2. Network: Tencent's outcome, or why there is none.
+  const { outcome, attempts } = await network.call(input, call.extra, signal, started, span);
+  trace.outcome = outcome;
+  trace.attempts = attempts;
+
+  // 3. Policy: final, or a degraded candidate the store must settle.
+  const decision = decide({
+    mode: call.mode,
+    outcome,
+    attempts,
+    disasterTicket: trace.disasterTicket,
+    breaker: network.breakerState,
+    maxEvilLevel: call.maxEvilLevel,
+    maxScore: call.maxScore,
+  });
+  if (decision.type === 'final') {
+    if (decision.misconfigured) events.misconfigured(outcome);
+    if (decision.reason === PolicyReason.Overloaded) events.overloaded(outcome);
+    // 4. Store: a verified ticket is claimed where the API would accept it twice. 5. Verdict.
+    return finish(decision.reason === PolicyReason.Verified ? await s.storeCalls.claim(input, decision, signal) : decision);
+  }
+  // 4. Store: replay guard and budgets settle a degraded candidate. 5. Verdict.
+  const settled = await s.storeCalls.consult(decision, input, trace.disasterTicket, call.budgetScope, signal);
+  return finish(settled.decision, settled.windowEndsMs);
 }
 
 /** The ticket's length for the span (never its value); 0 when it is not a string. */

@@ -20,9 +20,9 @@ import type { VerdictReason } from '../types/reasons.js';
 import type { BreakerState } from '../types/verdict.js';
 import { abortableDelay, orAbort } from './abort.js';
 import { runAttempt } from './attempt.js';
-import { createBreaker, type BreakerAdmission } from './breaker.js';
+import { createBreaker, type Breaker, type BreakerAdmission } from './breaker.js';
 import { isRetryable, isUpstreamFailure, type AttemptOutcome, type UpstreamClient } from './describe-captcha-result.js';
-import { createDispatchQueue } from './dispatch-queue.js';
+import { createDispatchQueue, type DispatchQueue } from './dispatch-queue.js';
 import type { Transport, TransportControl } from './transport.js';
 
 /** What the network part answers: Tencent's outcome, or why no answer could be had. */
@@ -102,30 +102,6 @@ export function createNetwork(setup: NetworkSetup): Network {
     }
   };
 
-  /**
-   * A connection for the next attempt: `true` at once, `queue_full`, or a promise of `true` or
-   * `queue_timeout`. When none comes the admission is released.
-   */
-  function admit(admission: BreakerAdmission, waitMs: number, signal: AbortSignal | undefined): true | 'queue_full' | Promise<true | 'queue_timeout'> {
-    const slot = queue.acquire(Math.floor(waitMs));
-    if (slot === 'queue_full') {
-      breaker.release(admission);
-      return 'queue_full';
-    }
-    if (slot === true) return true;
-    let gaveUp = false;
-    return orAbort(slot, signal, () => {
-      gaveUp = true;
-      breaker.release(admission);
-      // A slot granted after the caller left goes straight back.
-      slot.then((g) => g && queue.release(), () => undefined);
-    }).then((granted) => {
-      if (granted) return true;
-      if (!gaveUp) breaker.release(admission);
-      return 'queue_timeout';
-    });
-  }
-
   /** The result, reporting a failure to get an answer. */
   const end = (result: NetworkResult): NetworkResult => {
     if (result.outcome.kind === 'failure') events.upstreamFailed(result.outcome.detail, result.outcome.failure);
@@ -142,7 +118,7 @@ export function createNetwork(setup: NetworkSetup): Network {
       for (;;) {
         // 1. A connection: at once when one is free, else from the bounded queue.
         const waitMs = attempts === 0 ? Math.min(maxQueueWaitMs, deadline - performance.now() - attemptTimeoutMs) : deadline - performance.now();
-        const admitted = admit(admission, waitMs, signal);
+        const admitted = admit(queue, breaker, admission, waitMs, signal);
         const slot = typeof admitted === 'object' ? await admitted : admitted;
         if (slot !== true) return end(attempts > 0 && last ? { outcome: last, attempts } : { outcome: { kind: 'overloaded', detail: slot }, attempts });
         // 2. The attempt, timed from here: the request now holds a connection to Tencent.
@@ -187,6 +163,30 @@ export function createNetwork(setup: NetworkSetup): Network {
       return failureDetail;
     },
   };
+}
+
+/**
+ * A connection for the next attempt: `true` at once, `queue_full`, or a promise of `true` or
+ * `queue_timeout`. When none comes the admission is released.
+ */
+function admit(queue: DispatchQueue, breaker: Breaker, admission: BreakerAdmission, waitMs: number, signal: AbortSignal | undefined): true | 'queue_full' | Promise<true | 'queue_timeout'> {
+  const slot = queue.acquire(Math.floor(waitMs));
+  if (slot === 'queue_full') {
+    breaker.release(admission);
+    return 'queue_full';
+  }
+  if (slot === true) return true;
+  let gaveUp = false;
+  return orAbort(slot, signal, () => {
+    gaveUp = true;
+    breaker.release(admission);
+    // A slot granted after the caller left goes straight back.
+    slot.then((g) => g && queue.release(), () => undefined);
+  }).then((granted) => {
+    if (granted) return true;
+    if (!gaveUp) breaker.release(admission);
+    return 'queue_timeout';
+  });
 }
 
 function causeOfFailure(o: AttemptOutcome): VerdictReason | null {

@@ -28,11 +28,26 @@ export interface ReportsSetup {
   lastFailureDetail: () => string | null;
 }
 
+/** What every report shares. */
+interface ReportContext extends ReportsSetup {
+  upstreamHost: string;
+  safeHook<K extends keyof CaptchaHooks>(name: K, event: Parameters<NonNullable<CaptchaHooks[K]>>[0]): void;
+  /** Whether a report of `kind` may go out now (at most one per interval per kind). */
+  mayReport(kind: string): boolean;
+  /** What an outcome says about the upstream, for log lines: host, error code and the likely cause. */
+  describeUpstream(outcome: UpstreamOutcome | null): Record<string, unknown>;
+}
+
 /** Subscribes logging, hooks and telemetry to the events of one verifier. */
 export function createReports(setup: ReportsSetup): VerifierEvents {
-  const { log, hooks, redact, telemetry, resolved } = setup;
+  const ctx = reportContext(setup);
+  return { ...networkReports(ctx), ...storeReports(ctx), ...engineReports(ctx) };
+}
+
+function reportContext(setup: ReportsSetup): ReportContext {
+  const { log, hooks, redact } = setup;
   /** Where requests go, for log lines (host[:port]; never a path or credentials). */
-  const upstreamHost = new URL(resolved.endpoint).host;
+  const upstreamHost = new URL(setup.resolved.endpoint).host;
 
   const safeHook = <K extends keyof CaptchaHooks>(name: K, event: Parameters<NonNullable<CaptchaHooks[K]>>[0]): void => {
     const fn = hooks[name] as ((e: typeof event) => void) | undefined;
@@ -72,6 +87,10 @@ export function createReports(setup: ReportsSetup): VerifierEvents {
     }
   };
 
+  return { ...setup, upstreamHost, safeHook, mayReport, describeUpstream };
+}
+
+function networkReports({ log, safeHook, mayReport, upstreamHost, resolved }: ReportContext): NetworkEvents {
   return {
     breakerOpened(at, cause, detail) {
       const hint = detail && cause !== 'upstream_internal_error' && cause !== 'system_busy' ? { hint: networkHint(detail, upstreamHost) } : {};
@@ -89,6 +108,11 @@ export function createReports(setup: ReportsSetup): VerifierEvents {
       if (!mayReport(kind)) return;
       log('warn', `captcha could not get an answer from Tencent (${failure})`, { upstream: upstreamHost, error: detail, hint: networkHint(detail, upstreamHost) }, kind);
     },
+  };
+}
+
+function storeReports({ log, safeHook, telemetry, resolved, redact }: ReportContext): StoreEvents {
+  return {
 
     degradedCommitted(tier) {
       telemetry?.degradedAccepted(tier);
@@ -109,6 +133,11 @@ export function createReports(setup: ReportsSetup): VerifierEvents {
     claimNotRecorded() {
       log('warn', 'captcha store could not record a verified ticket; a second use would not be refused', {}, 'store_claim');
     },
+  };
+}
+
+function engineReports({ log, hooks, safeHook, mayReport, describeUpstream, resolved, redact }: ReportContext): EngineEvents {
+  return {
 
     /** A ticket accepted without Tencent's word: every time to a passed logger, once a minute to the console. */
     degradedAccepted(verdict, outcome) {
