@@ -4,10 +4,12 @@
  *
  * @packageDocumentation
  */
-export { VerdictStatus, CaptchaMode, PolicyBranch, BreakerState, type CaptchaVerdict, type VerifyInput, type VerifyOptions, type VerifyRequestFields, type VerdictApiError, type VerdictDisasterTicket } from './types/verdict.js';
+export { VerdictStatus } from './types/reasons.js';
+export { CaptchaMode, PolicyBranch, BreakerState, type CaptchaVerdict, type VerifyInput, type VerifyOptions, type VerifyRequestFields, type VerdictApiError, type VerdictDisasterTicket } from './types/verdict.js';
 export { type CaptchaVerifier } from './types/verifier.js';
 export { PolicyReason, type VerdictReason, type VerdictReasonLike } from './types/reasons.js';
-export { VERDICT_REASONS, describeVerdictReason, reasonForCaptchaCode, httpStatusForVerdict, verdictResponseBody, httpResponseForVerdict, type VerdictReasonInfo, type VerdictHttpStatus, type VerdictResponseBody, type VerdictHttpResponse } from './decision/reasons.js';
+export { VERDICT_REASONS, describeVerdictReason, reasonForCaptchaCode, httpStatusForVerdict, verdictResponseBody, httpResponseForVerdict, type VerdictResponseBody, type VerdictHttpResponse } from './decision/reasons.js';
+export { type VerdictReasonInfo, type VerdictHttpStatus } from './types/reasons.js';
 export { ENV, DEFAULT_ENDPOINT } from './config/credentials.js';
 export { CaptchaConfigError, CaptchaConfigErrorCode, isCaptchaConfigError } from './config/errors.js';
 export { assertKnownKeys } from './config/validate.js';

@@ -2,20 +2,8 @@
  * The verdict `verify()` returns: what Tencent said (if anything), what the policy decided and why.
  * A rejected ticket is a verdict, never an exception.
  */
-import type { VerdictReason } from './reasons.js';
+import type { VerdictReason, VerdictStatus } from './reasons.js';
 import type { TraceHeaders } from './telemetry.js';
-
-/** The three outcomes of a verification (design §3.1). */
-export const VerdictStatus = {
-  /** Tencent answered CaptchaCode 1 and the risk figures are within the configured limits. */
-  Verified: 'verified',
-  /** Tencent's answer is unknown, or the ticket is a disaster ticket; `accepted` says what the policy decided. */
-  Degraded: 'degraded',
-  /** The ticket is bad (missing, malformed, refused by Tencent, replayed) or our configuration is wrong. */
-  Rejected: 'rejected',
-} as const;
-/** One of {@link VerdictStatus}'s values. */
-export type VerdictStatus = (typeof VerdictStatus)[keyof typeof VerdictStatus];
 
 /** How the verifier treats an upstream failure or a disaster ticket (design §3.2). */
 export const CaptchaMode = {
