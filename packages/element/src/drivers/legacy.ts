@@ -3,13 +3,23 @@
  * protocol.md §4.2). Its script URL is single use: your server gets it from `CaptchaIframeQuery` and
  * hands it to the element as `src`.
  *
- * Layout rules of the legacy SDK, which the element applies to the box it renders into:
- * - PC, `type="popup"`: the SDK draws its own trigger (`type: 'point'`) into a box of at least 362×40,
- *   given that size from the start so the page does not jump when it renders.
+ * The script is a PC or a mobile one (`CaptchaIframeQuery`'s `clientType`; its URL says which in
+ * `clientype=2|1`), and `capInit` is called in the form that script expects:
+ * - PC, `type="popup"`: `capInit(box, …)`; the SDK draws its own trigger (`type: 'point'`) into a box
+ *   of at least 362×40, given that size from the start so the page does not jump when it renders.
  * - PC, `type="embed"`: at least 300×270.
  * - Mobile: the seed's H5 call `capInit(document, { callback, showHeader: true })`: the SDK takes the
  *   full screen itself, with its header (back and help buttons), only while verifying (the element's
- *   own trigger opens it).
+ *   own trigger opens it). Never on a PC script: Tencent's PC script throws in its set-up then.
+ *
+ * What Tencent's loader (`TCapIframeApi.js`) does that this driver works around:
+ * - `capInit` only stores its arguments; the set-up runs when the loader's sub-scripts (from Tencent's
+ *   CDN) have loaded, with no `onerror` and no timer, and a throw there is uncaught. So a watchdog:
+ *   when neither a callback came nor the set-up ran (`capGetTicket()` throws until it has) within
+ *   `showTimeout` of `show()`, the element falls back with errorCode 1002 and ignores the SDK from then
+ *   on. Once set up, the SDK's own trigger may wait for the user as long as they like.
+ * - Closing the PC popup calls back nothing (the docs say `ret: 1`): only the undocumented `end` hook
+ *   runs, after `start` ran when the challenge opened. An `end` followed by no callback is a close.
  *
  * The callback's `randstr` (seed `003`: `{ ret, ticket, randstr }`) is passed through; when the
  * callback has none, `capGetTicket()`'s is used; when neither has one, it is `''` (the legacy
@@ -17,12 +27,23 @@
  */
 import { LEGACY_LAYOUT, type LegacyCapInitOptions, type LegacyCaptchaGlobals, type LegacyCaptchaResult } from '@tencent-captcha/protocol';
 import { legacyGlobal, loadLegacySdk } from '../sdk-loader.js';
-import { type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
+import { createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
+
+/** Tencent's errorCode for a challenge that did not appear in time (`ClientErrorCode.CaptchaShowTimeout`). */
+const CAPTCHA_SHOW_TIMEOUT = 1002;
+
+/** Whether a legacy script URL is a mobile one (`clientype=1`) or a PC one (`2`); `undefined` when it does not say. */
+export function isMobileLegacyScript(src: string): boolean | undefined {
+  const code = /[?&]clientype=([12])\b/.exec(src)?.[1];
+  return code ? code === '1' : undefined;
+}
 
 /** Inline styles of the legacy SDK's box on PC (CSS property names in camelCase); on mobile the SDK covers the screen itself. */
 export function legacyLayout(type: 'popup' | 'embed'): Record<string, string> {
   const { width, height } = type === 'embed' ? LEGACY_LAYOUT.embed : LEGACY_LAYOUT.pcTrigger;
-  return { width: `${width}px`, height: `${height}px`, minWidth: `${width}px`, minHeight: `${height}px` };
+  const w = `${width}px`;
+  const h = `${height}px`;
+  return { width: w, height: h, minWidth: w, minHeight: h };
 }
 
 /** The legacy SDK's `lang`: 2052 simplified Chinese, 1028 traditional Chinese, 1033 English. */
@@ -44,15 +65,13 @@ export function classifyLegacyResult(
   config: Pick<DriverConfig, 'appId' | 'bizState'>,
   current?: Partial<LegacyCaptchaResult> | null,
 ): DriverOutcome {
-  const extra = config.bizState === undefined ? {} : { bizState: config.bizState };
-  const ticket = text(result.ticket) || (result.ret === 0 ? text(current?.ticket) : '');
-  if (ticket !== '') {
-    // capGetTicket()'s randstr only belongs to this ticket if it reports the same ticket (or none).
-    const sameTicket = !text(current?.ticket) || text(current?.ticket) === ticket;
-    const randstr = text(result.randstr) || (sameTicket ? text(current?.randstr) : '');
-    return { status: 'verified', ticket, randstr, appId: config.appId, driver: 'legacy', ...extra };
-  }
-  return { status: 'closed', ret: result.ret, appId: config.appId, driver: 'legacy', ...extra };
+  const base = { appId: config.appId, driver: 'legacy' as const, ...(config.bizState === undefined ? {} : { bizState: config.bizState }) };
+  const got = text(current?.ticket);
+  const ticket = text(result.ticket) || (result.ret === 0 ? got : '');
+  // capGetTicket()'s randstr only belongs to this ticket if it reports the same ticket (or none).
+  return ticket
+    ? { status: 'verified', ticket, randstr: text(result.randstr) || (!got || got === ticket ? text(current?.randstr) : ''), ...base }
+    : { status: 'closed', ret: result.ret, ...base };
 }
 
 /** A driver for `capInit`. The legacy SDK is a page-wide singleton, so use one legacy element per page. */
@@ -64,6 +83,10 @@ export function createLegacyDriver(): CaptchaDriver {
   let live = false;
   /** Counts `show()` calls, so a late callback of an earlier one does not tear down the current one. */
   let shows = 0;
+  /** The current show's watchdog. */
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  /** A challenge of the current show is open (between the SDK's `start` and `end`). */
+  let open = false;
 
   const size = (container: HTMLElement, config: DriverConfig) => {
     Object.assign(container.style, legacyLayout(config.type));
@@ -71,6 +94,7 @@ export function createLegacyDriver(): CaptchaDriver {
   };
 
   const destroy = () => {
+    clearTimeout(watchdog);
     if (box) box.style.cssText = '';
     box = undefined;
     if (!live) return;
@@ -100,18 +124,44 @@ export function createLegacyDriver(): CaptchaDriver {
       if (!sdk || !container) return 'sdk_init_error';
       const loaded = sdk;
       const shown = ++shows;
+      const ours = () => live && shown === shows;
+      /** Callbacks so far, and at the last `start`: an `end` with none since is a close. */
+      let calls = 0;
+      let atStart = 0;
+      open = false;
+      const given = config.options as LegacyCapInitOptions;
+      // Only while this show is the SDK's: after the watchdog fell back (or a later show), the SDK is ignored.
+      const report = (outcome: DriverOutcome) => {
+        if (!ours()) return;
+        // On mobile the SDK covers the screen; give the page back once the user is done.
+        if (mobile) destroy();
+        onOutcome(outcome);
+      };
       const options: LegacyCapInitOptions = {
-        ...(config.options as LegacyCapInitOptions),
+        ...given,
         callback: (result) => {
-          let current: LegacyCaptchaResult | undefined;
+          calls++;
+          let current: Partial<LegacyCaptchaResult> | undefined;
           try {
             current = loaded.capGetTicket();
           } catch {
             // An SDK without (a working) capGetTicket: the callback alone decides.
           }
-          // On mobile the SDK covers the screen; give the page back once the user is done.
-          if (mobile && live && shown === shows) destroy();
-          onOutcome(classifyLegacyResult(result ?? { ret: 1 }, config, current));
+          report(classifyLegacyResult(result ?? { ret: 1 }, config, current));
+        },
+        start: () => {
+          open = true;
+          atStart = calls;
+          given.start?.();
+        },
+        end: () => {
+          given.end?.();
+          if (open) {
+            open = false;
+            const before = atStart;
+            // On a solve the callback follows `end` at once: wait for it before calling this a close.
+            setTimeout(() => calls === before && report(classifyLegacyResult({ ret: 1 }, config)));
+          }
         },
       };
       if (config.lang !== undefined) options.lang = toLegacyLang(config.lang);
@@ -132,10 +182,22 @@ export function createLegacyDriver(): CaptchaDriver {
         destroy();
         return 'sdk_init_error';
       }
+      watchdog = setTimeout(() => {
+        try {
+          // Set up (as it must be to have called back): from here the SDK waits for the user.
+          if (ours()) loaded.capGetTicket();
+        } catch {
+          // Not set up: its sub-scripts hang or failed, or its set-up threw.
+          destroy();
+          onOutcome(createFallback('legacy', config, 'sdk_show_timeout', CAPTCHA_SHOW_TIMEOUT, 'captcha_show_timeout'));
+        }
+      }, config.showTimeout);
       return undefined;
     },
     refresh() {
       if (!live || !sdk) return false;
+      // The SDK runs `end` as it takes the open challenge down: no close.
+      open = false;
       sdk.capRefresh();
       return true;
     },

@@ -45,7 +45,7 @@ const setUp = () =>
     }
   });
 /** Resolves once the second stage's request ended (loaded, failed, or still pending when `false`). */
-const stage2Requested = () => page.evaluate(() => [...document.scripts].some((s) => s.src.endsWith('/legacy/TCapIframe.js')));
+const stage2Requested = () => page.evaluate(() => [...document.scripts].some((s) => s.src.includes('/legacy/TCapIframe.js?')));
 
 const results = () => page.evaluate(() => (window as any).results as any[]);
 const capCheck = async (ticket: string) =>
@@ -176,7 +176,7 @@ describe('legacy capInit script: fails like Tencent\'s loader', () => {
     await expect(page.evaluate(() => (window as any).capGetTicket())).rejects.toThrow(/getTicket/);
     // The second stage arrives: a fresh one (the fault is spent) loaded by hand, as a late answer would.
     await page.evaluate(() => {
-      const s = [...document.scripts].find((x) => x.src.endsWith('/legacy/TCapIframe.js'))!;
+      const s = [...document.scripts].find((x) => x.src.includes('/legacy/TCapIframe.js?'))!;
       const again = document.createElement('script');
       again.src = `${s.src}?again`;
       again.onload = (s as any).onload;
@@ -206,7 +206,7 @@ describe('legacy capInit script: fails like Tencent\'s loader', () => {
     expect(new URL(url).searchParams.get('clientype')).toBe('2');
     expect(await page.evaluate(() => (window as any).capInit(document, { callback: (window as any).record }))).toBeUndefined();
     await page.evaluate(() => {
-      const s = [...document.scripts].find((x) => x.src.endsWith('/legacy/TCapIframe.js'))!;
+      const s = [...document.scripts].find((x) => x.src.includes('/legacy/TCapIframe.js?'))!;
       const again = document.createElement('script');
       again.src = `${s.src}?again`;
       again.onload = (s as any).onload;

@@ -54,7 +54,8 @@ const win = window as unknown as Record<string, unknown>;
   // `load` counts; there is no `onerror` and no timer.
   const stage2 = document.createElement('script');
   stage2.async = true;
-  stage2.src = `${origin}/legacy/TCapIframe.js`;
+  // A query of its own per load: Chromium holds a request for a URL while another for it hangs.
+  stage2.src = `${origin}/legacy/TCapIframe.js?v=1.0&r=${Math.random().toString(36).slice(2)}`;
   stage2.onload = () => {
     loaded = true;
     const init = pendingInit;
