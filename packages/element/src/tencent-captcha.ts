@@ -467,7 +467,7 @@ export class TencentCaptchaElement extends LitElement {
       this.#expiry = setTimeout(() => this.#expireIfDue(), this.#startedAt + lifetime - expiryMargin(lifetime) - Date.now());
       if (result.status === 'fallback' && result.errorCode === CONFIG_ERROR) {
         console.warn(
-          `<tencent-captcha>: errorCode 1006, Tencent could not load the config of app-id ${result.appId}: check app-id (or aid-encrypted, arrears). The server will likely refuse this ticket (disaster_ticket_app_id_mismatch).`,
+          `<tencent-captcha>: errorCode 1006: Tencent has no config for app-id ${result.appId}: check app-id (or aid-encrypted, arrears).`,
         );
       }
     }
@@ -514,7 +514,7 @@ export class TencentCaptchaElement extends LitElement {
       this.#badAppId = undefined;
     } else if (this._status === 'idle') {
       if (this.#badAppId !== bad) {
-        console.warn(`<tencent-captcha>: app-id "${bad}" is not a CaptchaAppId (digits, from Tencent's console); the captcha cannot be shown.`);
+        console.warn(`<tencent-captcha>: app-id "${bad}" is not a CaptchaAppId (digits).`);
       }
       this.#badAppId = bad;
       this.#commit('error');
@@ -556,8 +556,7 @@ export class TencentCaptchaElement extends LitElement {
 
   /** A mobile legacy script: its URL says (`clientype=1`), else the screen is small. */
   #mobile(): boolean {
-    if (this.driver !== 'legacy') return false;
-    return isMobileLegacyScript(this.src ?? '') ?? globalThis.matchMedia?.(MOBILE_QUERY).matches ?? false;
+    return this.driver === 'legacy' && (isMobileLegacyScript(this.src) ?? globalThis.matchMedia?.(MOBILE_QUERY).matches ?? false);
   }
 
   /** Embedded challenges (and the legacy SDK's own trigger on PC) show without a click. */

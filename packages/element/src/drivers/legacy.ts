@@ -29,9 +29,6 @@ import { LEGACY_LAYOUT, type LegacyCapInitOptions, type LegacyCaptchaGlobals, ty
 import { legacyGlobal, loadLegacySdk } from '../sdk-loader.js';
 import { createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
 
-/** Tencent's errorCode for a challenge that did not appear in time (`ClientErrorCode.CaptchaShowTimeout`). */
-const CAPTCHA_SHOW_TIMEOUT = 1002;
-
 /** Whether a legacy script URL is a mobile one (`clientype=1`) or a PC one (`2`); `undefined` when it does not say. */
 export function isMobileLegacyScript(src: string): boolean | undefined {
   const code = /[?&]clientype=([12])\b/.exec(src)?.[1];
@@ -41,9 +38,7 @@ export function isMobileLegacyScript(src: string): boolean | undefined {
 /** Inline styles of the legacy SDK's box on PC (CSS property names in camelCase); on mobile the SDK covers the screen itself. */
 export function legacyLayout(type: 'popup' | 'embed'): Record<string, string> {
   const { width, height } = type === 'embed' ? LEGACY_LAYOUT.embed : LEGACY_LAYOUT.pcTrigger;
-  const w = `${width}px`;
-  const h = `${height}px`;
-  return { width: w, height: h, minWidth: w, minHeight: h };
+  return { width: `${width}px`, height: `${height}px`, minWidth: `${width}px`, minHeight: `${height}px` };
 }
 
 /** The legacy SDK's `lang`: 2052 simplified Chinese, 1028 traditional Chinese, 1033 English. */
@@ -87,6 +82,8 @@ export function createLegacyDriver(): CaptchaDriver {
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   /** A challenge of the current show is open (between the SDK's `start` and `end`). */
   let open = false;
+  /** Bumped by every callback and `end`: a close is a pending `end` no callback overtook. */
+  let closes = 0;
 
   const size = (container: HTMLElement, config: DriverConfig) => {
     Object.assign(container.style, legacyLayout(config.type));
@@ -125,22 +122,21 @@ export function createLegacyDriver(): CaptchaDriver {
       const loaded = sdk;
       const shown = ++shows;
       const ours = () => live && shown === shows;
-      /** Callbacks so far, and at the last `start`: an `end` with none since is a close. */
-      let calls = 0;
-      let atStart = 0;
       open = false;
-      const given = config.options as LegacyCapInitOptions;
-      // Only while this show is the SDK's: after the watchdog fell back (or a later show), the SDK is ignored.
+      // Only while this show is the SDK's: after the watchdog fell back (or a later show), the SDK is
+      // ignored. On mobile the SDK covers the screen; give the page back once the user is done.
       const report = (outcome: DriverOutcome) => {
-        if (!ours()) return;
-        // On mobile the SDK covers the screen; give the page back once the user is done.
-        if (mobile) destroy();
-        onOutcome(outcome);
+        if (ours()) {
+          if (mobile) destroy();
+          onOutcome(outcome);
+        }
       };
       const options: LegacyCapInitOptions = {
-        ...given,
+        ...(config.options as LegacyCapInitOptions),
         callback: (result) => {
-          calls++;
+          // A solve calls back right after `end` (a kept-open embed right before it): not a close.
+          open = false;
+          closes++;
           let current: Partial<LegacyCaptchaResult> | undefined;
           try {
             current = loaded.capGetTicket();
@@ -149,28 +145,23 @@ export function createLegacyDriver(): CaptchaDriver {
           }
           report(classifyLegacyResult(result ?? { ret: 1 }, config, current));
         },
+        // The SDK's hooks around a challenge (the element's; they replace any in `options`).
         start: () => {
           open = true;
-          atStart = calls;
-          given.start?.();
         },
         end: () => {
-          given.end?.();
-          if (open) {
-            open = false;
-            const before = atStart;
-            // On a solve the callback follows `end` at once: wait for it before calling this a close.
-            setTimeout(() => calls === before && report(classifyLegacyResult({ ret: 1 }, config)));
-          }
+          if (!open) return;
+          open = false;
+          const close = ++closes;
+          setTimeout(() => close === closes && report(classifyLegacyResult({ ret: 1 }, config)));
         },
       };
       if (config.lang !== undefined) options.lang = toLegacyLang(config.lang);
       try {
         if (mobile) {
-          // The H5 API (seed 003): `capInit(document, { callback, showHeader: true })`, no type; the
-          // SDK covers the screen itself.
+          // The H5 API (seed 003): `capInit(document, { callback, showHeader: true })`; the SDK covers
+          // the screen itself.
           options.showHeader ??= true;
-          delete options.type;
           sdk.capInit(container.ownerDocument, options);
         } else {
           options.type = config.type === 'embed' ? 'embed' : 'point';
@@ -189,7 +180,8 @@ export function createLegacyDriver(): CaptchaDriver {
         } catch {
           // Not set up: its sub-scripts hang or failed, or its set-up threw.
           destroy();
-          onOutcome(createFallback('legacy', config, 'sdk_show_timeout', CAPTCHA_SHOW_TIMEOUT, 'captcha_show_timeout'));
+          // 1002: Tencent's errorCode for a challenge that did not appear in time (CAPTCHA_SHOW_TIMEOUT).
+          onOutcome(createFallback('legacy', config, 'sdk_show_timeout', 1002, 'captcha_show_timeout'));
         }
       }, config.showTimeout);
       return undefined;
