@@ -27,7 +27,8 @@ function emulatorPlugin() {
       }
       if (context.path === '/__legacy-url.json') {
         context.set('Cache-Control', 'no-store');
-        return legacyScriptUrl(emulator).then((url) => ({ body: JSON.stringify({ url }), type: 'json' }));
+        const clientType = context.query.clientType === '1' ? 1 : 2;
+        return legacyScriptUrl(emulator, clientType).then((url) => ({ body: JSON.stringify({ url }), type: 'json' }));
       }
       if (context.path === '/__csp.html') {
         const strictDynamic = context.query['strict-dynamic'] !== '0';
@@ -52,10 +53,10 @@ function emulatorPlugin() {
  * What a server does for the legacy SDK: a signed CaptchaIframeQuery (API v2) answering a single-use
  * script URL for the page.
  */
-async function legacyScriptUrl(emulator) {
+async function legacyScriptUrl(emulator, clientType) {
   const params = {
     Action: 'CaptchaIframeQuery', Region: 'gz', Timestamp: Math.floor(Date.now() / 1000), Nonce: randomInt(1, 2 ** 31),
-    SecretId: emulator.secretId, captchaType: 9, disturbLevel: 1, isHttps: 0, clientType: 2,
+    SecretId: emulator.secretId, captchaType: 9, disturbLevel: 1, isHttps: 0, clientType,
   };
   const host = new URL(emulator.legacyApiUrl).host;
   const Signature = await signV2({ method: 'GET', host, path: '/v2/index.php', params, secretKey: emulator.secretKey });
@@ -82,6 +83,8 @@ function cspHeader(nonce, emulatorOrigin, strictDynamic) {
 /** A page with the element in markup, its script and violations recorded on `window.__csp`. */
 function cspPage(nonce, emulator, query) {
   const noNonceAttr = query['element-nonce'] === '0';
+  // `legacy=<one-time script URL>`: the legacy driver, with a short show-timeout.
+  const legacy = typeof query.legacy === 'string' && query.legacy.startsWith(emulator.url) ? query.legacy : undefined;
   const attr = (value) => String(value).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html>
 <html lang="en">
@@ -96,7 +99,7 @@ function cspPage(nonce, emulator, query) {
 <body>
 <main>
   <form id="form">
-    <tencent-captcha app-id="${attr(emulator.appId)}" src="${attr(emulator.sdkUrl)}" load-timeout="3000"${noNonceAttr ? '' : ` nonce="${nonce}"`}></tencent-captcha>
+    <tencent-captcha app-id="${attr(emulator.appId)}" src="${attr(legacy ?? emulator.sdkUrl)}" load-timeout="3000"${legacy ? ' driver="legacy" show-timeout="1500"' : ''}${noNonceAttr ? '' : ` nonce="${nonce}"`}></tencent-captcha>
   </form>
 </main>
 <script type="module" nonce="${nonce}">

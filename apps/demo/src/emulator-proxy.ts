@@ -13,7 +13,7 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import type { Emulator } from '@tencent-captcha/emulator';
 
 // `/legacy/TCapIframeApi.js` is the legacy (天御) script, at the one-time URL CaptchaIframeQuery answers.
-const EMULATOR_PATH = /^\/(?:TCaptcha\.js|TJCaptcha\.js|TCaptcha-global\.js|TJNCaptcha-global\.js|legacy\/TCapIframeApi\.js|__emulator(?:\/.*)?)$/;
+const EMULATOR_PATH = /^\/(?:TCaptcha\.js|TJCaptcha\.js|TCaptcha-global\.js|TJNCaptcha-global\.js|legacy\/TCapIframeApi\.js|legacy\/TCapIframe\.js|__emulator(?:\/.*)?)$/;
 
 /** The SDK script the page loads from the emulator (Captcha 1.0 name). */
 export const EMULATOR_SDK_PATH = '/TCaptcha.js';

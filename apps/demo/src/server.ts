@@ -193,9 +193,9 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
    * fails, so it falls back to a disaster ticket and the policy decides at login.
    */
   const legacyScriptSrc = async (request: { userAgent: string; userIp: string | undefined; https: boolean }): Promise<string> => {
-    const mobile = /Mobi|Android|iPhone|iPad|iPod/i.test(request.userAgent);
     try {
-      const url = await legacyVerifier.getScriptUrl({ clientType: mobile ? 'mobile' : 'pc', userIp: request.userIp ?? '127.0.0.1', https: request.https });
+      // A PC or a mobile script by user agent; its URL says which, and the element follows it.
+      const url = await legacyVerifier.getScriptUrl({ userAgent: request.userAgent, userIp: request.userIp ?? '127.0.0.1', https: request.https });
       return emulator && url.startsWith(`${emulator.url}/`) ? url.slice(emulator.url.length) : url;
     } catch (error) {
       if (!(error instanceof LegacyScriptUrlError)) throw error;

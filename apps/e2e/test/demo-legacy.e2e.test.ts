@@ -3,7 +3,9 @@
  * Chromium, on a PC and a phone viewport: the server fetches a one-time script URL per view, the
  * element runs its legacy driver, and the same Koa middleware with the legacy verifier guards
  * `POST /legacy`. Solve → verified (200); the same ticket again → 403 `ticket_reused` (Tencent would
- * accept it twice); the drill panel's API hang → the policy decides within the deadline.
+ * accept it twice); the drill panel's API hang → the policy decides within the deadline; Tencent's CDN
+ * hanging under the legacy script (which, like Tencent's loader, then stays silent) → the element falls
+ * back within its show-timeout on a PC and on a phone, and the login goes through as degraded.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
@@ -53,11 +55,11 @@ afterEach(async () => {
   await emulator?.close();
 });
 
-async function openLegacy(options: BrowserContextOptions): Promise<void> {
+async function openLegacy(options: BrowserContextOptions, waitUntil: 'load' | 'domcontentloaded' = 'load'): Promise<void> {
   context = await browser.newContext(options);
   page = await context.newPage();
   errors = collectPageErrors(page);
-  await page.goto(`${demo.url}/legacy`, { waitUntil: 'load', timeout: 10_000 });
+  await page.goto(`${demo.url}/legacy`, { waitUntil, timeout: 10_000 });
   await page.locator('html[data-ready="true"]').waitFor({ state: 'attached', ...WAIT });
 }
 
@@ -182,4 +184,25 @@ describe('demo /legacy (天御 capInit, seed 003)', () => {
     expect(closed.answer).toMatchObject({ code: 'upstream_timeout', verdict: { accepted: false, branch: 'mode_closed' } });
     expect(closed.answer.verdict.latencyMs).toBeLessThanOrEqual(DEADLINE_MS + 100);
   });
+
+  for (const [name, options] of [['PC', PC], ['phone', PHONE]] as const) {
+    it(`${name}: the legacy script's CDN hangs → the element falls back (1002) within its show-timeout; the login is accepted as degraded`, async () => {
+      emulator.faults.set('sdk', { kind: 'legacy-subscript-hang' });
+      const started = Date.now();
+      // The hung sub-script holds the page's load event, as Tencent's would.
+      await openLegacy(options, 'domcontentloaded');
+      // A PC starts by itself; a phone waits for the element's button.
+      if (name === 'phone') await page.locator('tencent-captcha button[part="button"]').click(WAIT);
+      await page.locator('#events li[data-event="fallback"]').first().waitFor({ state: 'visible', timeout: 25_000 });
+      // The element's default show-timeout is 10 s; before it, nothing (Tencent's loader has no timer).
+      expect(Date.now() - started).toBeLessThan(10_000 + 8000);
+      expect(await page.locator('tencent-captcha').evaluate((el) => (el as HTMLElement & { status: string }).status)).toBe('fallback');
+      const fields = await formFields();
+      expect(fields['tencent-captcha-ticket']).toMatch(new RegExp(`^trerror_1002_${emulator.appId}_\\d+$`));
+      const { status, answer } = await submit();
+      expect(status).toBe(200);
+      expect(answer.verdict).toMatchObject({ status: 'degraded', accepted: true });
+      expect(errors).toEqual([]);
+    });
+  }
 });

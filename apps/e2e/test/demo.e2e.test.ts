@@ -141,7 +141,7 @@ describe('demo: the login page', () => {
     expect(await page.evaluate(() => [...document.querySelectorAll('input')].filter((input) => input.labels?.length === 0).map((i) => i.outerHTML))).toEqual([]);
     await page.getByLabel('User name').waitFor(WAIT);
     await page.getByLabel('Password').waitFor(WAIT);
-    for (const [group, count] of [['Policy mode (server)', 3], ['Tencent’s SDK in the browser', 5], ['Tencent’s API from the server', 4]] as const) {
+    for (const [group, count] of [['Policy mode (server)', 3], ['Tencent’s SDK in the browser', 6], ['Tencent’s API from the server', 4]] as const) {
       expect(await page.getByRole('group', { name: group }).getByRole('radio').count()).toBe(count);
     }
     expect(await page.getByRole('radio', { name: /^closed/ }).count()).toBe(1);

@@ -98,6 +98,7 @@ export {
 export {
   LegacyScriptUrlError,
   LegacyScriptUrlErrorCode,
+  detectLegacyClientType,
   type LegacyScriptUrlInput,
   type LegacyScriptUrlOptions,
 } from './legacy/script-url.js';

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import type { TencentCaptchaElement } from './tencent-captcha.js';
 import type { FallbackDetail, VerifiedDetail } from './events.js';
-import { emulator, type EmulatorInfo } from '../test/emulator.js';
+import { emulator, legacyScriptUrl, until, type EmulatorInfo } from '../test/emulator.js';
 
 interface CspWindow extends Window {
   __csp: { violations: Array<{ directive: string; blocked: string; sample: string }>; nonce: string; ready?: boolean };
@@ -79,5 +79,20 @@ describe('<tencent-captcha> under a strict nonce-based CSP', () => {
     expect(detail).to.include({ errorCode: 1001, reason: 'sdk_load_error' });
     expect(win.__csp.violations.map((v) => v.directive)).to.include('script-src-elem');
     expect(win.__csp.violations.some((v) => v.blocked.startsWith(e.url))).to.equal(true);
+  });
+
+  it('legacy: with "strict-dynamic" the script\'s own sub-script is trusted too; no violation', async () => {
+    const { win, el } = await open(`strict-dynamic=1&legacy=${encodeURIComponent(await legacyScriptUrl())}`);
+    await until(() => el.querySelector('[data-testid="tcaptcha-trigger"]') !== null, 'the legacy SDK set up');
+    expect(el.status).to.equal('verifying');
+    expect(win.__csp.violations).to.deep.equal([]);
+  });
+
+  it('legacy: without "strict-dynamic" the policy blocks the sub-script the legacy script inserts without a nonce, and the element falls back', async () => {
+    const { win, el } = await open(`strict-dynamic=0&legacy=${encodeURIComponent(await legacyScriptUrl())}`);
+    // show-timeout is 1500 ms on this page: far longer than the page takes to hand the element over.
+    expect(el.status).to.not.equal('fallback');
+    expect(await next<FallbackDetail>(el, 'fallback')).to.include({ errorCode: 1002, reason: 'sdk_show_timeout' });
+    expect(win.__csp.violations.some((v) => v.directive === 'script-src-elem' && v.blocked.includes('/legacy/TCapIframe.js'))).to.equal(true);
   });
 });

@@ -114,7 +114,7 @@ describe('<tencent-captcha driver="legacy">', () => {
   });
 
   it('mobile: the element trigger calls capInit(document, { showHeader: true }): the SDK covers the screen, and gives it back when done', async () => {
-    const src = await legacyScriptUrl();
+    const src = await legacyScriptUrl(1);
     const frame = document.createElement('iframe');
     frame.title = 'phone';
     frame.style.cssText = 'width: 375px; height: 640px; border: 0';
@@ -152,6 +152,31 @@ describe('<tencent-captcha driver="legacy">', () => {
       expect(detail.randstr).to.match(/^@/);
       expect(win.document.querySelector('[data-testid="tcaptcha-fullscreen"]'), 'the screen is given back').to.equal(null);
       expect(el.status).to.equal('verified');
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('a narrow desktop window with a PC script (clientype=2) keeps the PC form: capInit(box), the SDK trigger, no full screen', async () => {
+    const src = await legacyScriptUrl(2);
+    const frame = document.createElement('iframe');
+    frame.title = 'narrow window';
+    frame.style.cssText = 'width: 375px; height: 640px; border: 0';
+    const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+    frame.srcdoc = `<!doctype html><html lang="en"><body style="margin:0">
+      <tencent-captcha driver="legacy" app-id="${attr(e.appId)}" src="${attr(src)}"></tencent-captcha>
+      <script type="module">import '/src/define.ts'; window.ready = true;</script></body></html>`;
+    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    document.body.append(frame);
+    try {
+      await loaded;
+      const win = frame.contentWindow as Window & { ready?: boolean };
+      await until(() => win.ready === true, 'the element in the frame');
+      const el = win.document.querySelector('tencent-captcha') as TencentCaptchaElement;
+      expect(win.matchMedia('(max-width: 767px)').matches).to.equal(true);
+      await until(() => sdkTrigger(el) !== null, 'the SDK trigger in the box');
+      expect(el.status).to.equal('verifying');
+      expect(win.document.querySelector('[data-testid="tcaptcha-fullscreen"]')).to.equal(null);
     } finally {
       frame.remove();
     }

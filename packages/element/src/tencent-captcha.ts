@@ -13,7 +13,7 @@ import {
 import { DEFAULT_LOAD_TIMEOUT, SdkLoadError } from './sdk-loader.js';
 import { createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './drivers/driver.js';
 import { createModernDriver } from './drivers/modern.js';
-import { createLegacyDriver } from './drivers/legacy.js';
+import { createLegacyDriver, isMobileLegacyScript } from './drivers/legacy.js';
 import { observeLang, resolveLang, stringsFor } from './i18n/index.js';
 import { styles } from './tencent-captcha.styles.js';
 
@@ -63,7 +63,7 @@ const positive = (value: unknown, fallback: number): number => {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 };
 
-/** Small screens, where the legacy SDK must go full screen. */
+/** Small screens, where the legacy SDK must go full screen: used only when its script URL does not say (`clientype`). */
 export const MOBILE_QUERY = '(max-width: 767px), (hover: none) and (pointer: coarse)';
 
 const darkModeConverter = {
@@ -400,8 +400,10 @@ export class TencentCaptchaElement extends LitElement {
     const done = status === 'fallback' || status === 'closed' || status === 'error';
     const busy = status === 'loading' || status === 'ready';
     const label = status === 'verified' ? strings.triggerVerified : done && status !== 'error' ? strings.triggerRetry : strings.trigger;
+    // The legacy SDK's own trigger on desktop waits for a click: nothing to say until then.
+    const sdkTrigger = status === 'verifying' && this.type !== 'embed' && this.#autoStarts();
     const message =
-      status === 'idle' || status === 'ready'
+      status === 'idle' || status === 'ready' || sdkTrigger
         ? this.#expiredNotice ? strings.expired : ''
         : status === 'fallback' && this.#result?.status === 'fallback' && this.#result.errorCode === CONFIG_ERROR ? strings.fallbackUnavailable : strings[status];
     const icon = busy ? 'busy' : status === 'verified' || status === 'fallback' ? status : '';
@@ -465,7 +467,7 @@ export class TencentCaptchaElement extends LitElement {
       this.#expiry = setTimeout(() => this.#expireIfDue(), this.#startedAt + lifetime - expiryMargin(lifetime) - Date.now());
       if (result.status === 'fallback' && result.errorCode === CONFIG_ERROR) {
         console.warn(
-          `<tencent-captcha>: errorCode 1006, Tencent could not load the config of app-id ${result.appId}: check app-id (or aid-encrypted, arrears). The server will likely refuse this ticket (disaster_ticket_app_id_mismatch).`,
+          `<tencent-captcha>: errorCode 1006: Tencent has no config for app-id ${result.appId}: check app-id (or aid-encrypted, arrears).`,
         );
       }
     }
@@ -512,7 +514,7 @@ export class TencentCaptchaElement extends LitElement {
       this.#badAppId = undefined;
     } else if (this._status === 'idle') {
       if (this.#badAppId !== bad) {
-        console.warn(`<tencent-captcha>: app-id "${bad}" is not a CaptchaAppId (digits, from Tencent's console); the captcha cannot be shown.`);
+        console.warn(`<tencent-captcha>: app-id "${bad}" is not a CaptchaAppId (digits).`);
       }
       this.#badAppId = bad;
       this.#commit('error');
@@ -552,8 +554,9 @@ export class TencentCaptchaElement extends LitElement {
     return this.disabled || this._formDisabled;
   }
 
+  /** A mobile legacy script: its URL says (`clientype=1`), else the screen is small. */
   #mobile(): boolean {
-    return this.driver === 'legacy' && (globalThis.matchMedia?.(MOBILE_QUERY).matches ?? false);
+    return this.driver === 'legacy' && (isMobileLegacyScript(this.src) ?? globalThis.matchMedia?.(MOBILE_QUERY).matches ?? false);
   }
 
   /** Embedded challenges (and the legacy SDK's own trigger on PC) show without a click. */

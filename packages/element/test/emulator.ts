@@ -6,7 +6,7 @@ import { parseDisasterTicket } from '@tencent-captcha/protocol';
 
 /** The emulator's SDK faults (see its README); typed here to keep its Node code out of this tsconfig. */
 export type SdkFault =
-  | { kind: 'script-404' | 'script-hang' | 'user-close' | 'pass' }
+  | { kind: 'script-404' | 'script-hang' | 'user-close' | 'pass' | 'legacy-subscript-hang' | 'legacy-subscript-error' }
   | { kind: 'script-latency'; ms: number }
   | { kind: 'script-throw' | 'constructor-throw' | 'show-throw'; message?: string }
   | { kind: 'error-code'; errorCode: number; errorMessage?: string }
@@ -115,9 +115,9 @@ export function ignoreScriptErrors(match: RegExp): () => void {
   };
 }
 
-/** A fresh single-use legacy script URL, as a server gets it from CaptchaIframeQuery. */
-export async function legacyScriptUrl(): Promise<string> {
-  const { url } = (await (await fetch('/__legacy-url.json', { cache: 'no-store' })).json()) as { url: string };
+/** A fresh single-use legacy script URL, as a server gets it from CaptchaIframeQuery: a PC script (`clientType` 2) unless asked for a mobile one (1). */
+export async function legacyScriptUrl(clientType: 1 | 2 = 2): Promise<string> {
+  const { url } = (await (await fetch(`/__legacy-url.json?clientType=${clientType}`, { cache: 'no-store' })).json()) as { url: string };
   return url;
 }
 

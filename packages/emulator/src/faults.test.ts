@@ -44,6 +44,16 @@ describe('fault queues', () => {
     expect(q.takeSdk('show')).toEqual({ kind: 'error-code', errorCode: 1006 });
   });
 
+  it('applies the legacy second-stage faults only to the legacy script\'s second stage', () => {
+    const q = createFaultQueues();
+    q.sequence('sdk', [{ kind: 'legacy-subscript-hang' }, { kind: 'legacy-subscript-error' }]);
+    expect(q.takeSdk('script')).toBeUndefined();
+    expect(q.takeSdk('show')).toBeUndefined();
+    expect(q.takeSdk('subscript')).toEqual({ kind: 'legacy-subscript-hang' });
+    expect(q.takeSdk('subscript')).toEqual({ kind: 'legacy-subscript-error' });
+    expect(() => q.set('sdk', { kind: 'legacy-subscript-hang', ms: 1 } as never)).toThrow(/unknown field/);
+  });
+
   it('keeps the api and sdk queues apart, and clear() empties both', () => {
     const q = createFaultQueues();
     q.set('api', { kind: 'latency', ms: 10 });

@@ -93,6 +93,14 @@ export const SdkFaultKind = {
    * synchronously on every `show()`. Times are multiplied by `timeScale`.
    */
   ChallengeHang: 'challenge-hang',
+  /**
+   * Legacy script: its second stage (the sub-script Tencent's `TCapIframeApi.js` loads from its CDN
+   * before it sets up) is accepted and never answered. As with Tencent's loader, nothing reports it:
+   * `capInit` stays without effect, `capGetTicket()` keeps throwing, no callback ever comes.
+   */
+  LegacySubscriptHang: 'legacy-subscript-hang',
+  /** Legacy script: its second stage answers 404 (the loader has no `onerror`: the same silence). */
+  LegacySubscriptError: 'legacy-subscript-error',
 } as const;
 /** One of {@link SdkFaultKind}'s values. */
 export type SdkFaultKind = (typeof SdkFaultKind)[keyof typeof SdkFaultKind];
@@ -118,7 +126,9 @@ export type SdkFault =
       kind: 'challenge-hang';
       /** Multiplies Tencent's timings (20 s show timer, 90 s of frame retries), e.g. `0.01` in tests. Greater than 0, at most 10. @default 1 */
       timeScale?: number;
-    };
+    }
+  | { kind: 'legacy-subscript-hang' }
+  | { kind: 'legacy-subscript-error' };
 
 /** Tencent's SDK: how long a `show()` waits for the challenge before calling back errorCode 1002, in ms. */
 export const SDK_SHOW_TIMEOUT_MS = 20_000;
@@ -155,7 +165,7 @@ export interface SetFaultOptions {
 }
 
 /** Where in the SDK's life a call happens; an SDK fault applies only at its own site. */
-export type SdkCallSite = 'script' | 'construct' | 'show';
+export type SdkCallSite = 'script' | 'construct' | 'show' | 'subscript';
 
 /** Switches faults on and off. Also reachable over HTTP at `/__emulator/faults`. */
 export interface FaultController {
@@ -233,6 +243,8 @@ const SDK_FIELDS: Record<SdkFaultKind, readonly string[]> = {
   'error-code': ['errorCode', 'errorMessage'],
   'user-close': [],
   'challenge-hang': ['timeScale'],
+  'legacy-subscript-hang': [],
+  'legacy-subscript-error': [],
 };
 
 /** Validates an API fault (from code or JSON). */
@@ -364,6 +376,9 @@ export function sdkFaultSite(fault: SdkFault): SdkCallSite {
       return 'script';
     case 'constructor-throw':
       return 'construct';
+    case 'legacy-subscript-hang':
+    case 'legacy-subscript-error':
+      return 'subscript';
     default:
       return 'show';
   }

@@ -136,6 +136,13 @@ export interface LegacyCapInitOptions {
   keepOpen?: boolean;
   /** `2052` zh-CN (default), `1028` zh-TW, `1033` en. */
   lang?: 2052 | 1028 | 1033;
+  /** Undocumented, read from Tencent's loader: called when a challenge opens (and again as a ticket arrives). */
+  start?: () => void;
+  /**
+   * Undocumented, read from Tencent's loader: called when the challenge closes: before the callback on
+   * a solve, alone when the user closes it (the PC SDK then calls back nothing), and on `capRefresh` / `capDestroy`.
+   */
+  end?: () => void;
 }
 
 /** Legacy callback result. Note `ret` 1 (not 2) means the user did not verify. */
@@ -150,7 +157,8 @@ export interface LegacyCaptchaResult {
 export interface LegacyCaptchaGlobals {
   /** `container`: the box on PC; `document` on mobile, where the SDK takes the full screen (seed `003`). */
   capInit(container: SdkElement | SdkDocument, options?: LegacyCapInitOptions): void;
-  capGetTicket(): LegacyCaptchaResult;
+  /** The last result, `{ ticket, randstr }` (Tencent's loader has no `ret`; `ticket` is `''` until solved). Throws until the SDK's set-up has run (its sub-scripts loaded). */
+  capGetTicket(): Partial<LegacyCaptchaResult>;
   capRefresh(): void;
   capDestroy(): void;
 }

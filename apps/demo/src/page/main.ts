@@ -125,6 +125,8 @@ const SDK_FAULTS: Record<string, unknown> = {
   // The script loads, Tencent's second stage never arrives: Tencent would be silent for 20 s.
   'challenge-hang': { kind: 'challenge-hang' },
   'error-code': { kind: 'error-code', errorCode: 1006 },
+  // /legacy: the one-time script loads, the sub-script it needs from Tencent's CDN never does.
+  'legacy-subscript-hang': { kind: 'legacy-subscript-hang' },
 };
 const API_FAULTS: Record<string, unknown> = {
   hang: { kind: 'hang' },
@@ -171,7 +173,7 @@ drill.addEventListener('change', async (event) => {
     } else if (input.name === 'sdk' || input.name === 'api') {
       await setFault(input.name, input.value);
       const label = input.closest('label')?.textContent?.trim() ?? input.value;
-      const later = input.name === 'sdk' && input.value.startsWith('script') ? ' Reload the page to load the script again.' : '';
+      const later = input.name === 'sdk' && /^(script|legacy)/.test(input.value) ? ' Reload the page to load the script again.' : '';
       drillStatus.textContent = `Now: ${label}.${later}`;
     }
     document.documentElement.dataset.drill = 'ok';

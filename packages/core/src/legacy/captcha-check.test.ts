@@ -37,7 +37,7 @@ describe('the CaptchaCheck request', () => {
   const legacy = normaliseLegacyOptions({ captchaAppId: 1, secretId: 'AKIDfoo', secretKey: 'secretKeyBar-long', env: {}, businessId: 7, sceneId: 3 }).legacy;
   const context = { host: 'csec.api.qcloud.com', path: '/v2/index.php', region: 'gz', secretId: 'AKIDfoo', secretKey: 'secretKeyBar-long', signatureMethod: 'HmacSHA256' as const, now: () => 1_700_000_000_123 };
 
-  it('is a form POST with Region, SignatureMethod, a fresh Nonce and Timestamp, the shared parameters, and a valid signature; no secret key', async () => {
+  it('is a form POST with Region, a fresh Nonce and Timestamp, the shared parameters, and a valid HmacSHA1 signature (the default, no SignatureMethod); no secret key', async () => {
     const sent: TransportRequest[] = [];
     const transport: Transport = {
       connections: 4,
@@ -56,24 +56,25 @@ describe('the CaptchaCheck request', () => {
     expect(sent[0]!.headers['content-type']).toBe('application/x-www-form-urlencoded');
     const [first, second] = sent.map((r) => Object.fromEntries(new URLSearchParams(r.body)));
     expect(first).toMatchObject({
-      Action: 'CaptchaCheck', Region: 'gz', SignatureMethod: 'HmacSHA256', SecretId: 'AKIDfoo', Timestamp: '1700000000',
+      Action: 'CaptchaCheck', Region: 'gz', SecretId: 'AKIDfoo', Timestamp: '1700000000',
       ticket: 't02abc*', userIp: '203.0.113.9', captchaType: '9', disturbLevel: '1', accountType: '0', businessId: '7', sceneId: '3',
     });
     expect(first!.randstr).toBeUndefined();
+    expect(first).not.toHaveProperty('SignatureMethod');
     expect(second!.Timestamp).toBe('1700000001');
     expect(first!.Nonce).toMatch(/^[1-9]\d*$/);
     expect(second!.Nonce).not.toBe(first!.Nonce);
     for (const r of sent) expect(r.body).not.toContain('secretKeyBar');
     // The server side's check: recompute the signature from what was sent.
     const { Signature, ...signed } = first!;
-    const expected = await signV2StringToSign('secretKeyBar-long', buildV2StringToSign({ method: 'POST', host: 'csec.api.qcloud.com', path: '/v2/index.php', params: signed }), 'HmacSHA256');
+    const expected = await signV2StringToSign('secretKeyBar-long', buildV2StringToSign({ method: 'POST', host: 'csec.api.qcloud.com', path: '/v2/index.php', params: signed }), 'HmacSHA1');
     expect(Signature).toBe(expected);
   });
 
-  it('signs with HmacSHA1 when asked', async () => {
+  it('signs with HmacSHA1 without a SignatureMethod parameter (absent means HmacSHA1, as in the legacy docs)', async () => {
     const body = Object.fromEntries(new URLSearchParams(await buildLegacyForm({ ...context, signatureMethod: 'HmacSHA1' }, 'CaptchaCheck', { ticket: 't' })));
     const { Signature, ...signed } = body;
-    expect(body.SignatureMethod).toBe('HmacSHA1');
+    expect(body).not.toHaveProperty('SignatureMethod');
     expect(Signature).toBe(await signV2StringToSign('secretKeyBar-long', buildV2StringToSign({ method: 'POST', host: context.host, path: context.path, params: signed }), 'HmacSHA1'));
   });
 

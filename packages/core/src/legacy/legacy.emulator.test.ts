@@ -57,8 +57,8 @@ describe('createLegacyCaptchaVerifier().verify()', () => {
     expect((await verifier.verify({ ticket, randstr, userIp: USER_IP })).reason).toBe('ticket_invalid');
   });
 
-  it('needs no randstr (the legacy SDK may give none), HmacSHA1 works too', async () => {
-    const verifier = legacyVerifier({ signatureMethod: 'HmacSHA1' });
+  it('needs no randstr (the legacy SDK may give none); HmacSHA256 works too', async () => {
+    const verifier = legacyVerifier({ signatureMethod: 'HmacSHA256' });
     await expect(verifier.verify({ ticket: emulator.issueLegacyTicket().ticket, randstr: '', userIp: USER_IP })).resolves.toMatchObject({ reason: 'verified' });
     await expect(verifier.verify({ ticket: emulator.issueLegacyTicket().ticket, randstr: undefined, userIp: USER_IP })).resolves.toMatchObject({ reason: 'verified' });
   });
@@ -164,6 +164,22 @@ describe('getScriptUrl()', () => {
     expect(mobile).not.toBe(pc);
     expect((await fetch(pc)).status).toBe(200);
     expect((await fetch(pc)).status).toBe(403);
+  });
+
+  it('chooses a PC or a mobile script from the user agent, and the URL says which (clientype)', async () => {
+    const verifier = legacyVerifier();
+    const phone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+    const android = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
+    const desktop = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+    expect(new URL(await verifier.getScriptUrl({ userAgent: phone })).searchParams.get('clientype')).toBe('1');
+    expect(new URL(await verifier.getScriptUrl({ userAgent: android })).searchParams.get('clientype')).toBe('1');
+    expect(new URL(await verifier.getScriptUrl({ userAgent: desktop })).searchParams.get('clientype')).toBe('2');
+    // No user agent at all (a bot, a health check): the PC script.
+    expect(new URL(await verifier.getScriptUrl({ userAgent: '' })).searchParams.get('clientype')).toBe('2');
+    // The page's own word wins over the user agent.
+    expect(new URL(await verifier.getScriptUrl({ clientType: 'pc', userAgent: phone })).searchParams.get('clientype')).toBe('2');
+    await expect(verifier.getScriptUrl({} as never)).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(verifier.getScriptUrl({ userAgent: 42 } as never)).rejects.toMatchObject({ code: 'invalid_input' });
   });
 
   it('rejects with typed errors and no secret: misconfigured (4100), upstream_error (6000, 5xx), timeout within the deadline, unreachable', async () => {

@@ -20,9 +20,9 @@ describe('verify() per-call options', () => {
 });
 
 describe('normaliseLegacyOptions()', () => {
-  it('defaults: Tencent\'s v2 endpoint, gz, HmacSHA256, slider 9/1, accountType 0, no business/scene id', () => {
+  it('defaults: Tencent\'s v2 endpoint, gz, HmacSHA1 (the only method the legacy docs describe), slider 9/1, accountType 0, no business/scene id', () => {
     expect(normaliseLegacyOptions(base).legacy).toEqual({
-      endpoint: DEFAULT_LEGACY_ENDPOINT, region: 'gz', signatureMethod: 'HmacSHA256', captchaType: 9, disturbLevel: 1, accountType: 0, businessId: null, sceneId: null,
+      endpoint: DEFAULT_LEGACY_ENDPOINT, region: 'gz', signatureMethod: 'HmacSHA1', captchaType: 9, disturbLevel: 1, accountType: 0, businessId: null, sceneId: null,
     });
   });
 
@@ -44,6 +44,7 @@ describe('normaliseLegacyOptions()', () => {
     [{ endpoint: 'not a url' }, 'invalid_endpoint', 'endpoint'],
     [{ region: 'GZ; drop' }, 'invalid_option', 'region'],
     [{ signatureMethod: 'HmacMD5' }, 'invalid_option', 'signatureMethod'],
+    [{ signatureMethod: 'hmacsha1' }, 'invalid_option', 'signatureMethod'],
     [{ captchaType: 0 }, 'invalid_option', 'captchaType'],
     [{ disturbLevel: 1.5 }, 'invalid_option', 'disturbLevel'],
     [{ businessId: -1 }, 'invalid_option', 'businessId'],

@@ -35,7 +35,12 @@ export interface LegacyCaptchaVerifierOptions extends Omit<CaptchaVerifierOption
   endpoint?: string | URL;
   /** `Region` sent with every request (`gz`, `sz`, `bj`, `sh`, `hk`, `ca`, …). @default 'gz' */
   region?: string;
-  /** `SignatureMethod`: HmacSHA256, or HmacSHA1 (the API's original). @default 'HmacSHA256' */
+  /**
+   * How requests are signed. `HmacSHA1` (sent without a `SignatureMethod` parameter) is the only
+   * method the legacy 天御 docs describe, and what every public client of this API uses; `HmacSHA256`
+   * (sent as `SignatureMethod=HmacSHA256`) is the generic v2 API's option, kept for accounts where it
+   * is known to work. @default 'HmacSHA1'
+   */
   signatureMethod?: V2SignatureMethod;
   /** `captchaType` (9: slider). @default 9 */
   captchaType?: number;
@@ -155,7 +160,7 @@ export function normaliseLegacyOptions(options: LegacyCaptchaVerifierOptions = {
   if (typeof region !== 'string' || !/^[a-z]{2,12}(-[a-z0-9]{1,16}){0,3}$/.test(region)) {
     throw new CaptchaConfigError('invalid_option', 'region', "region must be a region name such as 'gz', 'sz', 'bj' or 'ap-guangzhou'.");
   }
-  const signatureMethod = options.signatureMethod ?? 'HmacSHA256';
+  const signatureMethod = options.signatureMethod ?? 'HmacSHA1';
   if (signatureMethod !== 'HmacSHA256' && signatureMethod !== 'HmacSHA1') {
     throw new CaptchaConfigError('invalid_option', 'signatureMethod', "signatureMethod must be 'HmacSHA256' or 'HmacSHA1'.");
   }

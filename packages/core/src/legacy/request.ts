@@ -46,8 +46,9 @@ export async function signLegacyParams(input: {
 
 /**
  * The form body of one request: the action's parameters, the common ones (fresh `Timestamp`, fresh
- * `Nonce`, `Region`, `SecretId`, `SignatureMethod`) and the `Signature`. The secret key is used for the
- * HMAC only; it never appears in the body.
+ * `Nonce`, `Region`, `SecretId`; `SignatureMethod` only for HmacSHA256: absent means HmacSHA1, as in
+ * the legacy docs' examples) and the `Signature`. The secret key is used for the HMAC only; it never
+ * appears in the body.
  */
 export async function buildLegacyForm(context: LegacySigningContext, action: string, actionParams: Record<string, string | number>): Promise<string> {
   const params: Record<string, string | number> = {
@@ -57,7 +58,7 @@ export async function buildLegacyForm(context: LegacySigningContext, action: str
     Timestamp: Math.floor(context.now() / 1000),
     Nonce: createNonce(),
     SecretId: context.secretId,
-    SignatureMethod: context.signatureMethod,
+    ...(context.signatureMethod === 'HmacSHA256' ? { SignatureMethod: 'HmacSHA256' } : {}),
   };
   const signature = await signLegacyParams({
     method: 'POST',

@@ -25,7 +25,7 @@ export const LegacyScriptUrlErrorCode = {
   UpstreamError: 'upstream_error',
   /** Too many script URL requests in flight on this server; refused without asking Tencent. */
   Overloaded: 'overloaded',
-  /** `getScriptUrl` was called with a bad `clientType` or `userIp`. */
+  /** `getScriptUrl` was called with a bad `clientType` (or neither it nor `userAgent`) or `userIp`. */
   InvalidInput: 'invalid_input',
 } as const;
 /** One of {@link LegacyScriptUrlErrorCode}'s values. */
@@ -64,10 +64,25 @@ export class LegacyScriptUrlError extends Error {
   }
 }
 
-/** Input of `getScriptUrl`. */
+/**
+ * Whether a user agent asks for Tencent's mobile (H5) legacy script rather than the PC one: phones
+ * and tablets that say so (`Mobi`, Android, iPhone/iPad/iPod, HarmonyOS, Windows Phone). iPadOS
+ * presents itself as a Mac and gets the PC script, which works there. An empty user agent gets PC.
+ */
+export function detectLegacyClientType(userAgent: string): 'pc' | 'mobile' {
+  return /Mobi|Android|iPhone|iPad|iPod|HarmonyOS|Windows Phone/i.test(userAgent) ? 'mobile' : 'pc';
+}
+
+/** Input of `getScriptUrl`: say which script the page needs (`clientType`), or pass the request's `userAgent` and let it choose. */
 export interface LegacyScriptUrlInput {
-  /** `pc` (`clientType` 2) or `mobile` (`clientType` 1, the H5 page). */
-  clientType: 'pc' | 'mobile';
+  /**
+   * `pc` (`clientType` 2) or `mobile` (`clientType` 1, the H5 page). The element calls `capInit` in
+   * the form the script expects (the URL says which, `clientype=2|1`), so ask for what the device is.
+   * @default from `userAgent` ({@link detectLegacyClientType})
+   */
+  clientType?: 'pc' | 'mobile';
+  /** The request's `User-Agent` header; used when `clientType` is not given. One of the two is required. */
+  userAgent?: string;
   /** The end user's IP, as you will pass it to `verify` (Tencent asks for the same value in both). */
   userIp?: string;
   /** Whether the page (and so the script URL) is HTTPS (`isHttps`). @default true */
@@ -142,9 +157,10 @@ export function createScriptUrlClient(options: ScriptUrlClientOptions): (input: 
   return async function getScriptUrl(input, callOptions) {
     const signal = callOptions?.signal;
     if (signal?.aborted) throw signal.reason;
-    const clientType = (input as Partial<LegacyScriptUrlInput> | undefined)?.clientType;
+    const given = input as Partial<LegacyScriptUrlInput> | undefined;
+    const clientType = given?.clientType ?? (typeof given?.userAgent === 'string' ? detectLegacyClientType(given.userAgent) : undefined);
     if (clientType !== 'pc' && clientType !== 'mobile') {
-      throw new LegacyScriptUrlError('invalid_input', "clientType must be 'pc' or 'mobile'.");
+      throw new LegacyScriptUrlError('invalid_input', "Pass clientType ('pc' or 'mobile') or the request's userAgent.");
     }
     const params: Record<string, string | number> = {
       ...shared,

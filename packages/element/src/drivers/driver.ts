@@ -24,7 +24,7 @@ export interface DriverConfig {
   options: Readonly<Record<string, unknown>>;
   /** Light-DOM box the SDK renders into (embed, legacy; none for a popup). */
   container: HTMLElement | undefined;
-  /** Small screen: the legacy SDK goes full screen. */
+  /** The legacy script is a mobile (H5) one: from its URL's `clientype`, else a small screen. It goes full screen. */
   mobile: boolean;
 }
 

@@ -4,10 +4,12 @@
  * when it comes again within the timestamp window), Actions `CaptchaIframeQuery` (answers a
  * single-use script URL) and `CaptchaCheck` (legacy tickets: 20 minutes, accepted twice; the answer
  * carries `is_right: 0` like the documented example, whatever the outcome — only `code` decides).
- * Also serves that single-use script, `/legacy/TCapIframeApi.js?asig=…`, which defines `capInit` &
- * co. The API faults apply here as on `POST /`, answered in the legacy shape (`InternalError` → code
+ * Also serves that single-use script, `/legacy/TCapIframeApi.js?asig=…&clientype=1|2`, which defines
+ * `capInit` & co. (a PC or a mobile script, as `clientType` asked), and its second stage,
+ * `/legacy/TCapIframe.js`, which the script loads before it sets up (as Tencent's loads three from its
+ * CDN). The API faults apply here as on `POST /`, answered in the legacy shape (`InternalError` → code
  * 6000, `RequestLimitExceeded` → 4400, CaptchaCode 26 → 6200, …); the SDK's script faults apply to
- * the script.
+ * the script, `legacy-subscript-hang` / `legacy-subscript-error` to its second stage.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -33,6 +35,15 @@ const ASIG_LIFETIME_MS = 10 * 60_000;
 const NONCE_WINDOW_MS = 10 * 60_000;
 const MAX_ENTRIES = 100_000;
 const SCRIPT_PATH = '/legacy/TCapIframeApi.js';
+/** The legacy script's second stage (Tencent's loader waits for `json2.js`, `TCapMsg.js`, `TCapIframe.js`). */
+export const LEGACY_SUBSCRIPT_PATH = '/legacy/TCapIframe.js';
+
+/** The boot object of the legacy script. @internal */
+export interface LegacyBoot {
+  origin: string;
+  /** Which script `CaptchaIframeQuery` handed out: `pc` (`clientType` 2) or `mobile` (1). */
+  clientType: 'pc' | 'mobile';
+}
 
 const fail = (code: number, codeDesc: string, message: string): LegacyAnswer => ({ code, codeDesc, message });
 
@@ -55,8 +66,9 @@ function legacyCodeOf(code: string): number {
 
 /** Creates the legacy routes of one emulator. @internal */
 export function createLegacyRoutes(ctx: EmulatorContext) {
-  /** Script tokens handed out by CaptchaIframeQuery: asig → issue time. Each loads once. */
+  /** Script tokens handed out by CaptchaIframeQuery: asig → issue time and client type. Each loads once. */
   const asigs = new Map<string, number>();
+  const clientTypes = new Map<string, LegacyBoot['clientType']>();
   /** Nonces seen recently (replay protection). */
   const nonces = new Map<string, number>();
 
@@ -107,8 +119,10 @@ export function createLegacyRoutes(ctx: EmulatorContext) {
     if (problem) return problem;
     const now = ctx.options.now();
     prune(asigs, now - ASIG_LIFETIME_MS);
+    for (const key of clientTypes.keys()) if (!asigs.has(key)) clientTypes.delete(key);
     const asig = randomBytes(24).toString('base64url');
     asigs.set(asig, now);
+    clientTypes.set(asig, params.clientType === '1' ? 'mobile' : 'pc');
     const query = new URLSearchParams({ appid: ctx.options.appId, clientype: params.clientType ?? '2', lang: '2052', asig });
     return { code: 0, codeDesc: 'Success', message: 'No Error', url: `${ctx.url()}${SCRIPT_PATH}?${query}` };
   }
@@ -214,14 +228,36 @@ export function createLegacyRoutes(ctx: EmulatorContext) {
     }
     // Spent only when the script is really served: a 404 or hang fault leaves the URL usable.
     const render = (): string | undefined => {
+      const clientType = clientTypes.get(asig) ?? 'pc';
       if (!asigs.delete(asig)) return '/* this captcha script URL was already used */\n';
-      return renderBrowserAsset(BrowserAsset.Legacy, { origin: ctx.url() });
+      clientTypes.delete(asig);
+      const boot: LegacyBoot = { origin: ctx.url(), clientType };
+      return renderBrowserAsset(BrowserAsset.Legacy, boot);
     };
     return serveScriptWithFaults(ctx, req, res, headers, render, BrowserAsset.Legacy);
   }
 
+  /** The second stage: nothing in it matters but whether it loads; the legacy faults make it hang or fail. */
+  function handleSubscript(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): string {
+    const fault = ctx.faults.takeSdk('subscript');
+    if (fault?.kind === 'legacy-subscript-hang') {
+      req.resume();
+      return 'fault legacy-subscript-hang';
+    }
+    if (fault?.kind === 'legacy-subscript-error') {
+      send(res, 404, 'Not Found\n', { ...headers, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      return 'fault legacy-subscript-error';
+    }
+    send(res, 200, '/* tencent-captcha emulator: the legacy script\'s second stage */\n', {
+      ...headers,
+      'content-type': 'application/javascript; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    return 'served';
+  }
+
   return {
-    /** Handles `/v2/index.php` and the legacy script; `undefined` for other paths. */
+    /** Handles `/v2/index.php`, the legacy script and its second stage; `undefined` for other paths. */
     async handle(req: IncomingMessage, res: ServerResponse, url: URL, headers: Record<string, string>): Promise<string | undefined> {
       if (url.pathname === LegacyApi.path) {
         if (req.method !== 'GET' && req.method !== 'POST') {
@@ -236,6 +272,13 @@ export function createLegacyRoutes(ctx: EmulatorContext) {
           return 'method not allowed';
         }
         return handleScript(req, res, url, headers);
+      }
+      if (url.pathname === LEGACY_SUBSCRIPT_PATH) {
+        if (req.method !== 'GET') {
+          sendJson(res, 405, { code: 'method_not_allowed', message: 'Use GET.' }, { ...headers, allow: 'GET' });
+          return 'method not allowed';
+        }
+        return handleSubscript(req, res, headers);
       }
       return undefined;
     },

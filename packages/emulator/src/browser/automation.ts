@@ -5,7 +5,8 @@
  * - `solve()` completes the challenge on screen exactly as a person would (moves the slider to the
  *   gap, presses Verify, the server issues a real ticket) and resolves with what the page's
  *   callback received;
- * - `close()` closes it as the user would (`ret: 2`; legacy `ret: 1`);
+ * - `close()` closes it as the user would and resolves with what the callback received (`ret: 2`;
+ *   the legacy mobile script `ret: 1`; `null` from the legacy PC script, which calls back nothing);
  * - `active` says whether a challenge is on screen.
  *
  * Both wait up to `timeoutMs` (default 5000) for a challenge to be shown, then reject.
@@ -18,8 +19,8 @@ export type HookResult = TencentCaptchaResult | LegacyCaptchaResult;
 
 /** A challenge the hook can drive. @internal */
 export interface Automatable {
-  solve(): Promise<HookResult>;
-  close(): Promise<HookResult>;
+  solve(): Promise<HookResult | null>;
+  close(): Promise<HookResult | null>;
 }
 
 /** The global hook. */
@@ -28,9 +29,9 @@ export interface EmulatorHook {
   /** Whether a challenge is on screen. */
   readonly active: boolean;
   /** Solves the challenge on screen (waiting up to `timeoutMs` for one to be shown). */
-  solve(options?: { timeoutMs?: number }): Promise<HookResult>;
-  /** Closes the challenge on screen as the user would. */
-  close(options?: { timeoutMs?: number }): Promise<HookResult>;
+  solve(options?: { timeoutMs?: number }): Promise<HookResult | null>;
+  /** Closes the challenge on screen as the user would; `null` when the page's callback received nothing (legacy PC). */
+  close(options?: { timeoutMs?: number }): Promise<HookResult | null>;
   /** @internal */
   _register(entry: Automatable): () => void;
 }
