@@ -130,19 +130,8 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
   assertMode(mode, 'mode');
   const requestFields = normaliseRequestFields(options.requestFields, 'requestFields');
 
-  const b = group(options.budgets, 'budgets', ['windowSeconds', 'perIp', 'global', 'outagePerIp', 'outageGlobal']);
-  const budgets: Required<CaptchaBudgetOptions> = {
-    windowSeconds: integer(b.windowSeconds, 'budgets.windowSeconds', 60, 1, 86_400),
-    perIp: integer(b.perIp, 'budgets.perIp', 3, 0, 1_000_000_000),
-    global: integer(b.global, 'budgets.global', 30, 0, 1_000_000_000),
-    outagePerIp: integer(b.outagePerIp, 'budgets.outagePerIp', 20, 0, 1_000_000_000),
-    outageGlobal: integer(b.outageGlobal, 'budgets.outageGlobal', 1200, 0, 1_000_000_000),
-  };
-  const d = group(options.disasterTickets, 'disasterTickets', ['maxAgeSeconds', 'clockSkewSeconds']);
-  const disasterTickets: Required<CaptchaDisasterTicketOptions> = {
-    maxAgeSeconds: integer(d.maxAgeSeconds, 'disasterTickets.maxAgeSeconds', 300, 1, 86_400),
-    clockSkewSeconds: integer(d.clockSkewSeconds, 'disasterTickets.clockSkewSeconds', 30, 0, 3600),
-  };
+  const budgets = normaliseBudgets(options.budgets);
+  const disasterTickets = normaliseDisasterTickets(options.disasterTickets);
   const br = group(options.breaker, 'breaker', ['failureThreshold', 'halfOpenAfterMs']);
   const breaker: Required<CaptchaBreakerOptions> = {
     failureThreshold: integer(br.failureThreshold, 'breaker.failureThreshold', 5, 1, 10_000),
@@ -161,18 +150,8 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
   if (options.store !== undefined && !isCaptchaStore(options.store)) {
     throw new CaptchaConfigError('invalid_option', 'store', 'store must implement acceptDegraded() (createMemoryStore, createRedisStore).');
   }
-  const hooks = group(options.hooks, 'hooks', ['onVerdict', 'onBreakerOpen', 'onBreakerClose', 'onBudgetExhausted', 'onMisconfiguration', 'onStoreError']) as CaptchaHooks;
-  for (const [name, fn] of Object.entries(hooks)) {
-    if (fn !== undefined && typeof fn !== 'function') {
-      throw new CaptchaConfigError('invalid_option', `hooks.${name}`, `hooks.${name} must be a function.`);
-    }
-  }
-  const logger = options.logger === false || options.logger === undefined ? options.logger : (group(options.logger, 'logger') as CaptchaLogger);
-  for (const level of ['debug', 'info', 'warn', 'error'] as const) {
-    if (logger && logger[level] !== undefined && typeof logger[level] !== 'function') {
-      throw new CaptchaConfigError('invalid_option', `logger.${level}`, `logger.${level} must be a function.`);
-    }
-  }
+  const hooks = normaliseHooks(options.hooks);
+  const logger = normaliseLogger(options.logger);
   const telemetry = normaliseTelemetry(options.telemetry);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new CaptchaConfigError('invalid_option', 'fetch', 'fetch must be a function.');
@@ -205,6 +184,49 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
     fetch: options.fetch as FetchLike | undefined,
     now: (options.now as (() => number) | undefined) ?? Date.now,
   };
+}
+
+/** Validates the `budgets` option, with its defaults. */
+function normaliseBudgets(value: unknown): Required<CaptchaBudgetOptions> {
+  const b = group(value, 'budgets', ['windowSeconds', 'perIp', 'global', 'outagePerIp', 'outageGlobal']);
+  return {
+    windowSeconds: integer(b.windowSeconds, 'budgets.windowSeconds', 60, 1, 86_400),
+    perIp: integer(b.perIp, 'budgets.perIp', 3, 0, 1_000_000_000),
+    global: integer(b.global, 'budgets.global', 30, 0, 1_000_000_000),
+    outagePerIp: integer(b.outagePerIp, 'budgets.outagePerIp', 20, 0, 1_000_000_000),
+    outageGlobal: integer(b.outageGlobal, 'budgets.outageGlobal', 1200, 0, 1_000_000_000),
+  };
+}
+
+/** Validates the `disasterTickets` option, with its defaults. */
+function normaliseDisasterTickets(value: unknown): Required<CaptchaDisasterTicketOptions> {
+  const d = group(value, 'disasterTickets', ['maxAgeSeconds', 'clockSkewSeconds']);
+  return {
+    maxAgeSeconds: integer(d.maxAgeSeconds, 'disasterTickets.maxAgeSeconds', 300, 1, 86_400),
+    clockSkewSeconds: integer(d.clockSkewSeconds, 'disasterTickets.clockSkewSeconds', 30, 0, 3600),
+  };
+}
+
+/** Validates the `hooks` option: known names, each a function. */
+function normaliseHooks(value: unknown): CaptchaHooks {
+  const hooks = group(value, 'hooks', ['onVerdict', 'onBreakerOpen', 'onBreakerClose', 'onBudgetExhausted', 'onMisconfiguration', 'onStoreError']) as CaptchaHooks;
+  for (const [name, fn] of Object.entries(hooks)) {
+    if (fn !== undefined && typeof fn !== 'function') {
+      throw new CaptchaConfigError('invalid_option', `hooks.${name}`, `hooks.${name} must be a function.`);
+    }
+  }
+  return hooks;
+}
+
+/** Validates the `logger` option: `false`, `undefined` (the default logger), or an object of level functions. */
+function normaliseLogger(value: CaptchaLogger | false | undefined): CaptchaLogger | false | undefined {
+  const logger = value === false || value === undefined ? value : (group(value, 'logger') as CaptchaLogger);
+  for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+    if (logger && logger[level] !== undefined && typeof logger[level] !== 'function') {
+      throw new CaptchaConfigError('invalid_option', `logger.${level}`, `logger.${level} must be a function.`);
+    }
+  }
+  return logger;
 }
 
 /** Validates the `proxy` option; never echoes it (it may hold credentials). */
