@@ -19,7 +19,7 @@ import type { VerificationSpan, VerifierTelemetry } from '../operations/telemetr
 import type { VerdictReason } from '../types/reasons.js';
 import type { BreakerState } from '../types/verdict.js';
 import { abortableDelay, orAbort } from './abort.js';
-import { runAttempt } from './attempt.js';
+import { runAttempt, type AttemptRequest, type AttemptSetup } from './attempt.js';
 import { createBreaker, type Breaker, type BreakerAdmission } from './breaker.js';
 import { isRetryable, isUpstreamFailure, type AttemptOutcome, type UpstreamClient } from './describe-captcha-result.js';
 import { createDispatchQueue, type DispatchQueue } from './dispatch-queue.js';
@@ -123,26 +123,14 @@ export function createNetwork(setup: NetworkSetup): Network {
         if (slot !== true) return end(attempts > 0 && last ? { outcome: last, attempts } : { outcome: { kind: 'overloaded', detail: slot }, attempts });
         // 2. The attempt, timed from here: the request now holds a connection to Tencent.
         attempts++;
-        const control: TransportControl = { cancel: null };
-        const cancelled = { value: false };
         const timeoutMs = Math.max(1, Math.min(attemptTimeoutMs, deadline - performance.now()));
-        const attempt = runAttempt(attemptSetup, { input, extra, timeoutMs, control, cancelled, parent: span, attempt: attempts }, (o) => record(admission, o));
-        const outcome = await orAbort(attempt, signal, () => {
-          // A probe finishes on its own timer and decides the breaker; anything else is cancelled
-          // and counts neither way.
-          if (admission === 'probe') return;
-          cancelled.value = true;
-          control.cancel?.(signal!.reason as Error);
-        });
+        const outcome = await cancellableAttempt({ setup: attemptSetup, admission, signal, record }, { input, extra, timeoutMs, parent: span, attempt: attempts });
         if (outcome === 'lagged') return { outcome: { kind: 'overloaded', detail: 'event_loop_lag' }, attempts };
         last = outcome;
-        // 3. At most one retry, only where Tencent cannot have consumed the ticket, and only while
-        // the breaker still lets requests through.
-        if (attempts > 1 || !setup.retry.enabled || !isRetryable(outcome) || breaker.state !== 'closed') return end({ outcome, attempts });
-        if (setup.retry.delayMs > 0) {
-          if (deadline - performance.now() <= setup.retry.delayMs) return end({ outcome, attempts });
-          await abortableDelay(setup.retry.delayMs, signal);
-        }
+        // 3. At most one retry (see retryDelay).
+        const delayMs = retryDelay(setup.retry, { outcome, attempts, breakerState: breaker.state, deadline });
+        if (delayMs === null) return end({ outcome, attempts });
+        if (delayMs > 0) await abortableDelay(delayMs, signal);
         if (deadline - performance.now() < 1) return end({ outcome, attempts });
       }
     } catch (error) {
@@ -163,6 +151,49 @@ export function createNetwork(setup: NetworkSetup): Network {
       return failureDetail;
     },
   };
+}
+
+/** What an attempt runs under. */
+interface AttemptContext {
+  setup: AttemptSetup;
+  admission: BreakerAdmission;
+  signal: AbortSignal | undefined;
+  /** Told what the attempt says about Tencent's health, when it settles. */
+  record(admission: BreakerAdmission, outcome: AttemptOutcome | 'lagged' | 'cancelled'): void;
+}
+
+/** One attempt, cancelled when the caller goes away (a probe excepted). */
+function cancellableAttempt(context: AttemptContext, request: Omit<AttemptRequest, 'control' | 'cancelled'>): Promise<AttemptOutcome | 'lagged'> {
+  const { admission, signal } = context;
+  const control: TransportControl = { cancel: null };
+  const cancelled = { value: false };
+  const attempt = runAttempt(context.setup, { ...request, control, cancelled }, (o) => context.record(admission, o));
+  return orAbort(attempt, signal, () => {
+    // A probe finishes on its own timer and decides the breaker; anything else is cancelled
+    // and counts neither way.
+    if (admission === 'probe') return;
+    cancelled.value = true;
+    control.cancel?.(signal!.reason as Error);
+  });
+}
+
+/** Where a call stands after an attempt. */
+interface RetryState {
+  outcome: AttemptOutcome;
+  attempts: number;
+  breakerState: BreakerState;
+  deadline: number;
+}
+
+/**
+ * The wait before a retry, or `null` for none: at most one retry, only where Tencent cannot have
+ * consumed the ticket, only while the breaker still lets requests through, and only when the delay
+ * ends before the deadline.
+ */
+function retryDelay(retry: { enabled: boolean; delayMs: number }, state: RetryState): number | null {
+  if (state.attempts > 1 || !retry.enabled || !isRetryable(state.outcome) || state.breakerState !== 'closed') return null;
+  if (retry.delayMs > 0 && state.deadline - performance.now() <= retry.delayMs) return null;
+  return retry.delayMs;
 }
 
 /**
