@@ -56,44 +56,7 @@ export interface StoreCalls {
 
 export function createStoreCalls(setup: StoreCallsSetup): StoreCalls {
   const { store, resolved, now, events } = setup;
-  const timeoutMs = resolved.storeTimeoutMs;
-
-  /** One store call under `storeTimeoutMs` and the caller's signal; `store_failed` when it fails or times out. */
-  async function ask<T>(call: (signal: AbortSignal | undefined, deadlineMs: number) => Promise<T>, signal: AbortSignal | undefined): Promise<T | 'store_failed'> {
-    if (store.local === true) {
-      // No IO, nothing to time out or cancel: a timer and an AbortController per call would cost
-      // more than the call (measured with the breaker open).
-      try {
-        const answer = await call(undefined, Date.now() + timeoutMs);
-        if (signal?.aborted) throw signal.reason;
-        return answer;
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        events.storeFailed(error, false, timeoutMs);
-        return 'store_failed';
-      }
-    }
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      });
-      const answer = await orAbort(Promise.race([call(controller.signal, Date.now() + timeoutMs), timedOut]), signal);
-      if (answer === 'timeout') {
-        events.storeFailed(new Error(`store timed out after ${timeoutMs} ms`), true, timeoutMs);
-        return 'store_failed';
-      }
-      return answer;
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      events.storeFailed(error, false, timeoutMs);
-      return 'store_failed';
-    } finally {
-      clearTimeout(timer);
-      controller.abort(STORE_CALL_DONE);
-    }
-  }
+  const context: StoreCallContext = { store, timeoutMs: resolved.storeTimeoutMs, events };
 
   return {
     async consult(candidate, input, disasterTicket, budgetScope, signal) {
@@ -109,6 +72,7 @@ export function createStoreCalls(setup: StoreCallsSetup): StoreCalls {
         nowMs,
       });
       const result = await ask(
+        context,
         (storeSignal, deadlineMs) =>
           store.acceptDegraded({ replayKey: parts.replayKey, replayTtlMs: parts.replayTtlMs, counters: parts.counters, nowMs, deadlineMs }, { signal: storeSignal }),
         signal,
@@ -126,6 +90,7 @@ export function createStoreCalls(setup: StoreCallsSetup): StoreCalls {
       if (!claim || !decision.accepted || typeof store.claimTicket !== 'function') return decision;
       const nowMs = now();
       const answer = await ask(
+        context,
         (storeSignal, deadlineMs) =>
           store.claimTicket!({ key: `${resolved.captchaAppId}:used:${input.ticket}`, ttlMs: claim.ttlMs, nowMs, deadlineMs }, { signal: storeSignal }),
         signal,
@@ -136,4 +101,54 @@ export function createStoreCalls(setup: StoreCallsSetup): StoreCalls {
       return decision;
     },
   };
+}
+
+/** What one store call runs under. */
+interface StoreCallContext {
+  store: CaptchaStore;
+  /** `storeTimeoutMs`. */
+  timeoutMs: number;
+  events: StoreEvents;
+}
+
+/** One store call under `storeTimeoutMs` and the caller's signal; `store_failed` when it fails or times out. */
+async function ask<T>(
+  context: StoreCallContext,
+  call: (signal: AbortSignal | undefined, deadlineMs: number) => Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<T | 'store_failed'> {
+  const { store, timeoutMs, events } = context;
+  if (store.local === true) {
+    // No IO, nothing to time out or cancel: a timer and an AbortController per call would cost
+    // more than the call (measured with the breaker open).
+    try {
+      const answer = await call(undefined, Date.now() + timeoutMs);
+      if (signal?.aborted) throw signal.reason;
+      return answer;
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      events.storeFailed(error, false, timeoutMs);
+      return 'store_failed';
+    }
+  }
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const answer = await orAbort(Promise.race([call(controller.signal, Date.now() + timeoutMs), timedOut]), signal);
+    if (answer === 'timeout') {
+      events.storeFailed(new Error(`store timed out after ${timeoutMs} ms`), true, timeoutMs);
+      return 'store_failed';
+    }
+    return answer;
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    events.storeFailed(error, false, timeoutMs);
+    return 'store_failed';
+  } finally {
+    clearTimeout(timer);
+    controller.abort(STORE_CALL_DONE);
+  }
 }
