@@ -5,8 +5,8 @@ import { applyDecorators, createParamDecorator, SetMetadata, UseGuards, type Exe
 import type { CaptchaVerdict as Verdict } from '@tencent-captcha/core';
 import { CAPTCHA_ROUTE_METADATA } from './captcha.constants.js';
 import { CaptchaGuard } from './captcha.guard.js';
-import { validateRouteOptions, type CaptchaRouteMetadata, type CaptchaRouteOptions } from './captcha.options.js';
-import { captchaTargetOf, getCaptchaVerdict } from './captcha.request.js';
+import { validateRequireCaptchaOptions, type CaptchaRouteMetadata, type RequireCaptchaOptions } from './captcha.options.js';
+import { actionVerdictOf } from './captcha.ledger.js';
 
 /**
  * Requires a verified (or policy-accepted) captcha for a route, or for every route of a controller — or
@@ -16,7 +16,8 @@ import { captchaTargetOf, getCaptchaVerdict } from './captcha.request.js';
  *
  * Options override the module's for this route; a method's `@RequireCaptcha()` replaces its class's
  * options as a whole (it does not merge with them), and a method's `@SkipCaptcha()` wins over its class's
- * `@RequireCaptcha()`. Options are validated here, when the class is defined.
+ * `@RequireCaptcha()`. Options are validated here, when the class is defined. On GraphQL resolvers one
+ * verdict authorises one field per request; `fieldsPerVerdict` allows more, for this handler only.
  *
  * @example
  * ```ts
@@ -25,8 +26,8 @@ import { captchaTargetOf, getCaptchaVerdict } from './captcha.request.js';
  * login(@Body() body: LoginDto, @CaptchaVerdict() verdict: CaptchaVerdict) {}
  * ```
  */
-export function RequireCaptcha(options?: CaptchaRouteOptions): MethodDecorator & ClassDecorator {
-  const metadata: CaptchaRouteMetadata = Object.freeze({ ...validateRouteOptions(options, '@RequireCaptcha() options') });
+export function RequireCaptcha(options?: RequireCaptchaOptions): MethodDecorator & ClassDecorator {
+  const metadata: CaptchaRouteMetadata = Object.freeze({ ...validateRequireCaptchaOptions(options, '@RequireCaptcha() options') });
   return applyDecorators(SetMetadata(CAPTCHA_ROUTE_METADATA, metadata), UseGuards(CaptchaGuard));
 }
 
@@ -58,7 +59,7 @@ export function SkipCaptcha(): MethodDecorator & ClassDecorator {
  */
 export const CaptchaVerdict: (field?: keyof Verdict) => ParameterDecorator = createParamDecorator(
   (field: keyof Verdict | undefined, context: ExecutionContext) => {
-    const verdict = getCaptchaVerdict(captchaTargetOf(context)?.request);
+    const verdict = actionVerdictOf(context);
     return field === undefined ? verdict : verdict?.[field];
   },
 );

@@ -8,15 +8,9 @@ import { CaptchaConfigError, type CaptchaVerdict, type CaptchaVerifier, type Ver
 import { CAPTCHA_RESOLVED_OPTIONS, CAPTCHA_ROUTE_METADATA, CAPTCHA_VERIFIER } from './captcha.constants.js';
 import { CaptchaException } from './captcha.exception.js';
 import type { CaptchaRouteMetadata, ResolvedCaptchaModuleOptions } from './captcha.options.js';
-import { captchaTargetOf, getCaptchaVerdict, linkClientAbort, setCaptchaVerdict, setResponseHeaders } from './captcha.request.js';
+import { decideAction } from './captcha.ledger.js';
+import { captchaTargetOf, linkClientAbort, setCaptchaVerdict, setResponseHeaders } from './captcha.request.js';
 
-/** Verifications of one request: serialised, and remembered per policy (mode + budget scope). */
-interface RequestVerifications {
-  tail: Promise<unknown>;
-  readonly byPolicy: Map<string, CaptchaVerdict>;
-}
-
-const verifications = new WeakMap<object, RequestVerifications>();
 /** Default budget scope per handler, computed once. */
 const handlerScopes = new WeakMap<object, string>();
 /** Handlers already reported as unguardable (logged once each). */
@@ -56,10 +50,13 @@ function handlerName(context: ExecutionContext): string {
  * is available to the handler through `@CaptchaVerdict()`; a refused one throws {@link CaptchaException}.
  * If the client disconnects while the verifier waits for Tencent, the verification is aborted.
  *
- * Applied twice to one request (class and method, globally and per route, or several resolvers of one
- * GraphQL operation), it verifies once per policy: a Tencent ticket is single use. A verdict Tencent
- * vouched for (`verified`) serves every guarded handler of the request; a degraded one only handlers
- * with the same mode and budget scope (another one verifies again under its own policy).
+ * Applied twice to one action (class and method, globally and per route) it decides once. One verdict
+ * authorises one action: in a GraphQL request with several guarded fields (aliases, batched
+ * operations, a guarded field under a list), the first field a ticket is accepted for uses it, and a
+ * further field with the same ticket is refused with `captcha_single_use` (400) — unless every handler
+ * involved allows more with `@RequireCaptcha({ fieldsPerVerdict })`. A field whose getters read
+ * another ticket (from its arguments) is verified on its own: a verdict for one ticket never answers
+ * for another.
  *
  * A handler that is reached by neither (an RPC or WebSocket handler, a GraphQL subscription over
  * WebSocket) carries no captcha: the guard refuses it — throws, and logs an error once naming the
@@ -88,9 +85,6 @@ export class CaptchaGuard implements CanActivate {
     }
     const { request, response } = target;
 
-    const earlier = getCaptchaVerdict(request);
-    if (earlier !== undefined && !verifications.has(request)) return this.decide(earlier, response);
-
     const skip = route?.skip ?? this.options.skip;
     if (skip === true || (typeof skip === 'function' && (await skip(request, context)) === true)) return true;
 
@@ -102,54 +96,31 @@ export class CaptchaGuard implements CanActivate {
     const maxEvilLevel = route?.maxEvilLevel ?? this.options.maxEvilLevel;
     const maxScore = route?.maxScore ?? this.options.maxScore;
 
-    const verdict = await this.verifyOnce(request, `${mode ?? ''} ${budgetScope} ${maxEvilLevel ?? ''} ${maxScore ?? ''}`, async () => {
-      const [ticket, randstr, userIp] = await Promise.all([
-        getTicket(request, context),
-        getRandstr(request, context),
-        getUserIp(request, context),
-      ]);
-      const { signal, unlink } = linkClientAbort(response);
-      try {
-        // `traceHeaders`: with OpenTelemetry tracing on, the verification span joins the request's trace.
-        const traceHeaders = (request as { headers?: VerifyOptions['traceHeaders'] }).headers;
-        const verifyOptions: VerifyOptions = { signal, budgetScope, traceHeaders };
-        if (mode !== undefined) verifyOptions.mode = mode;
-        if (maxEvilLevel !== undefined) verifyOptions.maxEvilLevel = maxEvilLevel;
-        if (maxScore !== undefined) verifyOptions.maxScore = maxScore;
-        // Rejects only with the abort reason (a CaptchaClientClosedException, let through untouched) or
-        // a configuration error.
-        return await this.verifier.verify({ ticket, randstr, userIp }, verifyOptions);
-      } finally {
-        unlink();
-      }
+    const verdict = await decideAction({
+      context,
+      request,
+      policy: `${mode ?? ''} ${budgetScope} ${maxEvilLevel ?? ''} ${maxScore ?? ''}`,
+      fieldsPerVerdict: route?.fieldsPerVerdict ?? 1,
+      read: () => Promise.all([getTicket(request, context), getRandstr(request, context), getUserIp(request, context)]),
+      verify: async ([ticket, randstr, userIp]) => {
+        const { signal, unlink } = linkClientAbort(response);
+        try {
+          // `traceHeaders`: with OpenTelemetry tracing on, the verification span joins the request's trace.
+          const traceHeaders = (request as { headers?: VerifyOptions['traceHeaders'] }).headers;
+          const verifyOptions: VerifyOptions = { signal, budgetScope, traceHeaders };
+          if (mode !== undefined) verifyOptions.mode = mode;
+          if (maxEvilLevel !== undefined) verifyOptions.maxEvilLevel = maxEvilLevel;
+          if (maxScore !== undefined) verifyOptions.maxScore = maxScore;
+          // Rejects only with the abort reason (a CaptchaClientClosedException, let through untouched) or
+          // a configuration error.
+          return await this.verifier.verify({ ticket, randstr, userIp }, verifyOptions);
+        } finally {
+          unlink();
+        }
+      },
     });
+    setCaptchaVerdict(request, verdict);
     return this.decide(verdict, response);
-  }
-
-  /**
-   * Runs `verify` for this request unless a verdict for the same policy, or a `verified` one, exists.
-   * Calls for one request run one after another: the resolvers of a GraphQL query run concurrently,
-   * and two concurrent verifications of one ticket would find it used.
-   */
-  private verifyOnce(request: object, policy: string, verify: () => Promise<CaptchaVerdict>): Promise<CaptchaVerdict> {
-    let state = verifications.get(request);
-    if (state === undefined) {
-      state = { tail: Promise.resolve(), byPolicy: new Map() };
-      verifications.set(request, state);
-    }
-    const current = state;
-    const result = current.tail.then(async () => {
-      const earlier = getCaptchaVerdict(request);
-      if (earlier?.status === 'verified') return earlier;
-      const same = current.byPolicy.get(policy);
-      if (same !== undefined) return same;
-      const verdict = await verify();
-      current.byPolicy.set(policy, verdict);
-      setCaptchaVerdict(request, verdict);
-      return verdict;
-    });
-    current.tail = result.catch(() => undefined);
-    return result;
   }
 
   private refuseUnguardable(context: ExecutionContext): CaptchaConfigError {

@@ -95,6 +95,22 @@ export interface CaptchaRouteOptions {
   getUserIp?(request: CaptchaHttpRequest, context: ExecutionContext): CaptchaRequestValue;
 }
 
+/** Options of `@RequireCaptcha()`: the route options, and what only a handler can decide. */
+export interface RequireCaptchaOptions extends CaptchaRouteOptions {
+  /**
+   * How many guarded GraphQL fields of one HTTP request one accepted verdict may authorise. One
+   * captcha authorises one action: by default a second field with the same ticket — an alias
+   * (`a: login … b: login …`), an operation of a batch, a guarded field under a list — is refused
+   * with `captcha_single_use` (400) and its resolver does not run. Raise it only for fields that are
+   * one action together (e.g. a query that reads several guarded fields). When fields of several
+   * handlers share a verdict, the smallest limit among them holds. A field whose getters read another
+   * ticket is verified on its own whatever this says. Routes (one action per HTTP request) ignore it.
+   * Only on the handler or its class: a module-wide value is refused.
+   * @default 1
+   */
+  fieldsPerVerdict?: number;
+}
+
 /** Options of `CaptchaModule.forRoot()` (and what `forRootAsync()`'s factory returns). */
 export interface CaptchaModuleOptions extends CaptchaRouteOptions {
   /**
@@ -151,7 +167,7 @@ export interface ResolvedCaptchaModuleOptions {
 }
 
 /** What `@RequireCaptcha()` / `@SkipCaptcha()` store under `CAPTCHA_ROUTE_METADATA`. */
-export type CaptchaRouteMetadata = Readonly<CaptchaRouteOptions>;
+export type CaptchaRouteMetadata = Readonly<RequireCaptchaOptions>;
 
 /**
  * The default getter of `field`: core's extraction rule (`extractCaptchaField`), the same for every
@@ -222,9 +238,29 @@ export function validateRouteOptions(options: unknown, where: string): CaptchaRo
   return o as CaptchaRouteOptions;
 }
 
+/** Upper bound of `fieldsPerVerdict`: an opt-in, not a way around the rule. */
+const MAX_FIELDS_PER_VERDICT = 100;
+
+/** Validates `@RequireCaptcha()` options: the route options and `fieldsPerVerdict`. */
+export function validateRequireCaptchaOptions(options: unknown, where: string): RequireCaptchaOptions {
+  const o = validateRouteOptions(options, where) as RequireCaptchaOptions;
+  const n = o.fieldsPerVerdict;
+  if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_FIELDS_PER_VERDICT)) {
+    throw new CaptchaConfigError('invalid_option', `${where}.fieldsPerVerdict`, `${where}.fieldsPerVerdict must be an integer from 1 to ${MAX_FIELDS_PER_VERDICT}.`);
+  }
+  return o;
+}
+
 /** Validates the module options once and fills in the adapter defaults. */
 export function resolveCaptchaModuleOptions(options: CaptchaModuleOptions | undefined): ResolvedCaptchaModuleOptions {
   const o = validateRouteOptions(options ?? {}, 'CaptchaModule options');
+  if ((o as RequireCaptchaOptions).fieldsPerVerdict !== undefined) {
+    throw new CaptchaConfigError(
+      'invalid_option',
+      'CaptchaModule options.fieldsPerVerdict',
+      'fieldsPerVerdict lets one captcha authorise several GraphQL fields; it is decided per handler: put it on @RequireCaptcha() of the resolvers that need it.',
+    );
+  }
   return {
     mode: o.mode,
     budgetScope: o.budgetScope,

@@ -29,6 +29,7 @@ export {
   type CaptchaModuleOptions,
   type CaptchaModuleExtras,
   type CaptchaRouteOptions,
+  type RequireCaptchaOptions,
   type CaptchaRouteMetadata,
   type CaptchaHttpRequest,
   type CaptchaRequestValue,

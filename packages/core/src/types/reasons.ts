@@ -50,6 +50,11 @@ export const PolicyReason = {
    * overload, not an outage. Never degraded, never counted by the breaker; 503 + Retry-After.
    */
   Overloaded: 'overloaded',
+  /**
+   * An adapter refused a second action on one verdict: one HTTP request (a GraphQL request with
+   * aliased or batched guarded fields) used an accepted ticket for more actions than the route allows.
+   */
+  CaptchaSingleUse: 'captcha_single_use',
 } as const;
 /** One of {@link PolicyReason}'s values. */
 export type PolicyReason = (typeof PolicyReason)[keyof typeof PolicyReason];
@@ -128,4 +133,5 @@ export const POLICY_ROWS: readonly VerdictReasonInfo[] = [
   policy('ticket_replayed', 'rejected', 403, 'The captcha ticket was already used.'),
   policy('store_unavailable', 'degraded', 503, 'Captcha verification is temporarily unavailable.', true),
   policy('overloaded', 'rejected', 503, 'The server is too busy to verify the captcha; try again shortly.', true),
+  policy('captcha_single_use', 'rejected', 400, 'One captcha authorises one action; this request asked for more.'),
 ];
