@@ -42,6 +42,7 @@ export {
 } from './adapters/extract.js';
 export { isValidBudgetScope, sanitizeBudgetScope, routeBudgetScope, declaredMethod } from './adapters/budget-scope.js';
 export { singleUseRefusal } from './adapters/single-use.js';
+export { normalizeClientIp } from './adapters/client-ip.js';
 export { createCaptchaVerifier } from './engine/verifier.js';
 export { TelemetryMetric } from './operations/telemetry.js';
 export { type CaptchaTelemetryOptions, type TelemetryMeterProvider, type TelemetryTracerProvider, type TraceHeaders } from './types/telemetry.js';

@@ -364,6 +364,24 @@ describe('captchaMiddleware() behind a proxy', () => {
     expect(new Set(ips)).toEqual(new Set(['127.0.0.1']));
   });
 
+  it.each(['203.0.113.7:4711', '[2001:db8::7]', '[2001:db8::7]:443', 'fe80::7%eth0'])(
+    'verifies a solved ticket when the proxy appended the client as %s (not user_ip_invalid)',
+    async (sent) => {
+      const ips: string[] = [];
+      const verifier = verifierFor({ hooks: { onVerdict: (e) => ips.push(String(e.userIp)) } });
+      const app = express();
+      app.set('trust proxy', 1);
+      app.post('/login', express.urlencoded({ extended: false }), captchaMiddleware(verifier), (_req, res) => res.json({ ok: true }));
+      const { ticket, randstr } = emulator.issueTicket();
+      const res = await fetch(`${await listen(app)}/login`, {
+        ...form({ 'tencent-captcha-ticket': ticket, 'tencent-captcha-randstr': randstr }),
+        headers: { 'x-forwarded-for': sent },
+      });
+      expect(res.status).toBe(200);
+      expect(ips).toEqual([sent.replace(/^\[|\](:\d+)?$|:\d+$|%.*$/g, '')]);
+    },
+  );
+
   it('warns once when Express trusts every hop, through the logger option', async () => {
     const warn = vi.fn();
     const verifier = verifierFor();

@@ -11,6 +11,7 @@ import { httpResponseForVerdict } from '../decision/reasons.js';
 import type { CaptchaMode, CaptchaVerdict } from '../types/verdict.js';
 import type { CaptchaVerifier } from '../types/verifier.js';
 import { declaredMethod, isValidBudgetScope, routeBudgetScope } from './budget-scope.js';
+import { normalizeClientIp } from './client-ip.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -81,6 +82,7 @@ export interface CaptchaMiddlewareOptions<Req extends NodeRequestLike = NodeRequ
    * The end user's IP. Keep the default unless you know better than Express: `req.ip` honours
    * `X-Forwarded-For` only as far as `app.set('trust proxy', …)` allows, so a client cannot choose
    * its own per-IP budget.
+   * Proxy address forms (`ip:port`, `[v6]:port`, a zone id) are read as the address (`normalizeClientIp`).
    * @default req.ip, else req.socket.remoteAddress
    */
   getUserIp?: (req: Req) => MaybePromise<string | null | undefined>;
@@ -212,7 +214,7 @@ export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike,
       const [ticket, randstr, userIp, budgetScope] = await Promise.all([
         options.getTicket ? options.getTicket(req) : fields?.ticket,
         options.getRandstr ? options.getRandstr(req) : fields?.randstr,
-        options.getUserIp ? options.getUserIp(req) : (req.ip ?? req.socket?.remoteAddress),
+        options.getUserIp ? options.getUserIp(req) : normalizeClientIp(req.ip ?? req.socket?.remoteAddress),
         typeof scopeOption === 'function' ? scopeOption(req) : (scopeOption ?? routeScope(req, instanceScope)),
       ]);
       return verifier.verify(

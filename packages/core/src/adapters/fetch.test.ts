@@ -140,7 +140,7 @@ describe('verifyFetchRequest() input and scopes', () => {
     expect(tencent.calls).toHaveLength(0);
   });
 
-  it('defaults the budget scope to the normalised method and path', () => {
+  it('fetchRequestBudgetScope() normalises the method and path (for a handler of one path)', () => {
     const variants = ['/login', '/login/', '/LOGIN', '//login', '/login?x=1', '/%6Cogin', '/Login//?y'];
     const scopes = new Set(variants.map((path) => fetchRequestBudgetScope(new Request(`https://app.example${path}`, { method: 'POST' }))));
     expect(scopes).toEqual(new Set(['POST_/login']));
@@ -155,7 +155,7 @@ describe('verifyFetchRequest() input and scopes', () => {
     await verifyFetchRequest(spy as typeof verifier, post(null), { getUserIp });
     await verifyFetchRequest(spy as typeof verifier, post(null), { getUserIp, budgetScope: 'login' });
     await verifyFetchRequest(spy as typeof verifier, post(null), { getUserIp, budgetScope: (r) => `users-${new URL(r.url).host}` });
-    expect(scopes).toEqual(['POST_/login', 'login', 'users-app.example']);
+    expect(scopes).toEqual(['fetch', 'login', 'users-app.example']);
     await expect(verifyFetchRequest(verifier, post(null), { getUserIp, budgetScope: 'a b' })).rejects.toMatchObject({ code: 'invalid_option', option: 'budgetScope' });
   });
 });

@@ -12,6 +12,7 @@ import { httpResponseForVerdict } from '../decision/reasons.js';
 import { CaptchaMode, type CaptchaVerdict } from '../types/verdict.js';
 import { type CaptchaVerifier } from '../types/verifier.js';
 import { isValidBudgetScope, routeBudgetScope } from './budget-scope.js';
+import { normalizeClientIp } from './client-ip.js';
 
 type MaybePromise<T> = T | Promise<T>;
 /** What a getter returns; `null`/`undefined` means "not sent". */
@@ -38,11 +39,13 @@ export interface FetchRequestOptions {
   getRandstr?: (request: Request) => MaybePromise<RequestFieldValue>;
   /**
    * Which degraded-acceptance budgets this request spends (`verify`'s `budgetScope`): a value, or a
-   * function of the request. The default is the method and path, normalised so that `/login/`,
-   * `/LOGIN`, `//login` and `/login?x=1` are one scope (`POST_/login`). A handler that serves many
-   * paths (a dynamic segment such as `/users/[id]`, a catch-all, a wildcard) must set it to its route
-   * pattern, or every path would get a budget of its own.
-   * @default `${METHOD} ${normalised pathname}`
+   * function of the request. The helper sees a request, not a route: the method and the path are the
+   * client's to choose (any method reaches a catch-all handler, and `/login;x`, `/login%2f`, `/login.`
+   * or a random path can reach the same code), so they never make the default. The default is one
+   * constant scope per mode — `fetch` (the verifier's mode), `fetch_open`, `fetch_adaptive`,
+   * `fetch_closed` — so an `open` route does not spend the budget of an `adaptive` one. Give routes
+   * their own budgets with a constant per route (`'login'`), never with the raw path.
+   * @default `'fetch'`, or `'fetch_' + mode` when `mode` is set
    */
   budgetScope?: string | ((request: Request) => MaybePromise<string>);
   /** Overrides the verifier's mode for this route. */
@@ -163,9 +166,10 @@ export async function readCaptchaFields(request: Request, options: { maxBodyByte
 const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**
- * The default budget scope of a Fetch request: method and pathname, normalised so that variants of
- * one path reach one scope (case, percent-encoding, repeated and trailing slashes, query). HEAD counts
- * as GET and unusual methods as `*`, so a handler taking every method gives at most a few scopes.
+ * A budget scope from a Fetch request's method and pathname, normalised so that variants of one path
+ * reach one scope (case, percent-encoding, repeated and trailing slashes, query). HEAD counts as GET and
+ * unusual methods as `*`. Not the default of {@link verifyFetchRequest}: method and path are the
+ * client's choice, so only a handler that answers exactly one path and one method may use it.
  */
 export function fetchRequestBudgetScope(request: Request): string {
   let path: string;
@@ -189,7 +193,9 @@ export function fetchRequestBudgetScope(request: Request): string {
  * The client's IP behind `trustedProxies` proxies of your own that each append the address they saw
  * to `X-Forwarded-For` (nginx `$proxy_add_x_forwarded_for`): the `trustedProxies`-th value from the
  * right. Everything left of it was written by the client. `undefined` when the header has fewer
- * values than that (the request did not come through your proxies).
+ * values than that (the request did not come through your proxies). The forms proxies write are read
+ * as the address they name (`203.0.113.7:4711`, `[2001:db8::7]`, `[2001:db8::7]:443`, `fe80::7%eth0`;
+ * see `normalizeClientIp`).
  *
  * @example
  * ```ts
@@ -205,7 +211,7 @@ export function forwardedClientIp(request: Request, trustedProxies: number): str
   if (header === null) return undefined;
   const hops = header.split(',').map((h) => h.trim());
   const ip = hops[hops.length - trustedProxies];
-  return ip === undefined || ip === '' ? undefined : ip;
+  return ip === undefined || ip === '' ? undefined : normalizeClientIp(ip);
 }
 
 /** Every option {@link verifyFetchRequest} knows; anything else is refused as a typo. */
@@ -271,7 +277,7 @@ export async function verifyFetchRequest(verifier: CaptchaVerifier, request: Req
     options.getTicket ? options.getTicket(request) : fields?.ticket,
     options.getRandstr ? options.getRandstr(request) : fields?.randstr,
     options.getUserIp(request),
-    typeof scopeOption === 'function' ? scopeOption(request) : (scopeOption ?? fetchRequestBudgetScope(request)),
+    typeof scopeOption === 'function' ? scopeOption(request) : (scopeOption ?? (options.mode ? `fetch_${options.mode}` : 'fetch')),
   ]);
   const signal = options.signal ?? request.signal;
   return verifier.verify(
