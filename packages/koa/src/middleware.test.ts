@@ -364,6 +364,18 @@ describe('tencentCaptcha() and the client IP', () => {
     expect(ips).toEqual(['203.0.113.7']);
   });
 
+  it.each([
+    ['203.0.113.7:4711', '203.0.113.7'],
+    ['[2001:db8::7]', '2001:db8::7'],
+    ['[2001:db8::7]:443', '2001:db8::7'],
+    ['fe80::7%eth0', 'fe80::7'],
+  ])('reads the address a proxy appended as %s (not user_ip_invalid)', async (sent, expected) => {
+    const { verifier, ips } = recordingVerifier();
+    const server = await serve(tencentCaptcha({ verifier }), { proxy: true });
+    await request(server).post('/login').set('X-Forwarded-For', sent).send(ticketBody(emulator.issueTicket())).expect(200);
+    expect(ips).toEqual([expected]);
+  });
+
   it('so a client cannot dodge the per-IP budget by rotating X-Forwarded-For on an untrusting app', async () => {
     const options = { budgets: { perIp: 1, outagePerIp: 1, global: 100, outageGlobal: 100 } };
     emulator.faults.set('api', { kind: 'internal-error' });

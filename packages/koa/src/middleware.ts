@@ -9,6 +9,7 @@ import {
   declaredMethod,
   extractCaptchaField,
   httpResponseForVerdict,
+  normalizeClientIp,
   routeBudgetScope,
   type CaptchaFieldName,
   type CaptchaVerdict,
@@ -72,9 +73,13 @@ export function defaultGetRandstr(ctx: CaptchaContext): CaptchaFieldValue {
   return extract(ctx, 'randstr');
 }
 
-/** The default user IP getter: `ctx.ip`, so `app.proxy` alone decides whether `X-Forwarded-For` counts. */
+/**
+ * The default user IP getter: `ctx.ip`, so `app.proxy` alone decides whether `X-Forwarded-For` counts.
+ * The forms proxies append (`203.0.113.7:4711`, `[2001:db8::7]:443`, `fe80::7%eth0`) are read as the
+ * address they name (core's `normalizeClientIp`).
+ */
 export function defaultGetUserIp(ctx: CaptchaContext): CaptchaFieldValue {
-  return ctx.ip;
+  return normalizeClientIp(ctx.ip);
 }
 
 /** A @koa/router layer as it appears on `ctx.matched`. */

@@ -8,6 +8,7 @@ import {
   CaptchaMode,
   MALFORMED_FIELD_VALUE,
   extractCaptchaField,
+  normalizeClientIp,
   type CaptchaFieldName,
   type CaptchaVerifier,
   type CaptchaVerifierOptions,
@@ -197,8 +198,12 @@ export const defaultGetTicket: CaptchaRequestGetter = extractionGetter('ticket')
  * (only the header on a GraphQL resolver), by core's extraction rule.
  */
 export const defaultGetRandstr: CaptchaRequestGetter = extractionGetter('randstr');
-/** The default user IP getter: the platform's `request.ip`. */
-export const defaultGetUserIp: CaptchaRequestGetter = (request) => request.ip;
+/**
+ * The default user IP getter: the platform's `request.ip`, the forms proxies append
+ * (`203.0.113.7:4711`, `[2001:db8::7]:443`, `fe80::7%eth0`) read as the address they name (core's
+ * `normalizeClientIp`).
+ */
+export const defaultGetUserIp: CaptchaRequestGetter = (request) => normalizeClientIp(request.ip);
 
 const MODES: readonly unknown[] = Object.values(CaptchaMode);
 /** Core's rule for a budget scope (it becomes part of store keys). */

@@ -98,6 +98,35 @@ describe.each(PLATFORMS)('user IP on %s', (platform) => {
   });
 });
 
+describe.each(PLATFORMS)('proxy address forms on %s', (platform) => {
+  let app: INestApplication | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it.each([
+    ['203.0.113.7:4711', '203.0.113.7'],
+    ['[2001:db8::7]', '2001:db8::7'],
+    ['[2001:db8::7]:443', '2001:db8::7'],
+    ['fe80::7%eth0', 'fe80::7'],
+  ])('reads %s as the address it names (not user_ip_invalid)', async (sent, expected) => {
+    const seen: VerdictEvent[] = [];
+    app = await startApp(platform, {
+      trustProxy: true,
+      imports: [CaptchaModule.forRoot({ verifier: emulatorVerifierOptions(emulator, { hooks: { onVerdict: (event) => void seen.push(event) } }) })],
+      controllers: [CommentController],
+    });
+    const { ticket, randstr } = emulator.issueTicket();
+    await request(app.getHttpServer())
+      .post('/comment')
+      .set('X-Forwarded-For', sent)
+      .send({ 'tencent-captcha-ticket': ticket, 'tencent-captcha-randstr': randstr })
+      .expect(200);
+    expect(seen.map((e) => e.userIp)).toEqual([expected]);
+  });
+});
+
 /** Core's default number of degraded acceptances per client IP per window while Tencent is healthy. */
 const HEALTHY_PER_IP = 3;
 /** Forged disaster tickets the attacker sends, each with a new spoofed leftmost X-Forwarded-For. */
