@@ -21,9 +21,9 @@ export interface Trace {
 export interface VerdictContext {
   redact: (text: string) => string;
   now: () => number;
-  /** The breaker: its state, and when it lets a probe through. */
-  network: { readonly breakerState: BreakerState; readonly msUntilProbe: number };
-  /** The configured `Retry-After` for other refusals. */
+  /** The breaker, for the verdict's `breaker` (logs, metrics, hooks). */
+  network: { readonly breakerState: BreakerState };
+  /** The configured `Retry-After` for other refusals, whatever the breaker's state. */
   retryAfterSeconds: number;
 }
 
@@ -35,7 +35,7 @@ export function retryAfterFor(decision: FinalDecision, windowEndsMs: number | nu
     return Math.max(1, Math.ceil((windowEndsMs - ctx.now()) / 1000));
   }
   if (decision.reason === PolicyReason.Overloaded) return 1;
-  if (ctx.network.breakerState === 'open') return Math.max(1, Math.ceil(ctx.network.msUntilProbe / 1000));
+  // Never the time until the breaker's probe: clients would learn that it opened, and when it closes.
   return ctx.retryAfterSeconds;
 }
 

@@ -181,7 +181,11 @@ export interface CaptchaVerifierOptions {
   breaker?: CaptchaBreakerOptions;
   /** The single retry. */
   retry?: CaptchaRetryOptions;
-  /** `Retry-After` seconds for 503 refusals while the breaker is closed. @default 10 */
+  /**
+   * `Retry-After` seconds for 503 refusals of an outage (except `budget_exhausted`, which says when
+   * its window ends, and `overloaded`, 1 s). The same whether the breaker is open or closed, so that
+   * clients cannot read the breaker's state from it. @default 10
+   */
   retryAfterSeconds?: number;
   /** Where budgets and the replay guard live. @default createMemoryStore() */
   store?: CaptchaStore;
