@@ -14,7 +14,9 @@
  *
  * The drill controls (`PUT /api/mode` and the emulator's control endpoint) answer loopback clients
  * only — by socket address, never `X-Forwarded-For` — and in real-Tencent mode they do not exist: a
- * visitor must not be able to switch a public demo's policy to `open` or issue tickets.
+ * visitor must not be able to switch a public demo's policy to `open` or issue tickets. The operator's
+ * view (`/metrics`, `/api/live`, the breaker in `/api/state`, the whole verdict in login answers) is
+ * for loopback clients too: the breaker's state tells an attacker when an attack opened it.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +25,6 @@ import { Router } from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import {
   CaptchaMode,
-  ENV,
   createCaptchaVerifier,
   createLegacyCaptchaVerifier,
   httpResponseForVerdict,
@@ -31,79 +32,14 @@ import {
   type LegacyCaptchaVerifier,
   type CaptchaVerdict,
   type CaptchaVerifier,
-  type CaptchaVerifierOptions,
 } from '@tencent-captcha/core';
 import { isCaptchaHttpError, tencentCaptcha } from '@tencent-captcha/koa';
-import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
-import { summarizeVerdict } from './summary.js';
+import { createEmulator } from '@tencent-captcha/emulator';
+import { loginAnswerDetails } from './summary.js';
+import { detectBackend, type DemoBackend, type DemoServer, type DemoServerOptions } from './server-options.js';
 import { createDemoMetrics } from './metrics.js';
 import { DEMO_PUBLIC_DIR, loadDemoPage } from './assets.js';
 import { EMULATOR_SDK_PATH, isEmulatorControlPath, isEmulatorPath, isLoopbackAddress, proxyToEmulator } from './emulator-proxy.js';
-
-/** Where tickets are verified: the embedded emulator, or Tencent's real service. */
-export const DemoBackend = {
-  Emulator: 'emulator',
-  Tencent: 'tencent',
-} as const;
-/** One of {@link DemoBackend}'s values. */
-export type DemoBackend = (typeof DemoBackend)[keyof typeof DemoBackend];
-
-/** Options of {@link createDemoServer}. */
-export interface DemoServerOptions {
-  /** TCP port; `0` picks a free one. @default 3000 */
-  port?: number;
-  /** Interface to listen on. @default '127.0.0.1' */
-  host?: string;
-  /**
-   * An emulator to verify against (you start and close it; tests pass one on port 0). Without it the
-   * server picks by {@link detectBackend}: real Tencent when its credentials are in `env`, otherwise an
-   * embedded emulator it starts and closes itself.
-   */
-  emulator?: Emulator;
-  /** Force a backend instead of detecting it from `env`. @default detectBackend(env) */
-  backend?: DemoBackend;
-  /** Where Tencent credentials are read from. @default process.env */
-  env?: Record<string, string | undefined>;
-  /** The initial policy mode (the page can change it). @default 'adaptive' */
-  mode?: CaptchaMode;
-  /** More options for `createCaptchaVerifier` (deadlines, budgets…); credentials and endpoint are the demo's. */
-  verifier?: Omit<CaptchaVerifierOptions, 'endpoint' | 'captchaAppId' | 'appSecretKey' | 'secretId' | 'secretKey' | 'env'>;
-  /** How long the page lets Tencent's script load before falling back, in ms. @default 5000 */
-  loadTimeoutMs?: number;
-  /** Receives one line per login and per fault change (never secrets). @default no output */
-  log?: (line: string) => void;
-  /** Folder with the built page (`index.html`, `app.js`, `styles.css`). @default <package>/dist/public */
-  publicDir?: string;
-}
-
-/** A running demo server. */
-export interface DemoServer {
-  /** The page, e.g. `http://127.0.0.1:3000`. */
-  readonly url: string;
-  readonly port: number;
-  readonly host: string;
-  readonly backend: DemoBackend;
-  /** The emulator in use (`undefined` on real Tencent). */
-  readonly emulator: Emulator | undefined;
-  /** The verifier behind the login route. */
-  readonly verifier: CaptchaVerifier;
-  /** The legacy (天御 `CaptchaCheck`) verifier behind `POST /legacy`. */
-  readonly legacyVerifier: LegacyCaptchaVerifier;
-  /** The CaptchaAppId the page uses. */
-  readonly appId: string;
-  /** The policy mode the login route passes to `verify` (the page's mode switch changes it). */
-  mode: CaptchaMode;
-  /** Stops listening and closes the verifier, and the emulator if the server started it. Idempotent. */
-  close(): Promise<void>;
-}
-
-/** The environment variables that switch the demo to real Tencent (all four must be set). */
-export const TENCENT_ENV = [ENV.secretId, ENV.secretKey, ENV.captchaAppId, ENV.appSecretKey] as const;
-
-/** Real Tencent when all of {@link TENCENT_ENV} are set, otherwise the emulator. */
-export function detectBackend(env: Record<string, string | undefined> = process.env): DemoBackend {
-  return TENCENT_ENV.every((name) => (env[name] ?? '').trim() !== '') ? 'tencent' : 'emulator';
-}
 
 const MODES: readonly string[] = Object.values(CaptchaMode);
 /** The legacy page's `src` when no script URL could be fetched (answers 503, so the element falls back). */
@@ -174,6 +110,9 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   const faultsUrlFor = (remoteAddress: string | undefined): string | null =>
     emulator && isLoopbackAddress(remoteAddress) ? '/__emulator/faults' : null;
 
+  // The operator's panel (metrics, breaker) likewise: for the machine running the demo only.
+  const liveUrlFor = (remoteAddress: string | undefined): string | undefined => (isLoopbackAddress(remoteAddress) ? '/api/live' : undefined);
+
   const page = (remoteAddress: string | undefined): string =>
     assets.render({
       backend,
@@ -181,7 +120,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       mode,
       sdkSrc: emulator ? EMULATOR_SDK_PATH : undefined,
       faultsUrl: faultsUrlFor(remoteAddress),
-      liveUrl: '/api/live',
+      liveUrl: liveUrlFor(remoteAddress),
       loadTimeoutMs,
       serverLabel: '@tencent-captcha/koa',
       serverNote: 'The Koa middleware tencentCaptcha() guards POST /login and puts the verdict on ctx.state.captcha.',
@@ -215,7 +154,8 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       if (!isCaptchaHttpError(error)) throw error;
       ctx.status = error.status;
       ctx.set(error.headers);
-      ctx.body = { ok: false, code: error.code, message: error.message, summary: summarizeVerdict(error.verdict, error.status), verdict: error.verdict };
+      const operator = isLoopbackAddress(ctx.req.socket.remoteAddress);
+      ctx.body = { ok: false, code: error.code, message: error.message, ...loginAnswerDetails(error.verdict, error.status, { operator }) };
       log(`POST ${ctx.path} → ${error.status} ${error.verdict.status} (${error.verdict.reason}, mode ${error.verdict.mode}, ${error.verdict.latencyMs} ms)`);
     }
   });
@@ -243,7 +183,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       driver: 'legacy',
       loginPath: '/legacy',
       faultsUrl: faultsUrlFor(ctx.req.socket.remoteAddress),
-      liveUrl: '/api/live',
+      liveUrl: liveUrlFor(ctx.req.socket.remoteAddress),
       loadTimeoutMs,
       serverLabel: '@tencent-captcha/koa (legacy capInit API)',
       serverNote:
@@ -259,14 +199,22 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     ctx.body = '/* no legacy captcha script URL could be fetched for this page view */\n';
   });
 
+  // Public: what the page already says (backend, app id, mode); the breaker only for this machine.
   router.get('/api/state', (ctx) => {
     ctx.set('cache-control', 'no-store');
-    ctx.body = { backend, appId, mode, breaker: verifier.breakerState, faultsUrl: faultsUrlFor(ctx.req.socket.remoteAddress) };
+    const remote = ctx.req.socket.remoteAddress;
+    const breaker = isLoopbackAddress(remote) ? { breaker: verifier.breakerState } : {};
+    ctx.body = { backend, appId, mode, ...breaker, faultsUrl: faultsUrlFor(remote) };
   });
 
   // The operator's view for the page's live panel: verdicts of the last minute and the breaker.
   router.get('/api/live', async (ctx) => {
     ctx.set('cache-control', 'no-store');
+    if (!isLoopbackAddress(ctx.req.socket.remoteAddress)) {
+      ctx.status = 403;
+      ctx.body = { code: 'forbidden', message: 'The operator’s view answers this machine only.' };
+      return;
+    }
     ctx.body = { ...(await metrics.live()), breaker: verifier.breakerState };
   });
 
@@ -289,31 +237,17 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     ctx.body = { mode };
   });
 
-  router.post(
-    '/login',
-    tencentCaptcha({ verifier, mode: () => mode, respond: false }),
-    (ctx) => {
-      const verdict = ctx.state.captcha as CaptchaVerdict;
-      const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-      const user = typeof body.username === 'string' && body.username.trim() !== '' ? body.username.trim().slice(0, 64) : 'guest';
-      const status = httpResponseForVerdict(verdict).status;
-      log(`POST /login → ${status} ${verdict.status}${verdict.status === 'degraded' ? ' accepted' : ''} (${verdict.reason}, mode ${verdict.mode}, ${verdict.latencyMs} ms)`);
-      ctx.body = { ok: true, user, summary: summarizeVerdict(verdict, status, user), verdict };
-    },
-  );
-
-  router.post(
-    '/legacy',
-    tencentCaptcha({ verifier: legacyVerifier, mode: () => mode, respond: false }),
-    (ctx) => {
-      const verdict = ctx.state.captcha as CaptchaVerdict;
-      const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-      const user = typeof body.username === 'string' && body.username.trim() !== '' ? body.username.trim().slice(0, 64) : 'guest';
-      const status = httpResponseForVerdict(verdict).status;
-      log(`POST /legacy → ${status} ${verdict.status}${verdict.status === 'degraded' ? ' accepted' : ''} (${verdict.reason}, mode ${verdict.mode}, ${verdict.latencyMs} ms)`);
-      ctx.body = { ok: true, user, summary: summarizeVerdict(verdict, status, user), verdict };
-    },
-  );
+  /** The handler after the middleware: a welcome, and the verdict for the machine running the demo. */
+  const welcome = (path: string) => (ctx: Koa.Context) => {
+    const verdict = ctx.state.captcha as CaptchaVerdict;
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const user = typeof body.username === 'string' && body.username.trim() !== '' ? body.username.trim().slice(0, 64) : 'guest';
+    const status = httpResponseForVerdict(verdict).status;
+    log(`POST ${path} → ${status} ${verdict.status}${verdict.status === 'degraded' ? ' accepted' : ''} (${verdict.reason}, mode ${verdict.mode}, ${verdict.latencyMs} ms)`);
+    ctx.body = { ok: true, user, ...loginAnswerDetails(verdict, status, { user, operator: isLoopbackAddress(ctx.req.socket.remoteAddress) }) };
+  };
+  router.post('/login', tencentCaptcha({ verifier, mode: () => mode, respond: false }), welcome('/login'));
+  router.post('/legacy', tencentCaptcha({ verifier: legacyVerifier, mode: () => mode, respond: false }), welcome('/legacy'));
 
   router.get(/^\/[a-z0-9-]+\.(?:js|css|png|svg|map)$/, async (ctx) => {
     const file = await assets.file(ctx.path);
@@ -331,7 +265,11 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
 
   const server: Server = createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) {
-      metrics.handle(req, res);
+      if (isLoopbackAddress(req.socket.remoteAddress)) metrics.handle(req, res);
+      else {
+        res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ code: 'forbidden', message: 'The metrics answer this machine only.' }));
+      }
       return;
     }
     if (emulator && isEmulatorPath(req.url)) {

@@ -3,7 +3,8 @@
  * emulator unless Tencent credentials are in the environment, and says which.
  */
 import { CaptchaMode } from '@tencent-captcha/core';
-import { TENCENT_ENV, createDemoServer, detectBackend } from './server.js';
+import { createDemoServer } from './server.js';
+import { TENCENT_ENV, detectBackend } from './server-options.js';
 
 const env = process.env;
 const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);

@@ -29,8 +29,12 @@ const BRANCH_TEXT: Record<string, string> = {
   internal_error: 'The verifier failed unexpectedly; the answer is no.',
 };
 
-/** Builds the page's sentence for a verdict and the HTTP status the server answered. */
-export function summarizeVerdict(verdict: CaptchaVerdict, httpStatus: number, user?: string): VerdictSummary {
+/**
+ * Builds the page's sentence for a verdict and the HTTP status the server answered. `operator: false`
+ * (a visitor from another machine) leaves the circuit breaker out: its state would tell an attacker
+ * when an attack opened it.
+ */
+export function summarizeVerdict(verdict: CaptchaVerdict, httpStatus: number, user?: string, { operator = true }: { operator?: boolean } = {}): VerdictSummary {
   const branch = BRANCH_TEXT[verdict.branch] ?? '';
   const cause = verdict.cause ? describeVerdictReason(verdict.cause).message : verdict.message;
   if (verdict.accepted && verdict.status === 'verified') {
@@ -44,7 +48,7 @@ export function summarizeVerdict(verdict: CaptchaVerdict, httpStatus: number, us
     return {
       outcome: 'degraded',
       title: `Welcome, ${user ?? 'guest'}: degraded, and accepted`,
-      text: `Tencent’s word could not be had: ${cause} ${branch} Decided in ${Math.round(verdict.latencyMs)} ms; mode ${verdict.mode}, breaker ${verdict.breaker}.`,
+      text: `Tencent’s word could not be had: ${cause} ${branch} Decided in ${Math.round(verdict.latencyMs)} ms; mode ${verdict.mode}${operator ? `, breaker ${verdict.breaker}` : ''}.`,
     };
   }
   if (httpStatus === 503) {
@@ -60,4 +64,21 @@ export function summarizeVerdict(verdict: CaptchaVerdict, httpStatus: number, us
     title: `Rejected (${httpStatus})`,
     text: `${verdict.message} ${branch}`.trim(),
   };
+}
+
+/** What a login answer carries besides `ok`, `user`, `code` and `message`. */
+export interface LoginAnswerDetails {
+  summary: VerdictSummary;
+  /** The whole verdict: for the machine running the demo only. */
+  verdict?: CaptchaVerdict;
+}
+
+/**
+ * The page's details of a login answer. The whole verdict (its `breaker`, `cause`, `branch`, …) is
+ * the operator's view: only a visitor on this machine (`operator`, by the socket's address) gets it.
+ * Anyone else gets what a production app answers, and a sentence that leaves the breaker out.
+ */
+export function loginAnswerDetails(verdict: CaptchaVerdict, httpStatus: number, options: { user?: string; operator: boolean }): LoginAnswerDetails {
+  const summary = summarizeVerdict(verdict, httpStatus, options.user, { operator: options.operator });
+  return options.operator ? { summary, verdict } : { summary };
 }

@@ -1,11 +1,12 @@
 /**
  * Answers a refused captcha like the Koa demo does: the adapter's status, headers and `{ code, message }`,
- * plus the verdict and a plain-language summary for the page to show.
+ * plus a plain-language summary for the page to show, and the whole verdict for the machine running
+ * the demo only (its breaker state would tell an attacker when an attack opened the breaker).
  */
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { CaptchaException } from '@tencent-captcha/nestjs';
-import { summarizeVerdict } from '@tencent-captcha/demo';
+import { isLoopbackAddress, loginAnswerDetails } from '@tencent-captcha/demo';
 
 @Catch(CaptchaException)
 export class CaptchaVerdictFilter implements ExceptionFilter<CaptchaException> {
@@ -17,7 +18,8 @@ export class CaptchaVerdictFilter implements ExceptionFilter<CaptchaException> {
     const status = exception.getStatus();
     const { verdict } = exception;
     this.log(`POST /login → ${status} ${verdict.status} (${verdict.reason}, mode ${verdict.mode}, ${verdict.latencyMs} ms)`);
-    const body = { ok: false, ...exception.getResponse(), summary: summarizeVerdict(verdict, status), verdict };
+    const operator = isLoopbackAddress(res.req?.socket?.remoteAddress);
+    const body = { ok: false, ...exception.getResponse(), ...loginAnswerDetails(verdict, status, { operator }) };
     res.statusCode = status;
     for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
     res.setHeader('content-type', 'application/json; charset=utf-8');

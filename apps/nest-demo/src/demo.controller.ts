@@ -5,7 +5,7 @@
 import { BadRequestException, Body, Controller, ForbiddenException, Get, Header, HttpCode, Inject, NotFoundException, Post, Put, Req } from '@nestjs/common';
 import { CaptchaMode, httpResponseForVerdict, type CaptchaVerdict as Verdict } from '@tencent-captcha/core';
 import { CaptchaVerdict, RequireCaptcha } from '@tencent-captcha/nestjs';
-import { EMULATOR_SDK_PATH, isLoopbackAddress, summarizeVerdict } from '@tencent-captcha/demo';
+import { EMULATOR_SDK_PATH, isLoopbackAddress, loginAnswerDetails } from '@tencent-captcha/demo';
 import { DEMO_STATE, type NestDemoState } from './demo.state.js';
 
 const MODES: readonly string[] = Object.values(CaptchaMode);
@@ -36,6 +36,7 @@ export class DemoController {
     });
   }
 
+  /** Public: what the page already says (backend, app id, mode); the breaker only for this machine. */
   @Get('api/state')
   @Header('cache-control', 'no-store')
   getState(@Req() req: SocketRequest): Record<string, unknown> {
@@ -44,7 +45,7 @@ export class DemoController {
       backend: state.backend,
       appId: state.appId,
       mode: state.mode,
-      breaker: state.verifier.breakerState,
+      ...(isLoopbackAddress(req.socket.remoteAddress) ? { breaker: state.verifier.breakerState } : {}),
       faultsUrl: this.faultsUrlFor(req),
     };
   }
@@ -76,10 +77,11 @@ export class DemoController {
   @Post('login')
   @HttpCode(200)
   @RequireCaptcha()
-  login(@Body() body: Record<string, unknown> | undefined, @CaptchaVerdict() verdict: Verdict): Record<string, unknown> {
+  login(@Req() req: SocketRequest, @Body() body: Record<string, unknown> | undefined, @CaptchaVerdict() verdict: Verdict): Record<string, unknown> {
     const user = typeof body?.username === 'string' && body.username.trim() !== '' ? body.username.trim().slice(0, 64) : 'guest';
     const status = httpResponseForVerdict(verdict).status;
     this.state.log(`POST /login → ${status} ${verdict.status} (${verdict.reason}, mode ${verdict.mode}, ${verdict.latencyMs} ms)`);
-    return { ok: true, user, summary: summarizeVerdict(verdict, status, user), verdict };
+    // The whole verdict (breaker included) is the operator's view: this machine only.
+    return { ok: true, user, ...loginAnswerDetails(verdict, status, { user, operator: isLoopbackAddress(req.socket.remoteAddress) }) };
   }
 }

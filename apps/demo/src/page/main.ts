@@ -185,9 +185,10 @@ drill.addEventListener('change', async (event) => {
 $<HTMLButtonElement>('#reload').addEventListener('click', () => location.reload());
 
 async function loadState(): Promise<void> {
-  const state = await json<{ mode: string; breaker: string }>('/api/state');
+  // The breaker is the operator's: the server tells it to the machine running the demo only.
+  const state = await json<{ mode: string; breaker?: string }>('/api/state');
   check('mode', state.mode);
-  breaker.textContent = state.breaker;
+  breaker.textContent = state.breaker ?? 'shown on the machine running the demo only';
   if (config.faultsUrl) {
     const faults = await json<FaultState>(config.faultsUrl);
     check('sdk', sdkChoice(faults));
