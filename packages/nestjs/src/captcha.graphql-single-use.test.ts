@@ -57,6 +57,13 @@ class AccountResolver {
     return outcome('signup', verdict, ticket);
   }
 
+  /** Adaptive mode (a disaster ticket is accepted within the budget), ticket from the headers. */
+  @Mutation(() => Outcome, { nullable: true })
+  @RequireCaptcha()
+  signupFromHeaders(@CaptchaVerdict() verdict: CaptchaVerdict | undefined) {
+    return outcome('signupFromHeaders', verdict);
+  }
+
   /** Opts in: one verdict may authorise up to three `vote` fields of a request. */
   @Mutation(() => Outcome, { nullable: true })
   @RequireCaptcha({ fieldsPerVerdict: 3 })
@@ -167,6 +174,19 @@ describe.each(DRIVERS)('one verdict, one GraphQL field — $name', (driver) => {
     }
     // The ticket went to Tencent once.
     expect(apiCalls).toBe(1);
+  });
+
+  it('spends a forged disaster ticket on one field, not on 50 (one degraded acceptance of the budget)', async () => {
+    const headers = {
+      'x-tencent-captcha-ticket': `trerror_1001_${emulator.appId}_${Math.floor(Date.now() / 1000)}_gql`,
+      'x-tencent-captcha-randstr': '@forged',
+    };
+    const aliases = Array.from({ length: COUNT }, (_, i) => `a${i}: signupFromHeaders ${OUTCOME}`).join(' ');
+    const result = (await post({ query: `mutation { ${aliases} }` }, headers)) as GraphQLResult;
+    expect(ran).toEqual(['signupFromHeaders']);
+    expect(result.data?.a0).toMatchObject({ status: 'degraded' });
+    expect(result.errors).toHaveLength(COUNT - 1);
+    for (const error of result.errors ?? []) expect(error.extensions).toMatchObject({ code: 'captcha_single_use', status: 400 });
   });
 
   it('refuses guarded queries beyond the first as well', async () => {

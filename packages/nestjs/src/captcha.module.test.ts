@@ -227,6 +227,23 @@ describe('validation at startup', () => {
     expect(() => RequireCaptcha({ mode: 'strict' })).toThrow(expect.objectContaining({ code: 'invalid_option', option: '@RequireCaptcha() options.mode' }));
     // @ts-expect-error — not a function
     expect(() => RequireCaptcha({ getTicket: 'ticket' })).toThrow(expect.objectContaining({ code: 'invalid_option' }));
+    for (const fieldsPerVerdict of [0, 101, 1.5, Number.POSITIVE_INFINITY, '2']) {
+      // @ts-expect-error — '2' is not a number
+      expect(() => RequireCaptcha({ fieldsPerVerdict }), String(fieldsPerVerdict)).toThrow(
+        expect.objectContaining({ code: 'invalid_option', option: '@RequireCaptcha() options.fieldsPerVerdict' }),
+      );
+    }
+    expect(() => RequireCaptcha({ fieldsPerVerdict: 100 })).not.toThrow();
+  });
+
+  it('refuses fieldsPerVerdict on the module: one captcha for several fields is a handler’s decision', async () => {
+    await expect(
+      startApp('express', {
+        // @ts-expect-error — not a module option
+        imports: [CaptchaModule.forRoot({ verifier: emulatorVerifierOptions(emulator), fieldsPerVerdict: 5 })],
+        controllers: [GuardedController],
+      }),
+    ).rejects.toMatchObject({ name: 'CaptchaConfigError', code: 'invalid_option', option: 'CaptchaModule options.fieldsPerVerdict' });
   });
 });
 
