@@ -8,5 +8,5 @@ export default defineConfig({
   dts: { compilerOptions: { ignoreDeprecations: '6.0', customConditions: [] } },
   sourcemap: true,
   clean: true,
-  treeshake: true,
+  treeshake: false, // rollup's extra pass appended a second sourceMappingURL to every file; esbuild's bundling already drops unused code
 });

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { minifyCssTemplates } from './minify-css-templates.mjs';
+import { packageRelativeSources } from './package-relative-sources.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 await build({
@@ -23,3 +24,5 @@ await build({
   plugins: [minifyCssTemplates],
   logLevel: 'warning',
 });
+// The map names Lit and protocol by their paths in this monorepo: make them package-relative.
+packageRelativeSources(resolve(root, 'dist/bundle.js.map'), root);
