@@ -125,8 +125,9 @@ export const FRAMEWORKS: Readonly<Record<string, readonly string[]>> = {
   vue: ['vue'],
   react: ['react', 'react-dom'],
   angular: ['@angular/core', '@angular/common', '@angular/forms', '@angular/platform-browser', '@angular/router', '@angular/compiler'],
-  next: ['next'],
-  nuxt: ['nuxt'],
+  // A Next.js app has React, a Nuxt app Vue and h3 (its server's request helpers).
+  next: ['next', 'react', 'react-dom'],
+  nuxt: ['nuxt', 'vue', 'h3'],
   svelte: ['svelte'],
   sveltekit: ['@sveltejs/kit', 'svelte'],
 };
