@@ -2,7 +2,8 @@
  * Changesets that make readable changelogs, and what `changeset version` writes from them.
  *
  * The rule (the root README's "Releasing" states it for everyone who writes one):
- * - a changeset names only published packages, each `patch`, `minor` or `major`;
+ * - a changeset names packages of this workspace, each `patch`, `minor` or `major` (a private app is
+ *   allowed and gets no version or changelog);
  * - its summary says what the package does, in the present tense, for someone who never saw the repo:
  *   no wording that compares with a state that was never released ("now", "no longer", "instead of",
  *   "anymore", "previously", "fixed" / "fixes"), no "Updated dependencies", no commit hashes
@@ -59,13 +60,16 @@ export const DIFF_WORDING: readonly { pattern: RegExp; why: string }[] = [
 /** The summary without its `code spans`, which name options and values rather than describe. */
 const prose = (summary: string) => summary.replace(/`[^`\n]*`/g, '``');
 
-/** The problems of the changesets, given the published packages (name → current version). */
-export function lintChangesets(changesets: Changeset[], published: Map<string, string>): string[] {
+/**
+ * The problems of the changesets, given the published packages (name → current version) and the
+ * private ones (apps: `changeset version` leaves them alone, so naming one is allowed and does nothing).
+ */
+export function lintChangesets(changesets: Changeset[], published: Map<string, string>, privates: ReadonlySet<string> = new Set()): string[] {
   const problems: string[] = [];
   for (const cs of changesets) {
     if (cs.releases.length === 0) problems.push(`${cs.file}: names no package`);
     for (const r of cs.releases) {
-      if (!published.has(r.name)) problems.push(`${cs.file}: ${r.name} is not a published package`);
+      if (!published.has(r.name) && !privates.has(r.name)) problems.push(`${cs.file}: ${r.name} is not a package of this workspace`);
       if (!['patch', 'minor', 'major'].includes(r.type)) problems.push(`${cs.file}: ${r.name}: ${r.type} is not patch, minor or major`);
     }
     if (cs.summary === '') problems.push(`${cs.file}: empty summary`);
