@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { isRtl, observeLang, registerTranslation, stringsFor } from './index.js';
 import { importLocale } from './load-locale.js';
 import { en } from './en.js';
+import { toUserLanguage } from './user-language.js';
 import zhCN from './locales/zh-cn.js';
 
 vi.mock('./load-locale.js', async (actual) => ({ importLocale: vi.fn((await actual<typeof import('./load-locale.js')>()).importLocale) }));
@@ -61,5 +62,14 @@ describe('isRtl()', () => {
   it('is true for scripts written right to left', () => {
     for (const lang of ['ar', 'ar-EG', 'he', 'HE-il', 'ur', 'ur-PK', 'fa']) expect(isRtl(lang), lang).toBe(true);
     for (const lang of ['en', 'arn', 'zh-tw', 'hi', 'my']) expect(isRtl(lang), lang).toBe(false);
+  });
+});
+
+describe('toUserLanguage()', () => {
+  it('maps Spanish outside Spain to Tencent\'s Latin American Spanish', () => {
+    expect(toUserLanguage('es-MX')).toBe('es-la');
+    expect(toUserLanguage('es-419')).toBe('es-la');
+    expect(toUserLanguage('es-ES')).toBe('es');
+    expect(toUserLanguage('es')).toBe('es');
   });
 });

@@ -1,6 +1,6 @@
 import type { TencentCaptchaStrings } from '../types.js';
 
-/** 简体中文. */
+/** 简体中文 (zh-cn). */
 export default {
   trigger: '点击进行人机验证',
   triggerVerified: '验证通过',
