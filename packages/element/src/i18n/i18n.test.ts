@@ -58,6 +58,19 @@ describe('stringsFor()', () => {
   });
 });
 
+describe('a module that does not load', () => {
+  it('leaves English, warns once and does not ask again', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    vi.mocked(importLocale).mockRejectedValueOnce(new TypeError('Failed to fetch dynamically imported module'));
+    expect(stringsFor('vi')).toEqual(en);
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledOnce());
+    expect(stringsFor('vi-VN')).toEqual(en);
+    expect(vi.mocked(importLocale).mock.calls.filter(([tag]) => tag === 'vi')).toHaveLength(1);
+    expect(String(warn.mock.calls[0]?.[0])).toContain('"vi"');
+    warn.mockRestore();
+  });
+});
+
 describe('isRtl()', () => {
   it('is true for scripts written right to left', () => {
     for (const lang of ['ar', 'ar-EG', 'he', 'HE-il', 'ur', 'ur-PK', 'fa']) expect(isRtl(lang), lang).toBe(true);
