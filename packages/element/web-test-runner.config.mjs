@@ -110,6 +110,16 @@ function cspPage(nonce, emulator, query) {
 </html>`;
 }
 
+/**
+ * src/i18n/load-locale.js imports `./locales/<tag>.js`, the built names; in src they are .ts files
+ * (which the esbuild plugin then compiles).
+ */
+async function sourceLocales(context, next) {
+  if (/^\/src\/i18n\/locales\/[a-z-]+\.js$/.test(context.path)) context.url = context.url.replace(/\.js(?=$|\?)/, '.ts');
+  return next();
+}
+
 export default await definePackageBrowserConfig(import.meta.dirname, {
   plugins: [emulatorPlugin()],
+  middleware: [sourceLocales],
 });

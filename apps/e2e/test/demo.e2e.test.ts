@@ -163,6 +163,12 @@ describe('demo: the login page', () => {
     expect(response.status()).toBe(200);
   });
 
+  it('follows the page language: <html lang="ja"> → the element re-renders in Japanese', async () => {
+    await page.evaluate(() => document.documentElement.setAttribute('lang', 'ja'));
+    await page.locator('tencent-captcha').getByRole('button', { name: 'ロボットでないことを確認' }).waitFor({ state: 'visible', ...WAIT });
+    expect(errors).toEqual([]);
+  });
+
   it('close → the required element blocks the form and nothing is submitted', async () => {
     await openCaptcha();
     await closeChallenge(page);

@@ -2,10 +2,13 @@
 // dist/bundle.js (`@tencent-captcha/element/bundle`): the element with Lit and what it uses of
 // @tencent-captcha/protocol inside, one minified ES module that registers <tencent-captcha> like
 // `define` does. For pages without a bundler: <script type="module" src="…/bundle.js"></script>.
+// English is inside; other languages load from dist/locales/<tag>.js next to it, found through the
+// bundle's own URL (scripts/locale-loader.mjs).
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { minifyCssTemplates } from './minify-css-templates.mjs';
 import { packageRelativeSources } from './package-relative-sources.mjs';
+import { bundleLocaleLoader } from './locale-loader.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 await build({
@@ -21,7 +24,7 @@ await build({
   legalComments: 'none',
   // Published dist of the dependencies, as a consumer's bundler would see them (no `source` condition).
   conditions: ['browser', 'import', 'default'],
-  plugins: [minifyCssTemplates],
+  plugins: [minifyCssTemplates, bundleLocaleLoader],
   logLevel: 'warning',
 });
 // The map names Lit and protocol by their paths in this monorepo: make them package-relative.

@@ -6,12 +6,15 @@
 //      tree-shaken from protocol's published dist;
 //   3. plus Lit: everything the page downloads.
 // 4. dist/bundle.js (`@tencent-captcha/element/bundle`, Lit inside) as shipped, gzipped.
+// 5. each language module, dist/locales/<tag>.js, as shipped: a page downloads the one it needs, on
+//    demand (so 1–3 leave the loader's import of them out, as a bundler's code splitting would).
 // Writes dist/size.json; with --readme, rewrites the table between the size markers in README.md.
 // Fails when the own code exceeds the budget, or when server-side code leaks into the bundle.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { externalLocaleLoader } from './locale-loader.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 // 7 KB since the show watchdog, ticket expiry and the misconfiguration warnings (issue 10); with Lit a page stays under 13 KB.
@@ -31,6 +34,7 @@ async function measure(external) {
     platform: 'browser',
     write: false,
     external,
+    plugins: [externalLocaleLoader],
     logLevel: 'silent',
     legalComments: 'none',
     charset: 'utf8',
@@ -46,6 +50,14 @@ const withLit = await measure([]);
 const bundleCode = await readFile(resolve(root, 'dist/bundle.js'));
 const bundle = { min: bundleCode.byteLength, gzip: gzipSync(bundleCode, { level: 9 }).byteLength };
 
+const localeFiles = (await readdir(resolve(root, 'dist/locales'))).filter((f) => f.endsWith('.js')).sort();
+const locales = await Promise.all(
+  localeFiles.map(async (file) => {
+    const code = await readFile(resolve(root, 'dist/locales', file));
+    return { file, min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+  }),
+);
+
 const leaks = FORBIDDEN.filter((s) => withLit.code.includes(s) || bundleCode.includes(s));
 if (leaks.length > 0) {
   console.error(`size: server-side code reached the browser bundle (found ${leaks.join(', ')})`);
@@ -58,6 +70,7 @@ const report = {
   withProtocol: { minified: withProtocol.min, gzip: withProtocol.gzip },
   withLit: { minified: withLit.min, gzip: withLit.gzip },
   bundle: { minified: bundle.min, gzip: bundle.gzip },
+  locales: Object.fromEntries(locales.map((l) => [l.file, { size: l.min, gzip: l.gzip }])),
   budget: BUDGET,
   bundleBudget: BUNDLE_BUDGET,
 };
@@ -70,6 +83,7 @@ const table = [
   `| + what it uses of \`@tencent-captcha/protocol\` | ${kb(withProtocol.min)} | ${kb(withProtocol.gzip)} |`,
   `| + Lit 3 (all a page downloads) | ${kb(withLit.min)} | **${kb(withLit.gzip)}** |`,
   `| \`@tencent-captcha/element/bundle\` (\`dist/bundle.js\`, all of it, no bundler) | ${kb(bundle.min)} | **${kb(bundle.gzip)}** |`,
+  ...locales.map((l) => `| + \`dist/locales/${l.file}\`, loaded on demand (as shipped) | ${kb(l.min)} | ${kb(l.gzip)} |`),
 ].join('\n');
 console.log(table);
 

@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import './define.js';
 import type { TencentCaptchaElement } from './tencent-captcha.js';
 import { clearFaults, emulator, expectDisasterTicket, setSdkFault, solve, type EmulatorInfo } from '../test/emulator.js';
@@ -125,7 +125,7 @@ describe('<tencent-captcha> in a form', () => {
 
   it('the validation message follows lang', async () => {
     const f = await form(html`<tencent-captcha lang="zh-CN" required app-id=${e.appId} src=${e.sdkUrl}></tencent-captcha>`);
-    expect(captchaOf(f).validationMessage).to.equal('请先完成人机验证。');
+    await waitUntil(() => captchaOf(f).validationMessage === '请先完成人机验证。', 'the zh-cn message arrives');
   });
 
   it('reportValidity() shows the message at the trigger without the element moving focus on its own', async () => {

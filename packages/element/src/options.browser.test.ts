@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import './define.js';
 import type { TencentCaptchaElement } from './tencent-captcha.js';
 import { loadTencentSdk } from './sdk-loader.js';
@@ -97,7 +97,8 @@ describe('<tencent-captcha> options, language and theme', () => {
     el.src = e.sdkUrl;
     shadow.append(el);
     await el.updateComplete;
-    expect(label(el)).to.equal('点击进行人机验证');
+    // English first, then Simplified Chinese once its module arrived.
+    await waitUntil(() => label(el) === '点击进行人机验证', 'the zh-cn strings arrive');
     await el.show();
     expect(calls[0]![2]).to.include({ userLanguage: 'zh-cn' });
 
@@ -107,14 +108,11 @@ describe('<tencent-captcha> options, language and theme', () => {
 
     const plain = await fixture<TencentCaptchaElement>(html`<tencent-captcha app-id=${e.appId} src=${e.sdkUrl}></tencent-captcha>`);
     document.documentElement.setAttribute('lang', 'zh-CN');
-    await new Promise((r) => setTimeout(r, 0)); // the MutationObserver's turn
-    await plain.updateComplete;
-    expect(label(plain), 'follows <html lang> changes').to.equal('点击进行人机验证');
+    await waitUntil(() => label(plain) === '点击进行人机验证', 'follows <html lang> changes');
 
     document.documentElement.removeAttribute('lang');
-    await new Promise((r) => setTimeout(r, 0));
-    await plain.updateComplete;
-    expect(label(plain)).to.equal(navigator.language.toLowerCase().startsWith('zh') ? '点击进行人机验证' : 'Verify you are human');
+    const browser = navigator.language.toLowerCase().startsWith('zh') ? '点击进行人机验证' : 'Verify you are human';
+    await waitUntil(() => label(plain) === browser, 'follows the browser once <html lang> is gone');
     await plain.show();
     // The browser's language is not the page's: the SDK keeps the console's setting.
     expect(calls.at(-1)![2]).to.not.have.property('userLanguage');

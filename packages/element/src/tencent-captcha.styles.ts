@@ -85,6 +85,12 @@ export const styles = css`
   [part='icon'].fallback {
     border-color: var(--_warning);
   }
+  /* Right to left (ar, he, ur, or an inherited dir="rtl"): the flex row already starts at the right;
+     the icon is mirrored too (the spinner's gap and turn, the check mark). */
+  :host(:dir(rtl)) [part='icon'],
+  [dir='rtl'] [part='icon'] {
+    scale: -1 1;
+  }
   [part='status'] {
     font-size: 0.875em;
   }

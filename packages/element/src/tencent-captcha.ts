@@ -14,7 +14,7 @@ import { DEFAULT_LOAD_TIMEOUT, SdkLoadError } from './sdk-loader.js';
 import { createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './drivers/driver.js';
 import { createModernDriver } from './drivers/modern.js';
 import { createLegacyDriver, isMobileLegacyScript } from './drivers/legacy.js';
-import { observeLang, resolveLang, stringsFor } from './i18n/index.js';
+import { isRtl, observeLang, resolveLang, stringsFor } from './i18n/index.js';
 import { styles } from './tencent-captcha.styles.js';
 
 /** Where Tencent's script comes from when `src` is not set. */
@@ -72,7 +72,7 @@ const darkModeConverter = {
 };
 
 const EVENTS = { verified: TencentCaptchaVerifiedEvent, fallback: TencentCaptchaFallbackEvent, closed: TencentCaptchaClosedEvent, expired: TencentCaptchaExpiredEvent };
-const SYNC_ATTRIBUTES = ['lang', 'name', 'required', 'disabled'];
+const SYNC_ATTRIBUTES = ['lang', 'dir', 'name', 'required', 'disabled'];
 const PENDING: readonly CaptchaStatus[] = ['loading', 'ready', 'verifying'];
 const FAILED_CODE: Partial<Record<CaptchaStatus, TencentCaptchaErrorCode>> = { closed: 'closed', idle: 'cancelled', error: 'misconfigured' };
 
@@ -395,7 +395,8 @@ export class TencentCaptchaElement extends LitElement {
   }
 
   protected override render() {
-    const strings = stringsFor(resolveLang(this).lang);
+    const { lang } = resolveLang(this);
+    const strings = stringsFor(lang);
     const status = this._status;
     const done = status === 'fallback' || status === 'closed' || status === 'error';
     const busy = status === 'loading' || status === 'ready';
@@ -412,7 +413,8 @@ export class TencentCaptchaElement extends LitElement {
       !this.#autoStarts() || done
         ? html`<slot name="trigger" @click=${this.#onTrigger}><button part="button" type="button" ?disabled=${this.#isDisabled()} aria-disabled=${status === 'verified' ? 'true' : nothing} aria-busy=${busy ? 'true' : nothing}><span part="icon" class=${icon} aria-hidden="true"></span><span part="label">${label}</span></button></slot>`
         : nothing;
-    return html`<div part="base">${trigger}<slot name="captcha"></slot><div part="status" role="status">${message}</div></div>`;
+    // Right to left in ar/he/ur (an inherited `dir="rtl"` reaches the shadow tree by itself); the host's own `dir` wins.
+    return html`<div part="base" dir=${isRtl(lang) && !this.dir ? 'rtl' : nothing}>${trigger}<slot name="captcha"></slot><div part="status" role="status">${message}</div></div>`;
   }
 
   readonly #onTrigger = (): void => {

@@ -13,7 +13,6 @@
  *   listener on the box, registered before any SDK's, stops those clicks there.
  */
 import {
-  USER_LANGUAGES,
   isDisasterTicket,
   parseDisasterTicket,
   type TencentCaptchaConstructor,
@@ -22,6 +21,7 @@ import {
   type TencentCaptchaResult,
 } from '@tencent-captcha/protocol';
 import { loadTencentSdk, modernGlobal } from '../sdk-loader.js';
+import { toUserLanguage } from '../i18n/user-language.js';
 import { ENTRY_JS_LOAD_ERROR, createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
 
 /** Tencent's errorCode for a `show()` whose challenge did not appear in time. */
@@ -35,22 +35,7 @@ const guarded = new WeakSet<HTMLElement>();
 const stopClick = (event: Event) => event.stopImmediatePropagation();
 import type { VerifiedDetail } from '../events.js';
 
-const languages: readonly string[] = USER_LANGUAGES;
-
-/**
- * Maps a BCP 47 language tag to one of Tencent's `userLanguage` values (protocol.md §1.5), or
- * `undefined` when Tencent has no such language (the SDK then uses the console's setting).
- */
-export function toUserLanguage(lang: string): string | undefined {
-  const tag = lang.trim().toLowerCase().replaceAll('_', '-');
-  if (!tag) return undefined;
-  if (languages.includes(tag)) return tag;
-  const [base = ''] = tag.split('-');
-  if (base === 'zh') return /-(hk|mo)\b/.test(tag) ? 'zh-hk' : /-(tw|hant)\b/.test(tag) ? 'zh-tw' : 'zh-cn';
-  if (tag === 'es-419') return 'es-la';
-  if (languages.includes(base)) return base;
-  return languages.find((l) => l.startsWith(`${base}-`));
-}
+export { toUserLanguage };
 
 /** The SDK's `options` from the element's configuration. Attributes win over the `options` property. */
 export function toModernOptions(config: DriverConfig): TencentCaptchaOptions {

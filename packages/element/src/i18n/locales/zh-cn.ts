@@ -1,7 +1,7 @@
-import type { TencentCaptchaStrings } from './types.js';
+import type { TencentCaptchaStrings } from '../types.js';
 
-/** 简体中文. */
-export const zhCN: Required<TencentCaptchaStrings> = {
+/** 简体中文 (zh-cn). */
+export default {
   trigger: '点击进行人机验证',
   triggerVerified: '验证通过',
   triggerRetry: '重新验证',
@@ -14,4 +14,4 @@ export const zhCN: Required<TencentCaptchaStrings> = {
   error: '验证码配置有误。',
   expired: '验证已过期，请重新验证。',
   fallbackUnavailable: '验证码加载失败，请稍后再试。',
-};
+} satisfies Required<TencentCaptchaStrings>;

@@ -1,0 +1,27 @@
+// src/i18n/load-locale.js imports `./locales/${tag}.js` with a template literal, which a consumer's
+// bundler must see as written (one chunk per language). esbuild would replace it with a glob over
+// src/, so the builds keep it out:
+// - `externalLocaleLoader` (tsup: dist/index.js, dist/define.js) leaves the import of
+//   `./load-locale.js` external; scripts/copy-types.mjs copies the file next to them, into dist/.
+// - `bundleLocaleLoader` (scripts/bundle.mjs: dist/bundle.js) puts in a loader that imports
+//   `./locales/<tag>.js` relative to the bundle's own URL, so a copied dist/ or a CDN needs no setup.
+
+/** @type {import('esbuild').Plugin} */
+export const externalLocaleLoader = {
+  name: 'external-locale-loader',
+  setup(build) {
+    build.onResolve({ filter: /\/load-locale\.js$/ }, () => ({ path: './load-locale.js', external: true }));
+  },
+};
+
+/** @type {import('esbuild').Plugin} */
+export const bundleLocaleLoader = {
+  name: 'bundle-locale-loader',
+  setup(build) {
+    build.onResolve({ filter: /\/load-locale\.js$/ }, () => ({ path: 'load-locale', namespace: 'locale-loader' }));
+    build.onLoad({ filter: /.*/, namespace: 'locale-loader' }, () => ({
+      contents: 'export const importLocale = (tag) => import(new URL(`./locales/${tag}.js`, import.meta.url).href);',
+      loader: 'js',
+    }));
+  },
+};
