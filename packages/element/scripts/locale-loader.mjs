@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 // src/i18n/load-locale.js imports `./locales/${tag}.js` with a template literal, which a consumer's
 // bundler must see as written (one chunk per language). esbuild would replace it with a glob over
 // src/, so the builds keep it out:
@@ -18,8 +20,9 @@ export const externalLocaleLoader = {
 export const bundleLocaleLoader = {
   name: 'bundle-locale-loader',
   setup(build) {
-    build.onResolve({ filter: /\/load-locale\.js$/ }, () => ({ path: 'load-locale', namespace: 'locale-loader' }));
-    build.onLoad({ filter: /.*/, namespace: 'locale-loader' }, () => ({
+    // The file's own path (not a virtual namespace), so the bundle's source map names it package-relative.
+    build.onResolve({ filter: /\/load-locale\.js$/ }, (args) => ({ path: resolve(args.resolveDir, args.path) }));
+    build.onLoad({ filter: /\/load-locale\.js$/ }, () => ({
       contents: 'export const importLocale = (tag) => import(new URL(`./locales/${tag}.js`, import.meta.url).href);',
       loader: 'js',
     }));
