@@ -13,8 +13,10 @@ import { EmulatorError } from './errors.js';
 import { ApiFaultKind, SdkFaultKind, createFaultQueues, type FaultController } from './faults.js';
 import { corsHeaders, sendJson, send } from './http.js';
 import { renderIndexPage } from './index-page.js';
-import { resolveOptions, type EmulatorOptions } from './options.js';
+import { checkLifetime, resolveOptions, type EmulatorOptions } from './options.js';
 import { createSdkRoutes } from './sdk-routes.js';
+import { createMetadataService } from './metadata.js';
+import { createTemporaryKeyStore, type TemporaryKey } from './temporary-keys.js';
 import { createTicketStore, type IssueTicketOptions, type IssuedTicket } from './tickets.js';
 
 /** The SDK script URLs of an emulator, one per name Tencent serves. */
@@ -27,6 +29,36 @@ export interface EmulatorSdkUrls {
   TCaptchaGlobal: string;
   /** `/TJNCaptcha-global.js` (international). */
   TJNCaptchaGlobal: string;
+}
+
+/** Counters of the temporary-key services, for tests that bound how often a client asks. */
+export interface TemporaryKeyStats {
+  /** Requests to the metadata service (also those refused while it was down). */
+  metadataRequests: number;
+  /** Temporary keys issued (metadata service and STS). */
+  issued: number;
+}
+
+/** The emulated CAM role: metadata service, STS, key lifetime. */
+export interface EmulatorTemporaryKeys {
+  /** The metadata service's base, for `fromCvmRole({ metadataUrl })` (`${url}/latest/meta-data/`). */
+  readonly metadataUrl: string;
+  /** The CVM instance's role name. */
+  readonly cvmRoleName: string;
+  /** The `RoleArn` STS accepts. */
+  readonly roleArn: string;
+  /** The OIDC `ProviderId` `AssumeRoleWithWebIdentity` accepts. */
+  readonly oidcProviderId: string;
+  /** The `WebIdentityToken` it accepts. */
+  readonly webIdentityToken: string;
+  /** Sets the lifetime of keys issued from now on, in seconds (fractions allowed; at most 43200). */
+  setLifetime(seconds: number): void;
+  /** Switches the metadata service on or off (off: its connections are reset). */
+  setMetadataAvailable(available: boolean): void;
+  /** Issues a temporary key directly (default: the current lifetime). */
+  issue(lifetimeSeconds?: number): TemporaryKey;
+  /** How often the services were asked. */
+  stats(): TemporaryKeyStats;
 }
 
 /** A running emulator. Close it when done. */
@@ -57,6 +89,8 @@ export interface Emulator {
   readonly secretId: string;
   /** Accepted API SecretKey. */
   readonly secretKey: string;
+  /** Temporary keys: the CVM metadata service, STS, and the key lifetime. */
+  readonly temporaryKeys: EmulatorTemporaryKeys;
   /** Fault switches (also over HTTP at `${controlUrl}/faults`). */
   readonly faults: FaultController;
   /** Issues a ticket exactly as a solved challenge would, without a browser. */
@@ -91,6 +125,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const resolved = resolveOptions(options);
   const faults = createFaultQueues();
   const tickets = createTicketStore(resolved.now);
+  const temporaryKeys = createTemporaryKeyStore(resolved.signatureNow, resolved.temporaryKeyLifetimeSeconds);
+  const metadata = createMetadataService(resolved.cvmRoleName, temporaryKeys, resolved.signatureNow);
   const timers = new Map<NodeJS.Timeout, () => void>();
   let closed = false;
   let origin = '';
@@ -99,6 +135,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     options: resolved,
     faults,
     tickets,
+    temporaryKeys,
     url: () => origin,
     delay(ms) {
       if (closed) return Promise.resolve(false);
@@ -135,6 +172,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     apiUrl: `${origin}/`,
     legacyApiUrl: `${origin}/v2/index.php`,
     controlUrl: `${origin}/__emulator`,
+    metadataUrl: `${origin}/latest/meta-data/`,
     appId: resolved.appId,
     appIds: [...resolved.apps.keys()],
     faults: `${origin}/__emulator/faults`,
@@ -163,6 +201,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       send(res, 200, renderIndexPage({ url: origin, appId: resolved.appId }), { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       return 'index';
     }
+    const metadataOutcome = metadata.handle(req, res, url);
+    if (metadataOutcome !== undefined) return metadataOutcome;
     const sdkOutcome = await sdk.handle(req, res, url, cors);
     if (sdkOutcome !== undefined) return sdkOutcome;
     if (url.pathname.startsWith('/__emulator')) {
@@ -228,6 +268,21 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     appSecretKey: resolved.appSecretKey,
     secretId: resolved.secretId,
     secretKey: resolved.secretKey,
+    temporaryKeys: {
+      metadataUrl: `${origin}/latest/meta-data/`,
+      cvmRoleName: resolved.cvmRoleName,
+      roleArn: resolved.roleArn,
+      oidcProviderId: resolved.oidcProviderId,
+      webIdentityToken: resolved.webIdentityToken,
+      setLifetime: (seconds) => {
+        temporaryKeys.lifetimeSeconds = checkLifetime(seconds);
+      },
+      setMetadataAvailable: (available) => {
+        metadata.available = available === true;
+      },
+      issue: (seconds) => temporaryKeys.issue(seconds === undefined ? undefined : checkLifetime(seconds)),
+      stats: () => ({ metadataRequests: metadata.requests, issued: temporaryKeys.issued }),
+    },
     faults: {
       set: (target, fault, opts) => faults.set(target, fault, opts),
       sequence: (target, steps) => faults.sequence(target, steps),

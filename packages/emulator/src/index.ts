@@ -5,8 +5,11 @@
  *
  * @packageDocumentation
  */
-export { createEmulator, type Emulator, type EmulatorSdkUrls } from './emulator.js';
-export { DEMO_CREDENTIALS, type EmulatorOptions, type EmulatorApp } from './options.js';
+export { createEmulator, type Emulator, type EmulatorSdkUrls, type EmulatorTemporaryKeys, type TemporaryKeyStats } from './emulator.js';
+export { TOKEN_FAILURE, type TemporaryKey, type TokenProblem } from './temporary-keys.js';
+export { METADATA_ROLE_PATH } from './metadata.js';
+export { StsApi } from './api/sts.js';
+export { DEMO_CREDENTIALS, DEMO_ROLE, type EmulatorOptions, type EmulatorApp } from './options.js';
 export { EmulatorError, EmulatorErrorCode } from './errors.js';
 export {
   FaultTarget,

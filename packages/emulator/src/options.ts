@@ -18,6 +18,21 @@ export const DEMO_CREDENTIALS = {
   secretKey: 'emulatorDemoSecretKeyNotReal0000',
 } as const;
 
+/**
+ * The emulated CAM role (CVM metadata service and STS) unless options set others: demo values too,
+ * never anything real.
+ */
+export const DEMO_ROLE = {
+  /** The CAM role of the emulated CVM instance (metadata service). */
+  cvmRoleName: 'EmulatorCaptchaRole',
+  /** The role STS `AssumeRole` / `AssumeRoleWithWebIdentity` accept. */
+  roleArn: 'qcs::cam::uin/100000000001:roleName/EmulatorCaptchaRole',
+  /** The OIDC identity provider TKE's `AssumeRoleWithWebIdentity` names (`TKE_PROVIDER_ID`). */
+  oidcProviderId: 'emulator-oidc-provider',
+  /** The web identity token that provider accepts (the file `TKE_WEB_IDENTITY_TOKEN_FILE` holds). */
+  webIdentityToken: 'emulator.demo.web-identity-token',
+} as const;
+
 /** A captcha app (CaptchaAppId + AppSecretKey) the emulator knows. */
 export interface EmulatorApp {
   /** CaptchaAppId, digits. */
@@ -59,6 +74,20 @@ export interface EmulatorOptions {
    * @default false
    */
   requireAidEncrypted?: boolean;
+  /** The CAM role name the metadata service reports. @default DEMO_ROLE.cvmRoleName */
+  cvmRoleName?: string;
+  /** The only `RoleArn` STS accepts. @default DEMO_ROLE.roleArn */
+  roleArn?: string;
+  /** The `ProviderId` `AssumeRoleWithWebIdentity` accepts. @default DEMO_ROLE.oidcProviderId */
+  oidcProviderId?: string;
+  /** The `WebIdentityToken` `AssumeRoleWithWebIdentity` accepts. @default DEMO_ROLE.webIdentityToken */
+  webIdentityToken?: string;
+  /**
+   * How long the temporary keys the metadata service and STS issue live, in seconds (fractions
+   * allowed, so tests can have keys that expire in a second or two); caps STS's `DurationSeconds`.
+   * Also settable later with `emulator.temporaryKeys.setLifetime()`. @default 7200
+   */
+  temporaryKeyLifetimeSeconds?: number;
   /** Receives one line per request (method, path, outcome; never secrets). @default no logging */
   logger?: (line: string) => void;
 }
@@ -75,7 +104,20 @@ export interface ResolvedEmulatorOptions {
   now: () => number;
   signatureNow: () => number;
   requireAidEncrypted: boolean;
+  cvmRoleName: string;
+  roleArn: string;
+  oidcProviderId: string;
+  webIdentityToken: string;
+  temporaryKeyLifetimeSeconds: number;
   log: (line: string) => void;
+}
+
+/** Validates a temporary key lifetime in seconds. @internal */
+export function checkLifetime(seconds: unknown): number {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 43_200) {
+    invalid('`temporaryKeyLifetimeSeconds` must be a number of seconds above 0 and at most 43200');
+  }
+  return seconds as number;
 }
 
 const invalid = (message: string): never => {
@@ -124,6 +166,11 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedEmulatorO
     now,
     signatureNow: options.signatureNow ?? (() => Date.now()),
     requireAidEncrypted: options.requireAidEncrypted ?? false,
+    cvmRoleName: nonEmpty('cvmRoleName', options.cvmRoleName ?? DEMO_ROLE.cvmRoleName),
+    roleArn: nonEmpty('roleArn', options.roleArn ?? DEMO_ROLE.roleArn),
+    oidcProviderId: nonEmpty('oidcProviderId', options.oidcProviderId ?? DEMO_ROLE.oidcProviderId),
+    webIdentityToken: nonEmpty('webIdentityToken', options.webIdentityToken ?? DEMO_ROLE.webIdentityToken),
+    temporaryKeyLifetimeSeconds: checkLifetime(options.temporaryKeyLifetimeSeconds ?? 7200),
     log: options.logger ?? (() => {}),
   };
 }

@@ -6,6 +6,7 @@ import type { EmulatorContext } from '../context.js';
 import type { ApiFault } from '../faults.js';
 import { BodyTooLargeError, hostOf, readBody, send, sendJson } from '../http.js';
 import { API_ERROR_MESSAGES, apiError, describeCaptchaResult, type ApiEnvelope } from './describe-captcha-result.js';
+import { answerSts, isStsAction } from './sts.js';
 
 const STATUS_TEXT: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
@@ -14,7 +15,7 @@ function traceHeaders(req: IncomingMessage): Record<string, string> {
   return typeof trace === 'string' && /^[\w-]{1,100}$/.test(trace) ? { 'x-tc-traceid': trace } : {};
 }
 
-function sendEnvelope(req: IncomingMessage, res: ServerResponse, envelope: ApiEnvelope): void {
+function sendEnvelope(req: IncomingMessage, res: ServerResponse, envelope: ApiEnvelope | { Response: Record<string, unknown> }): void {
   sendJson(res, 200, envelope, traceHeaders(req));
 }
 
@@ -80,8 +81,25 @@ async function applyFault(fault: ApiFault, req: IncomingMessage, res: ServerResp
   }
 }
 
+/** STS on the same origin; the API faults are for DescribeCaptchaResult and do not apply. */
+async function handleSts(req: IncomingMessage, res: ServerResponse, ctx: EmulatorContext): Promise<string> {
+  let body: string;
+  try {
+    body = await readBody(req, 64 * 1024);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    sendEnvelope(req, res, apiError('RequestSizeLimitExceeded', 'The request body is larger than STS accepts.'));
+    return 'STS RequestSizeLimitExceeded';
+  }
+  const answer = await answerSts({ headers: req.headers, body, host: hostOf(req, new URL(ctx.url()).host) }, ctx);
+  sendEnvelope(req, res, answer.envelope);
+  return answer.summary;
+}
+
 /** Handles `POST /`. @internal */
 export async function handleApiRequest(req: IncomingMessage, res: ServerResponse, ctx: EmulatorContext): Promise<string> {
+  const action = req.headers['x-tc-action'];
+  if (typeof action === 'string' && isStsAction(action)) return handleSts(req, res, ctx);
   const fault = ctx.faults.takeApi();
   if (fault?.kind === 'hang' || fault?.kind === 'connection-reset') {
     await applyFault(fault, req, res, ctx);
@@ -100,7 +118,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
   if (fault && (await applyFault(fault, req, res, ctx))) return `fault ${fault.kind}`;
   const answer = await describeCaptchaResult(
     { headers: req.headers, body, host: hostOf(req, new URL(ctx.url()).host) },
-    { options: ctx.options, tickets: ctx.tickets },
+    ctx,
   );
   sendEnvelope(req, res, answer.envelope);
   return answer.summary + (fault ? ` (after fault ${fault.kind})` : '');

@@ -7,18 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
-import {
-  CaptchaApi,
-  CaptchaCode,
-  describeCaptchaCode,
-  parseTc3Authorization,
-  verifyTc3Request,
-  type DescribeCaptchaResultResponse,
-  type Tc3VerifyResult,
-} from '@tencent-captcha/protocol';
-import { stripPort } from '../http.js';
+import { CaptchaApi, CaptchaCode, describeCaptchaCode, type DescribeCaptchaResultResponse } from '@tencent-captcha/protocol';
+import type { TemporaryKeyStore } from '../temporary-keys.js';
 import type { ResolvedEmulatorOptions } from '../options.js';
 import type { TicketStore } from '../tickets.js';
+import { checkTc3Auth, header } from './tc3-auth.js';
 
 /** The JSON an API call answers with (HTTP 200). */
 export type ApiEnvelope =
@@ -46,47 +39,6 @@ const REQUIRED = ['CaptchaType', 'Ticket', 'UserIp', 'Randstr', 'CaptchaAppId', 
 const INTEGER_PARAMS = ['CaptchaType', 'CaptchaAppId', 'BusinessId', 'SceneId', 'NeedGetCaptchaTime'] as const;
 const STRING_PARAMS = ['Ticket', 'UserIp', 'Randstr', 'AppSecretKey', 'MacAddress', 'Imei'] as const;
 const KNOWN = new Set<string>([...INTEGER_PARAMS, ...STRING_PARAMS]);
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v.join(',') : v;
-}
-
-/**
- * Checks the TC3 signature. Two leniencies, both for clients pointed at a local `host:port`
- * (Tencent's hosts have neither problem): the credential scope's service may be `captcha` or the
- * Host's first label (the official Node SDK derives it from the endpoint, e.g. `127`), and the
- * signed `host` may be the Host header with or without its port (the official SDK signs the
- * hostname but sends `host:port`).
- */
-async function verifySignature(
-  headers: IncomingHttpHeaders,
-  body: string,
-  options: ResolvedEmulatorOptions,
-  hostHeader: string,
-): Promise<Tc3VerifyResult> {
-  const auth = parseTc3Authorization(header(headers, 'authorization') ?? '');
-  const hostname = stripPort(hostHeader);
-  const allowedServices = new Set([CaptchaApi.service, hostname.split('.')[0] ?? '']);
-  const service = auth && allowedServices.has(auth.service) ? auth.service : CaptchaApi.service;
-  const hosts = hostname === hostHeader ? [hostHeader] : [hostHeader, hostname];
-  let first: Tc3VerifyResult | undefined;
-  for (const host of hosts) {
-    const result = await verifyTc3Request({
-      method: 'POST',
-      headers: { ...headers, host },
-      body,
-      service,
-      now: Math.floor(options.signatureNow() / 1000),
-      maxSkewSeconds: CaptchaApi.signatureSkewSeconds,
-      lookupSecretKey: (id) => (id === options.secretId ? options.secretKey : undefined),
-    });
-    if (result.ok) return result;
-    first ??= result;
-    if (result.code !== 'AuthFailure.SignatureFailure') break;
-  }
-  return first as Tc3VerifyResult;
-}
 
 /** Validates the JSON body; returns the request or an error (code, message). */
 function validateParams(
@@ -122,14 +74,14 @@ function validateParams(
 /** Handles one `POST /` whose body has been read. Never throws for client input. @internal */
 export async function describeCaptchaResult(
   request: { headers: IncomingHttpHeaders; body: string; host: string },
-  deps: { options: ResolvedEmulatorOptions; tickets: TicketStore },
+  deps: { options: ResolvedEmulatorOptions; tickets: TicketStore; temporaryKeys: TemporaryKeyStore },
 ): Promise<ApiAnswer> {
   const { headers, body, host } = request;
   const { options, tickets } = deps;
   const requestId = randomUUID();
   const fail = (code: string, message: string): ApiAnswer => ({ envelope: apiError(code, message, requestId), summary: code });
 
-  const auth = await verifySignature(headers, body, options, host);
+  const auth = await checkTc3Auth({ headers, body, host }, CaptchaApi.service, deps);
   if (!auth.ok) return fail(auth.code, auth.message);
 
   const action = header(headers, 'x-tc-action');

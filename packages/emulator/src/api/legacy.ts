@@ -4,6 +4,8 @@
  * when it comes again within the timestamp window), Actions `CaptchaIframeQuery` (answers a
  * single-use script URL) and `CaptchaCheck` (legacy tickets: 20 minutes, accepted twice; the answer
  * carries `is_right: 0` like the documented example, whatever the outcome — only `code` decides).
+ * A temporary key (STS, metadata service) must send its `Token` parameter: code 4105
+ * (`AuthFailure.TokenFailure`) when it is missing, wrong or expired.
  * Also serves that single-use script, `/legacy/TCapIframeApi.js?asig=…&clientype=1|2`, which defines
  * `capInit` & co. (a PC or a mobile script, as `clientType` asked), and its second stage,
  * `/legacy/TCapIframe.js`, which the script loads before it sets up (as Tencent's loads three from its
@@ -19,6 +21,7 @@ import type { ApiFault } from '../faults.js';
 import { BodyTooLargeError, hostOf, readBody, send, sendJson, stripPort } from '../http.js';
 import { BrowserAsset, renderBrowserAsset } from '../sdk-assets.js';
 import { serveScriptWithFaults } from '../sdk-routes.js';
+import { TOKEN_FAILURE } from '../temporary-keys.js';
 
 /** A v2 answer: `code` 0 success, 4xxx request errors, 5100 verification failed. */
 export interface LegacyAnswer {
@@ -80,7 +83,8 @@ export function createLegacyRoutes(ctx: EmulatorContext) {
     if (signatureMethod !== 'HmacSHA1' && signatureMethod !== 'HmacSHA256') {
       return fail(4000, 'InvalidParameter', 'SignatureMethod must be HmacSHA1 or HmacSHA256.');
     }
-    if (params.SecretId !== ctx.options.secretId) return fail(4104, 'SecretIdNotFound', 'The SecretId is not found.');
+    const secretKey = params.SecretId === ctx.options.secretId ? ctx.options.secretKey : ctx.temporaryKeys.secretKeyOf(params.SecretId ?? '');
+    if (secretKey === undefined) return fail(4104, 'SecretIdNotFound', 'The SecretId is not found.');
     const timestamp = /^\d{1,12}$/.test(params.Timestamp ?? '') ? Number(params.Timestamp) : Number.NaN;
     const nowMs = ctx.options.signatureNow();
     if (!Number.isFinite(timestamp) || Math.abs(nowMs / 1000 - timestamp) > 300) {
@@ -92,13 +96,16 @@ export function createLegacyRoutes(ctx: EmulatorContext) {
     let valid = false;
     for (const h of hosts) {
       const expected = await signV2StringToSign(
-        ctx.options.secretKey,
+        secretKey,
         buildV2StringToSign({ method, host: h, path: LegacyApi.path, params: signed }),
         signatureMethod,
       );
       if (timingSafeEqualString(expected, signature ?? '')) valid = true;
     }
     if (!valid) return fail(4100, 'AuthFailure', 'Signature verification failed.');
+    // A temporary key's requests carry its `Token` (a signed parameter like any other).
+    const tokenProblem = ctx.temporaryKeys.checkToken(params.SecretId ?? '', params.Token);
+    if (tokenProblem) return fail(TOKEN_FAILURE.legacyCode, TOKEN_FAILURE.code, TOKEN_FAILURE.message(tokenProblem));
     if (!/^[1-9]\d{0,19}$/.test(params.Nonce ?? '')) return fail(4000, 'InvalidParameter', 'Nonce must be a positive integer.');
     prune(nonces, nowMs - NONCE_WINDOW_MS);
     // Within the window a Nonce is single use, whatever its Timestamp: otherwise a replay with a

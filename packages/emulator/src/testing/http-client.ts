@@ -41,6 +41,8 @@ export interface CallApiInput {
   /** Host value to sign; the Host header sent is always the URL's host. @default the URL's host */
   signedHost?: string;
   service?: string;
+  /** A temporary key's token, sent as `X-TC-Token`. */
+  token?: string;
   signal?: AbortSignal;
 }
 
@@ -64,6 +66,7 @@ export async function callApi(input: CallApiInput): Promise<RawResponse & { json
     authorization: signature.authorization,
     'x-tc-timestamp': String(timestamp),
   };
+  if (input.token !== undefined) headers['x-tc-token'] = input.token;
   if (input.action !== null) headers['x-tc-action'] = input.action ?? 'DescribeCaptchaResult';
   if (input.version !== null) headers['x-tc-version'] = input.version ?? '2019-07-22';
   const res = await rawRequest(input.apiUrl, { method: 'POST', headers, body: payload, signal: input.signal });
