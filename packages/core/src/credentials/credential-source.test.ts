@@ -97,7 +97,7 @@ describe('createCredentialSource()', () => {
   it('over many rotations, hands out every key at least a quarter of its life before it expires, asking twice per key', async () => {
     const { provider, state } = rotatingProvider(8000);
     const expiry = new Map<string, number>();
-    const wrapped = { providerName: 'test-role', getCredential: async () => { const c = await provider.getCredential(); expiry.set(c.secretId, c.expiresAt as number); return c; } };
+    const wrapped = { providerName: 'test-role', getCredential: async () => { const c = await provider.getCredential(); expiry.set(c.secretId!, c.expiresAt as number); return c; } };
     const source = createCredentialSource(wrapped, { now: Date.now });
     const used = new Set<string>();
     for (let i = 0; i < 800; i++) {

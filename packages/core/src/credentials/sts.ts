@@ -36,7 +36,7 @@ interface StsCall {
   region: string;
   params: Record<string, unknown>;
   /** Signs with it; `undefined`: unsigned (`SKIP`). */
-  credential: ProvidedCredential | undefined;
+  credential: { secretId: string; secretKey: string; token?: string | undefined } | undefined;
   fetch: ProviderFetch | undefined;
 }
 
@@ -122,7 +122,9 @@ export function fromStsAssumeRole(options: FromStsAssumeRoleOptions): Credential
   return {
     providerName: 'sts-assume-role',
     async getCredential() {
-      const source = isCredentialProvider(credentials) ? await credentials.getCredential() : credentials;
+      const raw = isCredentialProvider(credentials) ? await credentials.getCredential() : credentials;
+      const source = checkCredential(raw, Date.now());
+      if (typeof source === 'string') throw new Error(`the key to assume the role with is unusable: ${source}`);
       return callSts({ endpoint, action: 'AssumeRole', region: options.region ?? 'ap-guangzhou', params, credential: source, fetch: options.fetch });
     },
   };

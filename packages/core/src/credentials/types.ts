@@ -14,8 +14,18 @@ export interface TencentCloudCredential {
   token?: string | undefined;
 }
 
-/** What a provider answers: a key and, for a temporary one, when it expires. */
-export interface ProvidedCredential extends TencentCloudCredential {
+/**
+ * What a provider answers: a key and, for a temporary one, when it expires. `secretId` and
+ * `secretKey` are typed optional, as in the official SDK's `Credential`, so its providers type-check
+ * unchanged; an answer without them is refused at run time.
+ */
+export interface ProvidedCredential {
+  /** `SecretId` (temporary keys: `TmpSecretId`). */
+  secretId?: string | undefined;
+  /** `SecretKey` (temporary keys: `TmpSecretKey`). */
+  secretKey?: string | undefined;
+  /** The session token of a temporary key. */
+  token?: string | null | undefined;
   /**
    * When the key expires: a `Date`, or Unix milliseconds. Without it (the official SDK's providers
    * do not say) the verifier asks the provider again every 10 s and uses an answer for at most 25 s
