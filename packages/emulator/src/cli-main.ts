@@ -22,6 +22,7 @@ Options:
   --secret-id <s>        API SecretId to accept (default: the demo id)
   --secret-key <s>       API SecretKey to accept (default: the demo key)
   --require-aid-encrypted  refuse show() without a valid aidEncrypted (errorCode 1006)
+  --temporary-key-lifetime <s>  lifetime of the metadata service's and STS's temporary keys (default 7200)
   --quiet                do not log requests
   -h, --help             show this help
 `;
@@ -47,6 +48,7 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
       'secret-id': { type: 'string' },
       'secret-key': { type: 'string' },
       'require-aid-encrypted': { type: 'boolean' },
+      'temporary-key-lifetime': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -60,6 +62,7 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
   if (values['secret-id'] !== undefined) options.secretId = values['secret-id'];
   if (values['secret-key'] !== undefined) options.secretKey = values['secret-key'];
   if (values['require-aid-encrypted']) options.requireAidEncrypted = true;
+  if (values['temporary-key-lifetime'] !== undefined) options.temporaryKeyLifetimeSeconds = Number(values['temporary-key-lifetime']);
   return { help: false, options, quiet: values.quiet ?? false };
 }
 
@@ -72,6 +75,7 @@ export function describeEmulator(emulator: Emulator): string {
   API (TC3)     POST ${emulator.apiUrl}  (official SDK: endpoint '${emulator.apiEndpoint}', protocol 'http://')
   Legacy API    ${emulator.legacyApiUrl}
   Faults        ${emulator.controlUrl}/faults  (GET / POST / DELETE, JSON)
+  CVM metadata  ${emulator.temporaryKeys.metadataUrl}  (role ${emulator.temporaryKeys.cvmRoleName}; STS on POST ${emulator.apiUrl})
 
 Credentials it accepts (demo values unless you set others; never use them for anything real):
   CaptchaAppId  ${emulator.appId}
