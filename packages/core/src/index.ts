@@ -104,3 +104,23 @@ export {
   type LegacyScriptUrlInput,
   type LegacyScriptUrlOptions,
 } from './legacy/script-url.js';
+export {
+  CredentialProviderError,
+  type TencentCloudCredential,
+  type ProvidedCredential,
+  type CredentialProvider,
+  type CredentialsOption,
+} from './credentials/types.js';
+export { fromEnv, CREDENTIAL_ENV, type FromEnvOptions } from './credentials/env.js';
+export { fromProfile, PROFILE_PATHS, type FromProfileOptions } from './credentials/profile.js';
+export { fromCvmRole, DEFAULT_METADATA_URL, type FromCvmRoleOptions } from './credentials/cvm-role.js';
+export {
+  fromStsAssumeRole,
+  fromTkeOidc,
+  DEFAULT_STS_ENDPOINT,
+  TKE_ENV,
+  type FromStsAssumeRoleOptions,
+  type FromTkeOidcOptions,
+} from './credentials/sts.js';
+export { defaultCredentialChain, type DefaultCredentialChainOptions } from './credentials/chain.js';
+export type { ProviderFetch } from './credentials/http-get.js';

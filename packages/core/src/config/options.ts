@@ -11,6 +11,8 @@ import type { CaptchaBreakerOptions, CaptchaBudgetOptions, CaptchaDisasterTicket
 import { CaptchaConfigError } from './errors.js';
 import { DEFAULT_ENDPOINT, ENV, assertCredentialsPresent, credential, processEnv } from './credentials.js';
 import { assertKnownKeys, assertMode, group, integer, isPlainObject } from './validate.js';
+import { resolveCredentials } from '../credentials/option.js';
+import type { CredentialsOption } from '../credentials/types.js';
 import { normaliseRequestFields } from './request-fields.js';
 
 /** The options every verifier shares (see {@link normaliseCommonOptions}). */
@@ -41,14 +43,14 @@ export const COMMON_OPTION_KEYS = [
 ] as const;
 
 /** Every option of `createCaptchaVerifier`. */
-export const CAPTCHA_VERIFIER_OPTION_KEYS: readonly string[] = ['captchaAppId', 'appSecretKey', 'secretId', 'secretKey', ...COMMON_OPTION_KEYS];
+export const CAPTCHA_VERIFIER_OPTION_KEYS: readonly string[] = ['captchaAppId', 'appSecretKey', 'secretId', 'secretKey', 'credentials', ...COMMON_OPTION_KEYS];
 
 /** Everything `createCaptchaVerifier` needs, split into the public part and the closure-only part. */
 export interface NormalisedOptions {
   resolved: ResolvedCaptchaVerifierOptions;
   /** The egress proxy URL (may hold credentials, so not in `resolved`). */
   proxy: string | undefined;
-  credentials: { secretId: string; secretKey: string; appSecretKey: string };
+  credentials: { keys: CredentialsOption; appSecretKey: string };
   store: CaptchaStore | undefined;
   hooks: CaptchaHooks;
   /** `undefined`: the default console logger; `false`: silent. */
@@ -66,7 +68,7 @@ export function normaliseOptions(options: CaptchaVerifierOptions = {}): Normalis
   assertKnownKeys(options as Record<string, unknown>, CAPTCHA_VERIFIER_OPTION_KEYS);
   const env = (options.env ?? processEnv()) as Record<string, string | undefined>;
   if (!isPlainObject(env)) throw new CaptchaConfigError('invalid_option', 'env', 'env must be an object of strings.');
-  assertCredentialsPresent(options as Record<string, unknown>, env, ['captchaAppId', 'appSecretKey', 'secretId', 'secretKey']);
+  assertCredentialsPresent(options as Record<string, unknown>, env, options.credentials === undefined ? ['captchaAppId', 'appSecretKey', 'secretId', 'secretKey'] : ['captchaAppId', 'appSecretKey']);
 
   const appId = credential(options.captchaAppId, env, 'captchaAppId', /^[1-9]\d{0,15}$/, 'a positive integer (digits only)');
   const captchaAppId = Number(appId);
@@ -75,8 +77,17 @@ export function normaliseOptions(options: CaptchaVerifierOptions = {}): Normalis
   }
   // Printable ASCII without spaces; secretId also goes into `Credential=<id>/…`, so no `/` or `,`.
   const appSecretKey = credential(options.appSecretKey, env, 'appSecretKey', /^[\x21-\x7e]{1,256}$/, 'printable ASCII without spaces');
-  const secretId = credential(options.secretId, env, 'secretId', /^[\x21-\x2b\x2d\x2e\x30-\x7e]{1,256}$/, 'printable ASCII without spaces, "/" or ","');
-  const secretKey = credential(options.secretKey, env, 'secretKey', /^[\x21-\x7e]{1,256}$/, 'printable ASCII without spaces');
+  const keys = resolveCredentials(
+    options,
+    env,
+    () => ({
+      secretId: credential(options.secretId, env, 'secretId', /^[\x21-\x2b\x2d\x2e\x30-\x7e]{1,256}$/, 'printable ASCII without spaces, "/" or ","'),
+      secretKey: credential(options.secretKey, env, 'secretKey', /^[\x21-\x7e]{1,256}$/, 'printable ASCII without spaces'),
+    }),
+    (code, message) => {
+      throw new CaptchaConfigError(code, 'credentials', message);
+    },
+  );
 
   const common = normaliseCommonOptions(options);
   let endpoint: URL;
@@ -97,7 +108,7 @@ export function normaliseOptions(options: CaptchaVerifierOptions = {}): Normalis
     ...common,
     proxy: normaliseProxy(options.proxy, options.fetch !== undefined),
     resolved: { captchaAppId, endpoint: endpoint.href, ...common.resolved },
-    credentials: { secretId, secretKey, appSecretKey },
+    credentials: { keys, appSecretKey },
   };
 }
 

@@ -6,10 +6,11 @@ import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import { STSCredential } from 'tencentcloud-sdk-nodejs/tencentcloud/common/credential.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLegacyCaptchaVerifier } from '../legacy/verifier.js';
-import type { CaptchaVerifierOptions } from '../options.js';
-import { httpResponseForVerdict } from '../reasons.js';
-import type { CaptchaVerdict } from '../verdict.js';
-import { createCaptchaVerifier } from '../verifier.js';
+import type { CaptchaVerifierOptions } from '../types/options.js';
+import { httpResponseForVerdict } from '../decision/reasons.js';
+import type { CaptchaVerdict } from '../types/verdict.js';
+import { createCaptchaVerifier } from '../engine/verifier.js';
+import { runDoctor } from '../operations/doctor.js';
 import { fromCvmRole } from './cvm-role.js';
 
 const USER_IP = '203.0.113.7';
@@ -178,5 +179,24 @@ describe('the doctor with credentials', () => {
     const tokenless = verifierFor(emulator, { credentials: { secretId: k.TmpSecretId, secretKey: k.TmpSecretKey } });
     const report = await tokenless.check();
     expect(report.checks.find((c) => c.name === 'api_key')).toMatchObject({ status: 'fail', summary: expect.stringContaining('AuthFailure.TokenFailure'), hint: expect.stringContaining('token') });
+  });
+
+  it('the CLI with --chain says which provider of the chain gave the key', async () => {
+    const { emulator } = await emulatorWith();
+    const k = emulator.temporaryKeys.issue();
+    const env = {
+      TENCENT_CAPTCHA_APP_ID: emulator.appId,
+      TENCENT_CAPTCHA_APP_SECRET_KEY: emulator.appSecretKey,
+      TENCENT_CAPTCHA_ENDPOINT: emulator.apiUrl,
+      TENCENTCLOUD_SECRET_ID: k.TmpSecretId,
+      TENCENTCLOUD_SECRET_KEY: k.TmpSecretKey,
+      TENCENTCLOUD_SESSION_TOKEN: k.Token,
+    };
+    let out = '';
+    const code = await runDoctor(['doctor', '--chain'], { env, write: (t) => (out += t) });
+    expect(out).toMatch(/✓ credential_provider\s+chain:env gave a temporary key \(expiry not given\); a refresh works/);
+    expect(out).not.toContain(k.TmpSecretKey);
+    expect(out).not.toContain(k.Token);
+    expect(code).toBe(0);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The doctor's line about the key source (`credential_provider`): which provider gave the key, when
- * it expires, and whether a refresh works right now. A static key has nothing to refresh (skip).
+ * it expires, and whether a refresh works right now. A static key has nothing to refresh: no line.
  */
-import type { CaptchaCheck } from '../doctor.js';
+import type { CaptchaCheck } from '../types/check.js';
 import type { CredentialSource } from './credential-source.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -13,12 +13,9 @@ function inWords(ms: number): string {
   return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
 }
 
-/** Runs the check; never throws. @internal */
-export async function checkCredentialProvider(source: CredentialSource, now: () => number): Promise<CaptchaCheck> {
-  if (source.isStatic) {
-    const temporary = source.status().temporary;
-    return { name: 'credential_provider', status: 'skip', summary: `a static ${temporary ? 'temporary key (with a token)' : 'key'}: nothing to refresh`, hint: null };
-  }
+/** Runs the check (`null` for a static key: nothing to refresh); never throws. @internal */
+export async function checkCredentialProvider(source: CredentialSource, now: () => number): Promise<CaptchaCheck | null> {
+  if (source.isStatic) return null;
   const result = await source.refreshNow();
   const status = source.status();
   if (!result.ok) {

@@ -11,7 +11,7 @@
  * Both answer `{ Credentials: { TmpSecretId, TmpSecretKey, Token }, ExpiredTime, Expiration }`.
  */
 import { signTc3 } from '@tencent-captcha/protocol';
-import { CaptchaConfigError } from '../options.js';
+import { CaptchaConfigError } from '../config/errors.js';
 import { parseJson, requestText, type ProviderFetch } from './http-get.js';
 import { nodeFs, processEnv } from './node-builtins.js';
 import { checkCredential } from './validate.js';

@@ -2,6 +2,7 @@
  * The verification engine: the stages of design §3 in their order, composed.
  *
  *   input (decision/input.ts, disaster tickets in decision/policy.ts)
+ *   → API key (credentials/credential-source.ts: cached, refreshed in the background)
  *   → network (network/upstream.ts: breaker → queue → attempt with its timer → retry)
  *   → policy (decision/policy.ts: pure)
  *   → store (stores/calls.ts: consult for degraded candidates, claim for verified tickets)
@@ -27,6 +28,8 @@ import { PolicyReason, type VerdictReason } from '../types/reasons.js';
 import type { CaptchaVerdict, VerifyInput, VerifyOptions } from '../types/verdict.js';
 import type { CaptchaVerifier } from '../types/verifier.js';
 import type { VerifierEngineSetup } from './setup.js';
+import type { CredentialSource } from '../credentials/credential-source.js';
+import { keyForCall } from '../credentials/key-for-call.js';
 
 /** The stages of one verifier, built once. */
 interface Stages {
@@ -39,6 +42,7 @@ interface Stages {
   verdictContext: VerdictContext;
   settingsFor: (options: VerifyOptions | undefined) => CallSettings;
   inputOptions: { randstrRequired: boolean } | undefined;
+  credentials: CredentialSource;
 }
 
 /** The verification pipeline over one upstream API (see the module comment). */
@@ -79,8 +83,9 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     verdictContext: { redact, now, network, retryAfterSeconds: resolved.retryAfterSeconds },
     settingsFor: createCallSettings(resolved),
     inputOptions: setup.randstrRequired ? undefined : { randstrRequired: false },
+    credentials: setup.credentials,
   };
-  const checkContext = { endpoint: resolved.endpoint, attemptTimeoutMs: resolved.attemptTimeoutMs, now, store, client, redact };
+  const checkContext = { endpoint: resolved.endpoint, attemptTimeoutMs: resolved.attemptTimeoutMs, now, store, client, redact, credentialSource: setup.credentials };
   const credentials = setup.credentialShape ?? null;
   return {
     verify: (input, options) => verify(stages, input, options),
@@ -141,12 +146,21 @@ async function run(s: Stages, rawInput: VerifyInput, call: CallSettings, signal:
   if (disaster.kind !== 'not_disaster') trace.disasterTicket = disaster.ticket;
   if (disaster.kind === 'invalid') return local(disaster.reason, 'disaster_ticket_check');
 
-  // 2. Network: Tencent's outcome, or why there is none.
-  const { outcome, attempts } = await network.call(input, call.extra, signal, started, span);
+  // 2. The API key: at once while one is usable. No key is our fault, never Tencent's: misconfigured,
+  // and the breaker never hears of it.
+  const got = keyForCall(s.credentials, signal, started + resolved.deadlineMs - resolved.storeTimeoutMs - performance.now());
+  const key = got instanceof Promise ? await got : got;
+  if ('unavailable' in key) {
+    events.credentialsUnavailable(s.credentials.provider, key.unavailable);
+    return local(PolicyReason.Misconfigured, 'misconfigured');
+  }
+
+  // 3. Network: Tencent's outcome, or why there is none.
+  const { outcome, attempts } = await network.call(input, call.extra, signal, started, span, key);
   trace.outcome = outcome;
   trace.attempts = attempts;
 
-  // 3. Policy: final, or a degraded candidate the store must settle.
+  // 4. Policy: final, or a degraded candidate the store must settle.
   const decision = decide({
     mode: call.mode,
     outcome,
@@ -159,10 +173,10 @@ async function run(s: Stages, rawInput: VerifyInput, call: CallSettings, signal:
   if (decision.type === 'final') {
     if (decision.misconfigured) events.misconfigured(outcome);
     if (decision.reason === PolicyReason.Overloaded) events.overloaded(outcome);
-    // 4. Store: a verified ticket is claimed where the API would accept it twice. 5. Verdict.
+    // 5. Store: a verified ticket is claimed where the API would accept it twice. 6. Verdict.
     return finish(decision.reason === PolicyReason.Verified ? await s.storeCalls.claim(input, decision, signal) : decision);
   }
-  // 4. Store: replay guard and budgets settle a degraded candidate. 5. Verdict.
+  // 5. Store: replay guard and budgets settle a degraded candidate. 6. Verdict.
   const settled = await s.storeCalls.consult(decision, input, trace.disasterTicket, call.budgetScope, signal);
   return finish(settled.decision, settled.windowEndsMs);
 }

@@ -11,6 +11,8 @@ export interface EngineEvents {
   degradedAccepted(verdict: CaptchaVerdict, outcome: UpstreamOutcome | null): void;
   /** The policy found the setup misconfigured (CaptchaCode 100, an auth error…). */
   misconfigured(outcome: UpstreamOutcome): void;
+  /** No usable API key (the credential provider failed): the verdict is `misconfigured`. */
+  credentialsUnavailable(provider: string, error: string): void;
   /** The request was refused before reaching Tencent (local queue, event-loop lag). */
   overloaded(outcome: UpstreamOutcome): void;
   /** A bug: the verification threw; the verdict is `internal_error`. */

@@ -2,6 +2,7 @@
  * What the engine needs besides the shared options: how to talk to one upstream API, and the few
  * things that differ between `DescribeCaptchaResult` and the legacy `CaptchaCheck`.
  */
+import type { CredentialSource } from '../credentials/credential-source.js';
 import type { CredentialShape } from '../operations/checks.js';
 import type { UpstreamClient } from '../network/describe-captcha-result.js';
 import type { Transport } from '../network/transport.js';
@@ -29,6 +30,8 @@ export interface VerifierEngineSetup {
   now: () => number;
   /** Secrets to redact from any text that came from outside. */
   secrets: readonly string[];
+  /** The API key of every request: static, or a provider's, refreshed in the background. */
+  credentials: CredentialSource;
   /** Closed by `close()`. Its `connections` bound the requests in flight. */
   transport: Transport;
   client: UpstreamClient;

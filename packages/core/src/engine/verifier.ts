@@ -12,6 +12,7 @@ import { createMemoryStore } from '../stores/memory.js';
 import type { CaptchaVerifierOptions } from '../types/options.js';
 import type { CaptchaVerifier } from '../types/verifier.js';
 import { createVerifierEngine } from './engine.js';
+import { credentialSourceFor } from '../credentials/for-verifier.js';
 
 /**
  * Creates a verifier. Validates and normalises `options` once and throws a `CaptchaConfigError` when
@@ -20,13 +21,16 @@ import { createVerifierEngine } from './engine.js';
 export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): CaptchaVerifier {
   const { resolved, credentials, hooks, logger, telemetry, fetch, now, store, proxy } = normaliseOptions(options);
   const transport = createTransport(resolved.endpoint, fetch, resolved.maxConnections, proxy);
+  const keys = credentialSourceFor(credentials.keys, logger, now);
   const client = createDescribeCaptchaResultClient({
     endpoint: resolved.endpoint,
     captchaAppId: resolved.captchaAppId,
-    ...credentials,
+    appSecretKey: credentials.appSecretKey,
+    warmKey: keys.isStatic ? (keys.get() as { secretId: string; secretKey: string; token: string | undefined }) : undefined,
     transport,
     now,
   });
+  const staticKey = keys.isStatic ? (keys.get() as { secretId: string; secretKey: string; token: string | undefined }) : null;
   return createVerifierEngine({
     resolved,
     store: store ?? createMemoryStore(),
@@ -37,11 +41,13 @@ export function createCaptchaVerifier(options: CaptchaVerifierOptions = {}): Cap
     injectedFetch: fetch !== undefined,
     credentialShape: {
       captchaAppId: resolved.captchaAppId,
-      secretIdLooksLikeOne: credentials.secretId.startsWith('AKID'),
-      secretKeyLooksLikeAnId: credentials.secretKey.startsWith('AKID'),
+      // A provider's keys are not known yet: judged by the doctor's credential_provider line instead.
+      secretIdLooksLikeOne: staticKey ? staticKey.secretId.startsWith('AKID') : true,
+      secretKeyLooksLikeAnId: staticKey ? staticKey.secretKey.startsWith('AKID') : false,
     },
     now,
-    secrets: [credentials.appSecretKey, credentials.secretKey, proxyPassword(proxy)],
+    secrets: [credentials.appSecretKey, staticKey?.secretKey ?? '', staticKey?.token ?? '', proxyPassword(proxy)],
+    credentials: keys,
     transport,
     client,
     randstrRequired: true,

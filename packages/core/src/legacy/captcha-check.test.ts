@@ -35,7 +35,16 @@ describe('v2 signing (protocol.md §4.8 vectors, as our requests are signed)', (
 
 describe('the CaptchaCheck request', () => {
   const legacy = normaliseLegacyOptions({ captchaAppId: 1, secretId: 'AKIDfoo', secretKey: 'secretKeyBar-long', env: {}, businessId: 7, sceneId: 3 }).legacy;
-  const context = { host: 'csec.api.qcloud.com', path: '/v2/index.php', region: 'gz', secretId: 'AKIDfoo', secretKey: 'secretKeyBar-long', signatureMethod: 'HmacSHA256' as const, now: () => 1_700_000_000_123 };
+  const context = { host: 'csec.api.qcloud.com', path: '/v2/index.php', region: 'gz', signatureMethod: 'HmacSHA256' as const, now: () => 1_700_000_000_123 };
+  const KEY = { secretId: 'AKIDfoo', secretKey: 'secretKeyBar-long', token: undefined };
+
+  it('sends a temporary key\'s Token as a signed parameter (and none for a permanent key)', async () => {
+    const body = Object.fromEntries(new URLSearchParams(await buildLegacyForm(context, { ...KEY, token: 'sessionToken123' }, 'CaptchaCheck', { ticket: 't' })));
+    const { Signature, ...signed } = body;
+    expect(signed.Token).toBe('sessionToken123');
+    expect(Signature).toBe(await signV2StringToSign('secretKeyBar-long', buildV2StringToSign({ method: 'POST', host: context.host, path: context.path, params: signed }), 'HmacSHA256'));
+    expect(Object.fromEntries(new URLSearchParams(await buildLegacyForm(context, KEY, 'CaptchaCheck', { ticket: 't' })))).not.toHaveProperty('Token');
+  });
 
   it('is a form POST with Region, a fresh Nonce and Timestamp, the shared parameters, and a valid HmacSHA1 signature (the default, no SignatureMethod); no secret key', async () => {
     const sent: TransportRequest[] = [];
@@ -49,10 +58,10 @@ describe('the CaptchaCheck request', () => {
       async close() {},
     };
     let clock = 1_700_000_000_000;
-    const client = createCaptchaCheckClient({ legacy, secretId: 'AKIDfoo', secretKey: 'secretKeyBar-long', transport, now: () => clock });
-    await expect(client.call({ ticket: 't02abc*', randstr: '@x', userIp: '203.0.113.9' }, { cancel: null })).resolves.toMatchObject({ kind: 'answer', response: { CaptchaCode: 1 } });
+    const client = createCaptchaCheckClient({ legacy, transport, now: () => clock });
+    await expect(client.call({ ticket: 't02abc*', randstr: '@x', userIp: '203.0.113.9' }, { cancel: null }, '', KEY)).resolves.toMatchObject({ kind: 'answer', response: { CaptchaCode: 1 } });
     clock += 1000;
-    await client.call({ ticket: 't02abc*', randstr: '', userIp: '203.0.113.9' }, { cancel: null });
+    await client.call({ ticket: 't02abc*', randstr: '', userIp: '203.0.113.9' }, { cancel: null }, '', KEY);
     expect(sent[0]!.headers['content-type']).toBe('application/x-www-form-urlencoded');
     const [first, second] = sent.map((r) => Object.fromEntries(new URLSearchParams(r.body)));
     expect(first).toMatchObject({
@@ -72,7 +81,7 @@ describe('the CaptchaCheck request', () => {
   });
 
   it('signs with HmacSHA1 without a SignatureMethod parameter (absent means HmacSHA1, as in the legacy docs)', async () => {
-    const body = Object.fromEntries(new URLSearchParams(await buildLegacyForm({ ...context, signatureMethod: 'HmacSHA1' }, 'CaptchaCheck', { ticket: 't' })));
+    const body = Object.fromEntries(new URLSearchParams(await buildLegacyForm({ ...context, signatureMethod: 'HmacSHA1' }, KEY, 'CaptchaCheck', { ticket: 't' })));
     const { Signature, ...signed } = body;
     expect(body).not.toHaveProperty('SignatureMethod');
     expect(Signature).toBe(await signV2StringToSign('secretKeyBar-long', buildV2StringToSign({ method: 'POST', host: context.host, path: context.path, params: signed }), 'HmacSHA1'));
@@ -91,8 +100,8 @@ describe('the CaptchaCheck request', () => {
       warm() {},
       async close() {},
     };
-    const client = createCaptchaCheckClient({ legacy, secretId: 'AKIDfoo', secretKey: 'secretKeyBar-long', transport: refused, now: Date.now });
-    await expect(client.call({ ticket: 't', randstr: '', userIp: '203.0.113.9' }, { cancel: null })).resolves.toEqual({
+    const client = createCaptchaCheckClient({ legacy, transport: refused, now: Date.now });
+    await expect(client.call({ ticket: 't', randstr: '', userIp: '203.0.113.9' }, { cancel: null }, '', KEY)).resolves.toEqual({
       kind: 'failure', failure: 'upstream_unreachable', detail: 'ECONNREFUSED', notSent: true,
     });
   });

@@ -30,8 +30,6 @@ const DISASTER = 21;
 /** Options of {@link createCaptchaCheckClient}. */
 export interface CaptchaCheckClientOptions {
   legacy: ResolvedLegacyOptions;
-  secretId: string;
-  secretKey: string;
   transport: Transport;
   /** Unix milliseconds. */
   now: () => number;
@@ -50,14 +48,12 @@ export function sharedActionParams(legacy: ResolvedLegacyOptions): Record<string
 }
 
 /** The signing context of an endpoint. */
-export function signingContext(options: { legacy: ResolvedLegacyOptions; secretId: string; secretKey: string; now: () => number }): LegacySigningContext {
+export function signingContext(options: { legacy: ResolvedLegacyOptions; now: () => number }): LegacySigningContext {
   const url = new URL(options.legacy.endpoint);
   return {
     host: url.host,
     path: url.pathname,
     region: options.legacy.region,
-    secretId: options.secretId,
-    secretKey: options.secretKey,
     signatureMethod: options.legacy.signatureMethod,
     now: options.now,
   };
@@ -70,9 +66,9 @@ export function createCaptchaCheckClient(options: CaptchaCheckClientOptions): Up
   const { transport } = options;
   transport.warm();
   return {
-    async call(input, control) {
+    async call(input, control, _extra, key) {
       // CaptchaCheck takes no randstr; it is checked by the element and used by the replay guard only.
-      const body = await buildLegacyForm(context, 'CaptchaCheck', { ...shared, ticket: input.ticket, userIp: input.userIp });
+      const body = await buildLegacyForm(context, key, 'CaptchaCheck', { ...shared, ticket: input.ticket, userIp: input.userIp });
       let status: number;
       let text: string;
       try {

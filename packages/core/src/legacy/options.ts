@@ -7,6 +7,8 @@ import type { V2SignatureMethod } from '@tencent-captcha/protocol';
 import { COMMON_OPTION_KEYS, normaliseCommonOptions, normaliseProxy, type NormalisedCommonOptions } from '../config/options.js';
 import { CaptchaConfigError } from '../config/errors.js';
 import { ENV, assertCredentialsPresent } from '../config/credentials.js';
+import { resolveCredentials } from '../credentials/option.js';
+import type { CredentialsOption } from '../credentials/types.js';
 import { assertKnownKeys } from '../config/validate.js';
 import { type CaptchaVerifierOptions, type ResolvedCaptchaVerifierOptions } from '../types/options.js';
 
@@ -59,6 +61,7 @@ export const LEGACY_OPTION_KEYS: readonly string[] = [
   'captchaAppId',
   'secretId',
   'secretKey',
+  'credentials',
   'region',
   'signatureMethod',
   'captchaType',
@@ -86,7 +89,8 @@ export interface NormalisedLegacyOptions extends NormalisedCommonOptions {
   /** The shared resolved options, as the verification pipeline takes them. */
   resolved: ResolvedCaptchaVerifierOptions;
   legacy: ResolvedLegacyOptions;
-  credentials: { secretId: string; secretKey: string };
+  /** The API key: static, or a provider. */
+  credentials: CredentialsOption;
   /** The egress proxy URL (may hold credentials, so not in `resolved`). */
   proxy: string | undefined;
 }
@@ -130,7 +134,7 @@ export function normaliseLegacyOptions(options: LegacyCaptchaVerifierOptions = {
   assertKnownKeys(options as Record<string, unknown>, LEGACY_OPTION_KEYS);
   const env = (options.env ?? processEnv()) as Record<string, string | undefined>;
   if (typeof env !== 'object' || env === null) throw new CaptchaConfigError('invalid_option', 'env', 'env must be an object of strings.');
-  assertCredentialsPresent(options as Record<string, unknown>, env, ['captchaAppId', 'secretId', 'secretKey']);
+  assertCredentialsPresent(options as Record<string, unknown>, env, options.credentials === undefined ? ['captchaAppId', 'secretId', 'secretKey'] : ['captchaAppId']);
 
   const appId = credential(options.captchaAppId, env, 'captchaAppId', /^[1-9]\d{0,15}$/, 'a positive integer (digits only)');
   const captchaAppId = Number(appId);
@@ -138,8 +142,17 @@ export function normaliseLegacyOptions(options: LegacyCaptchaVerifierOptions = {
     throw new CaptchaConfigError('invalid_credential', 'captchaAppId', 'captchaAppId must be a positive integer (digits only).');
   }
   // SecretId and SecretKey travel as form values and are signed raw: printable ASCII without spaces.
-  const secretId = credential(options.secretId, env, 'secretId', /^[\x21-\x7e]{1,256}$/, 'printable ASCII without spaces');
-  const secretKey = credential(options.secretKey, env, 'secretKey', /^[\x21-\x7e]{1,256}$/, 'printable ASCII without spaces');
+  const credentials = resolveCredentials(
+    options,
+    env,
+    () => ({
+      secretId: credential(options.secretId, env, 'secretId', /^[\x21-\x7e]{1,256}$/, 'printable ASCII without spaces'),
+      secretKey: credential(options.secretKey, env, 'secretKey', /^[\x21-\x7e]{1,256}$/, 'printable ASCII without spaces'),
+    }),
+    (code, message) => {
+      throw new CaptchaConfigError(code, 'credentials', message);
+    },
+  );
 
   const common = normaliseCommonOptions(options as Partial<CaptchaVerifierOptions>);
 
@@ -178,7 +191,7 @@ export function normaliseLegacyOptions(options: LegacyCaptchaVerifierOptions = {
     ...common,
     resolved: { captchaAppId, endpoint: endpoint.href, ...common.resolved },
     legacy,
-    credentials: { secretId, secretKey },
+    credentials,
     proxy: normaliseProxy((options as { proxy?: unknown }).proxy, options.fetch !== undefined),
   };
 }

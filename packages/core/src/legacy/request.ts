@@ -4,6 +4,7 @@
  * sent as a form body. Shared by `CaptchaCheck` and `CaptchaIframeQuery`.
  */
 import { buildV2StringToSign, signV2StringToSign, type V2SignatureMethod } from '@tencent-captcha/protocol';
+import type { SigningKey } from '../network/describe-captcha-result.js';
 
 /** What every legacy request is signed with. */
 export interface LegacySigningContext {
@@ -12,8 +13,6 @@ export interface LegacySigningContext {
   /** Path of the endpoint, as signed (`/v2/index.php`). */
   path: string;
   region: string;
-  secretId: string;
-  secretKey: string;
   signatureMethod: V2SignatureMethod;
   /** Unix milliseconds. */
   now: () => number;
@@ -47,25 +46,31 @@ export async function signLegacyParams(input: {
 /**
  * The form body of one request: the action's parameters, the common ones (fresh `Timestamp`, fresh
  * `Nonce`, `Region`, `SecretId`; `SignatureMethod` only for HmacSHA256: absent means HmacSHA1, as in
- * the legacy docs' examples) and the `Signature`. The secret key is used for the HMAC only; it never
- * appears in the body.
+ * the legacy docs' examples; a temporary key's `Token`, signed like every parameter) and the
+ * `Signature`. The secret key is used for the HMAC only; it never appears in the body.
  */
-export async function buildLegacyForm(context: LegacySigningContext, action: string, actionParams: Record<string, string | number>): Promise<string> {
+export async function buildLegacyForm(
+  context: LegacySigningContext,
+  key: SigningKey,
+  action: string,
+  actionParams: Record<string, string | number>,
+): Promise<string> {
   const params: Record<string, string | number> = {
     ...actionParams,
     Action: action,
     Region: context.region,
     Timestamp: Math.floor(context.now() / 1000),
     Nonce: createNonce(),
-    SecretId: context.secretId,
+    SecretId: key.secretId,
     ...(context.signatureMethod === 'HmacSHA256' ? { SignatureMethod: 'HmacSHA256' } : {}),
+    ...(key.token !== undefined ? { Token: key.token } : {}),
   };
   const signature = await signLegacyParams({
     method: 'POST',
     host: context.host,
     path: context.path,
     params,
-    secretKey: context.secretKey,
+    secretKey: key.secretKey,
     signatureMethod: context.signatureMethod,
   });
   const form = new URLSearchParams();

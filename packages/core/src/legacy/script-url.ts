@@ -8,6 +8,7 @@ import { parseIp } from '../decision/input.js';
 import { LEGACY_FORM_HEADERS, buildLegacyForm, classifyLegacyCode } from './request.js';
 import { parseLegacyAnswer, sharedActionParams, signingContext } from './captcha-check.js';
 import type { ResolvedLegacyOptions } from './options.js';
+import type { SigningKey } from '../network/describe-captcha-result.js';
 
 /** Why {@link LegacyScriptUrlError} was thrown. */
 export const LegacyScriptUrlErrorCode = {
@@ -98,8 +99,8 @@ export interface LegacyScriptUrlOptions {
 /** Options of {@link createScriptUrlClient}. */
 export interface ScriptUrlClientOptions {
   legacy: ResolvedLegacyOptions;
-  secretId: string;
-  secretKey: string;
+  /** The API key to sign with now: the verifier's (a provider's key is refreshed there). */
+  key: () => SigningKey | Promise<SigningKey>;
   /** A transport of its own (not the verifier's). */
   transport: Transport;
   now: () => number;
@@ -178,7 +179,13 @@ export function createScriptUrlClient(options: ScriptUrlClientOptions): (input: 
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
     try {
-      const body = await buildLegacyForm(context, 'CaptchaIframeQuery', params);
+      let key: SigningKey;
+      try {
+        key = await options.key();
+      } catch (error) {
+        throw new LegacyScriptUrlError('misconfigured', `no usable API key: ${redact(error instanceof Error ? error.message : String(error)).slice(0, 200)}`);
+      }
+      const body = await buildLegacyForm(context, key, 'CaptchaIframeQuery', params);
       return await new Promise<string>((resolve, reject) => {
         timer = setTimeout(() => {
           const error = new LegacyScriptUrlError('timeout', `CaptchaIframeQuery did not answer within ${deadlineMs} ms.`);

@@ -14,6 +14,7 @@ import { createTransport } from '../network/transport.js';
 import type { CaptchaVerifier } from '../types/verifier.js';
 import { createVerifierEngine } from '../engine/engine.js';
 import { createCaptchaCheckClient } from './captcha-check.js';
+import { credentialSourceFor } from '../credentials/for-verifier.js';
 import { normaliseLegacyOptions, type LegacyCaptchaVerifierOptions, type ResolvedLegacyOptions } from './options.js';
 import { createScriptUrlClient, type LegacyScriptUrlInput, type LegacyScriptUrlOptions } from './script-url.js';
 
@@ -43,13 +44,15 @@ export interface LegacyCaptchaVerifier extends CaptchaVerifier {
  */
 export function createLegacyCaptchaVerifier(options: LegacyCaptchaVerifierOptions = {}): LegacyCaptchaVerifier {
   const { resolved, legacy, credentials, hooks, logger, telemetry, fetch, now, store, proxy } = normaliseLegacyOptions(options);
-  const secrets = [credentials.secretKey, proxy ? new URL(proxy).password : ''].filter((s) => s.length >= 4);
+  const keys = credentialSourceFor(credentials, logger, now);
+  const staticKey = keys.isStatic ? (keys.get() as { secretKey: string; token: string | undefined }) : null;
+  const secrets = [staticKey?.secretKey ?? '', staticKey?.token ?? '', proxy ? new URL(proxy).password : ''].filter((s) => s.length >= 4);
   const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);
 
   const transport = createTransport(legacy.endpoint, fetch, resolved.maxConnections, proxy);
   // Page views get their own connections: they must never hold up verifications (design §3.2a).
   const scriptTransport = createTransport(legacy.endpoint, fetch, resolved.maxConnections, proxy);
-  const client = createCaptchaCheckClient({ legacy, ...credentials, transport, now });
+  const client = createCaptchaCheckClient({ legacy, transport, now });
   const engine = createVerifierEngine({
     resolved,
     store: store ?? createMemoryStore(),
@@ -60,6 +63,7 @@ export function createLegacyCaptchaVerifier(options: LegacyCaptchaVerifierOption
     injectedFetch: fetch !== undefined,
     now,
     secrets,
+    credentials: keys,
     transport,
     client,
     apiName: 'CaptchaCheck',
@@ -69,7 +73,7 @@ export function createLegacyCaptchaVerifier(options: LegacyCaptchaVerifierOption
   });
   const getScriptUrl = createScriptUrlClient({
     legacy,
-    ...credentials,
+    key: () => keys.get(),
     transport: scriptTransport,
     now,
     deadlineMs: resolved.deadlineMs,

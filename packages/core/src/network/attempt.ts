@@ -5,7 +5,7 @@
  * breaker, through `settle`) when it settles, whoever still waits for it.
  */
 import type { AttemptSummary, VerificationSpan, VerifierTelemetry } from '../operations/telemetry.js';
-import type { AttemptOutcome, UpstreamClient } from './describe-captcha-result.js';
+import type { AttemptOutcome, SigningKey, UpstreamClient } from './describe-captcha-result.js';
 import type { ValidInput } from '../decision/input.js';
 import type { TransportControl } from './transport.js';
 
@@ -19,6 +19,8 @@ export interface AttemptRequest {
   input: ValidInput;
   /** The optional request fields as JSON. */
   extra: string;
+  /** The API key to sign with. */
+  key: SigningKey;
   timeoutMs: number;
   control: TransportControl;
   /** Set when the caller went away: the outcome then proves nothing. */
@@ -45,7 +47,7 @@ export function runAttempt(
   settle: (outcome: AttemptOutcome | 'lagged' | 'cancelled') => void,
 ): Promise<AttemptOutcome | 'lagged'> {
   const { client, telemetry, redact } = setup;
-  const { input, extra, timeoutMs, control, cancelled, parent, attempt } = request;
+  const { input, extra, key, timeoutMs, control, cancelled, parent, attempt } = request;
   return new Promise((resolve) => {
     let done = false;
     const due = performance.now() + timeoutMs;
@@ -69,7 +71,7 @@ export function runAttempt(
         finish(late ? 'lagged' : { kind: 'failure', failure: 'upstream_timeout', detail: 'timed out', notSent: false });
       });
     }, timeoutMs);
-    client.call(input, control, extra).then(
+    client.call(input, control, extra, key).then(
       (outcome) => {
         clearTimeout(timer);
         finish(outcome);

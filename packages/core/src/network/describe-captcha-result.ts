@@ -33,8 +33,19 @@ export type AttemptOutcome =
  * becomes a `failure` outcome (when the verifier cancelled the request it no longer listens).
  */
 export interface UpstreamClient {
-  /** `extra` is the call's optional request fields as JSON (`,"BusinessId":1…`), already validated; `''` for none. */
-  call(input: { ticket: string; randstr: string; userIp: string }, control: TransportControl, extra?: string): Promise<AttemptOutcome>;
+  /**
+   * `extra` is the call's optional request fields as JSON (`,"BusinessId":1…`), already validated;
+   * `''` for none. `key` is the API key to sign with (a temporary one carries its token).
+   */
+  call(input: { ticket: string; randstr: string; userIp: string }, control: TransportControl, extra: string, key: SigningKey): Promise<AttemptOutcome>;
+}
+
+/** The API key one request is signed with. */
+export interface SigningKey {
+  secretId: string;
+  secretKey: string;
+  /** A temporary key's session token (`X-TC-Token`, or `Token` on the legacy API). */
+  token: string | undefined;
 }
 
 /** A caller of `DescribeCaptchaResult` for one endpoint and credential. */
@@ -45,47 +56,55 @@ export interface DescribeCaptchaResultClientOptions {
   endpoint: string;
   captchaAppId: number;
   appSecretKey: string;
-  secretId: string;
-  secretKey: string;
+  /** A key known at creation (a static one): today's signing key is derived from it at once. */
+  warmKey: SigningKey | undefined;
   transport: Transport;
   /** Unix milliseconds. */
   now: () => number;
 }
 
+/** Signs a JSON POST at a timestamp: synchronously where node:crypto is there. */
+type Sign = (timestamp: number, payload: string) => string | Promise<string>;
+
 /** Creates the client; the signer caches its derived key per UTC day. */
 export function createDescribeCaptchaResultClient(options: DescribeCaptchaResultClientOptions): DescribeCaptchaResultClient {
   const host = new URL(options.endpoint).host;
-  const signerOptions = { secretId: options.secretId, secretKey: options.secretKey, service: CaptchaApi.service, host };
-  // Synchronous node:crypto signing with the date key and credential scope cached (fast-sign.ts);
-  // protocol's WebCrypto signer where node:crypto is missing (edge runtimes).
-  const fast = createFastTc3Signer(signerOptions);
-  const signer: Tc3Signer | null = fast ? null : createTc3Signer(signerOptions);
   const { transport, captchaAppId, now } = options;
+  // One signer per key, kept while the key is: a provider's key changes about once an hour, and the
+  // date key and credential scope are then derived again (fast-sign.ts caches them per UTC day).
+  let current: { secretId: string; secretKey: string; sign: Sign } | undefined;
+  const signerFor = (key: SigningKey): Sign => {
+    if (current && current.secretId === key.secretId && current.secretKey === key.secretKey) return current.sign;
+    const signerOptions = { secretId: key.secretId, secretKey: key.secretKey, service: CaptchaApi.service, host };
+    // Synchronous node:crypto signing (fast-sign.ts); protocol's WebCrypto signer where node:crypto
+    // is missing (edge runtimes).
+    const fast = createFastTc3Signer(signerOptions);
+    const signer: Tc3Signer | null = fast ? null : createTc3Signer(signerOptions);
+    const sign: Sign = fast ? (timestamp, payload) => fast.sign(timestamp, payload) : async (timestamp, payload) => (await signer!.sign({ timestamp, payload })).authorization;
+    current = { secretId: key.secretId, secretKey: key.secretKey, sign };
+    return sign;
+  };
   // The constant tail of every body: JSON.stringify of the same object, assembled once.
   const bodyTail = `,"CaptchaAppId":${JSON.stringify(captchaAppId)},"AppSecretKey":${JSON.stringify(options.appSecretKey)}}`;
   const bodyHead = `{"CaptchaType":${CaptchaApi.captchaType},"Ticket":`;
   // Derive today's signing key and load the transport now, not on the first user's request.
-  if (signer) signer.sign({ timestamp: Math.floor(now() / 1000), payload: '' }).catch(() => undefined);
-  else fast!.sign(Math.floor(now() / 1000), '');
+  if (options.warmKey) Promise.resolve(signerFor(options.warmKey)(Math.floor(now() / 1000), '')).catch(() => undefined);
   transport.warm();
 
-  const send = async (payload: string, timestamp: number, authorization: string, control: TransportControl): Promise<AttemptOutcome> => {
+  const send = async (payload: string, timestamp: number, authorization: string, token: string | undefined, control: TransportControl): Promise<AttemptOutcome> => {
     let status: number;
     let body: string;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      authorization,
+      'x-tc-action': CaptchaApi.action,
+      'x-tc-version': CaptchaApi.version,
+      'x-tc-timestamp': String(timestamp),
+    };
+    // A temporary key's token (protocol.md §3.1); not signed, as the official SDK does.
+    if (token !== undefined) headers['x-tc-token'] = token;
     try {
-      ({ status, body } = await transport.send(
-        {
-          headers: {
-            'content-type': 'application/json',
-            authorization,
-            'x-tc-action': CaptchaApi.action,
-            'x-tc-version': CaptchaApi.version,
-            'x-tc-timestamp': String(timestamp),
-          },
-          body: payload,
-        },
-        control,
-      ));
+      ({ status, body } = await transport.send({ headers, body: payload }, control));
     } catch (error) {
       if ((error as { code?: unknown } | null)?.code === 'RESPONSE_TOO_LARGE') {
         return { kind: 'failure', failure: 'upstream_error', detail: 'answer over the size cap', notSent: false };
@@ -97,12 +116,13 @@ export function createDescribeCaptchaResultClient(options: DescribeCaptchaResult
   };
 
   return {
-    async call(input, control, extra = '') {
+    async call(input, control, extra, key) {
       // Field order and escaping exactly as JSON.stringify of a DescribeCaptchaResultRequest.
       const payload = `${bodyHead}${JSON.stringify(input.ticket)},"UserIp":${JSON.stringify(input.userIp)},"Randstr":${JSON.stringify(input.randstr)}${extra === '' ? bodyTail : bodyTail.slice(0, -1) + extra + '}'}`;
       const timestamp = Math.floor(now() / 1000);
-      const authorization = fast ? fast.sign(timestamp, payload) : (await signer!.sign({ timestamp, payload })).authorization;
-      return send(payload, timestamp, authorization, control);
+      const signed = signerFor(key)(timestamp, payload);
+      const authorization = typeof signed === 'string' ? signed : await signed;
+      return send(payload, timestamp, authorization, key.token, control);
     },
   };
 }

@@ -21,7 +21,7 @@ import type { BreakerState } from '../types/verdict.js';
 import { abortableDelay, orAbort } from './abort.js';
 import { runAttempt, type AttemptRequest, type AttemptSetup } from './attempt.js';
 import { createBreaker, type Breaker, type BreakerAdmission } from './breaker.js';
-import { isRetryable, isUpstreamFailure, type AttemptOutcome, type UpstreamClient } from './describe-captcha-result.js';
+import { isRetryable, isUpstreamFailure, type AttemptOutcome, type SigningKey, type UpstreamClient } from './describe-captcha-result.js';
 import { createDispatchQueue, type DispatchQueue } from './dispatch-queue.js';
 import type { Transport, TransportControl } from './transport.js';
 
@@ -66,7 +66,8 @@ export interface NetworkSetup {
 
 /** One call: input → outcome. */
 export interface Network {
-  call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null): Promise<NetworkResult>;
+  /** `key`: the API key every attempt of this call signs with. */
+  call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null, key: SigningKey): Promise<NetworkResult>;
   readonly breakerState: BreakerState;
   /** Milliseconds until the open breaker lets a probe through. */
   readonly msUntilProbe: number;
@@ -108,7 +109,7 @@ export function createNetwork(setup: NetworkSetup): Network {
     return result;
   };
 
-  async function call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null): Promise<NetworkResult> {
+  async function call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null, key: SigningKey): Promise<NetworkResult> {
     const admission = breaker.admit();
     if (admission === 'blocked') return { outcome: { kind: 'breaker_open' }, attempts: 0 };
     const deadline = started + networkBudgetMs;
@@ -124,7 +125,7 @@ export function createNetwork(setup: NetworkSetup): Network {
         // 2. The attempt, timed from here: the request now holds a connection to Tencent.
         attempts++;
         const timeoutMs = Math.max(1, Math.min(attemptTimeoutMs, deadline - performance.now()));
-        const outcome = await cancellableAttempt({ setup: attemptSetup, admission, signal, record }, { input, extra, timeoutMs, parent: span, attempt: attempts });
+        const outcome = await cancellableAttempt({ setup: attemptSetup, admission, signal, record }, { input, extra, key, timeoutMs, parent: span, attempt: attempts });
         if (outcome === 'lagged') return { outcome: { kind: 'overloaded', detail: 'event_loop_lag' }, attempts };
         last = outcome;
         // 3. At most one retry (see retryDelay).

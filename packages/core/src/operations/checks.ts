@@ -9,6 +9,9 @@ import { describeCaptchaCode } from '@tencent-captcha/protocol';
 import type { UpstreamClient } from '../network/describe-captcha-result.js';
 import { misconfigurationHint, networkHint } from './hints.js';
 import { ENV } from '../config/credentials.js';
+import type { CredentialSource } from '../credentials/credential-source.js';
+import { checkCredentialProvider } from '../credentials/doctor-check.js';
+import type { SigningKey } from '../network/describe-captcha-result.js';
 import type { CaptchaStore } from '../stores/contract.js';
 import type { TransportControl } from '../network/transport.js';
 import { CheckName, type CaptchaCheck, type CaptchaCheckReport, type CheckOptions } from '../types/check.js';
@@ -25,6 +28,8 @@ export interface CheckContext {
   injectedFetch: boolean;
   /** What the credentials look like (never their values); `null` when the verifier cannot tell. */
   credentials?: CredentialShape | null;
+  /** Where the API key comes from; the signed call uses its current key. */
+  credentialSource?: CredentialSource;
 }
 
 /** The shape of the credentials, for the doctor: no value, only what a human would check first. */
@@ -83,6 +88,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void):
 /** Runs the checks (see the module comment). Never throws for a failed check. */
 export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): Promise<CaptchaCheckReport> {
   const checks: CaptchaCheck[] = [credentialsCheck(ctx.credentials)];
+  const provider = ctx.credentialSource ? await checkCredentialProvider(ctx.credentialSource, ctx.now) : null;
+  if (provider) checks.push(provider);
   checks.push(...(await checkNetwork(ctx, options)));
   checks.push(...(await checkSignedCall(ctx)));
   if (ctx.store) checks.push(await checkStore(ctx.store, ctx));
@@ -175,11 +182,20 @@ export async function checkNetwork(
 /** The signed call with a dummy ticket: what Tencent answers proves (or disproves) the credentials. */
 async function checkSignedCall(ctx: CheckContext): Promise<CaptchaCheck[]> {
   const host = new URL(ctx.endpoint).host;
-  if (!ctx.client) return [skip('api_key', 'not tried: no valid credentials'), skip('captcha_app', 'not tried: no valid credentials')];
+  if (!ctx.client || !ctx.credentialSource) return [skip('api_key', 'not tried: no valid credentials'), skip('captcha_app', 'not tried: no valid credentials')];
+  let key: SigningKey;
+  try {
+    key = await ctx.credentialSource.get();
+  } catch (error) {
+    return [
+      fail('api_key', `no usable API key: ${ctx.redact(error instanceof Error ? error.message : String(error)).slice(0, 200)}`, 'see the credential_provider line above.'),
+      skip('captcha_app', 'not tried: no usable API key'),
+    ];
+  }
   const control: TransportControl = { cancel: null };
   let outcome;
   try {
-    outcome = await withTimeout(ctx.client.call(DUMMY, control), ctx.attemptTimeoutMs, () =>
+    outcome = await withTimeout(ctx.client.call(DUMMY, control, '', key), ctx.attemptTimeoutMs, () =>
       control.cancel?.(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
     );
   } catch (error) {

@@ -24,7 +24,7 @@ export interface DoctorIo {
   env: Record<string, string | undefined>;
   write(text: string): void;
 }
-const USAGE = `Usage: tencent-captcha doctor [--json]
+const USAGE = `Usage: tencent-captcha doctor [--json] [--chain]
 
 Checks the captcha setup this process would use and explains each result:
 credentials, DNS and TCP/TLS to the endpoint, the clock, a signed call with a
@@ -33,15 +33,20 @@ Redis when REDIS_URL is set. Exit code 0 only when every check passes.
 
 Environment: ${ENV.captchaAppId}, ${ENV.appSecretKey}, ${ENV.secretId},
 ${ENV.secretKey}, ${ENV.endpoint} (default https://captcha.tencentcloudapi.com/),
-REDIS_URL (optional).
+REDIS_URL (optional), TENCENTCLOUD_SESSION_TOKEN (a temporary key's token).
+
+--chain  take the API key from the official SDK's credential chain instead
+         (environment, ~/.tencentcloud/credentials, CVM role, TKE OIDC) and
+         report which provider gave it, its expiry and whether a refresh works.
 `;
 /**
- * The CLI: `tencent-captcha doctor [--json]`. Resolves with the exit code (0 when all checks pass,
+ * The CLI: `tencent-captcha doctor [--json] [--chain]`. Resolves with the exit code (0 when all checks pass,
  * 1 when one fails, 2 for a usage error).
  */
 export async function runDoctor(args: readonly string[], io: DoctorIo): Promise<number> {
   const json = args.includes('--json');
-  const rest = args.filter((a) => a !== '--json');
+  const chain = args.includes('--chain');
+  const rest = args.filter((a) => a !== '--json' && a !== '--chain');
   if (rest.includes('--help') || rest.includes('-h')) {
     io.write(USAGE);
     return 0;
@@ -54,7 +59,8 @@ export async function runDoctor(args: readonly string[], io: DoctorIo): Promise<
   const redisUrl = io.env.REDIS_URL || undefined;
   let report: CaptchaCheckReport;
   try {
-    const verifier = createCaptchaVerifier({ env: io.env, logger: false, telemetry: false });
+    const credentials = chain ? (await import('../credentials/chain.js')).defaultCredentialChain({ env: io.env }) : undefined;
+    const verifier = createCaptchaVerifier({ env: io.env, logger: false, telemetry: false, ...(credentials ? { credentials } : {}) });
     try {
       report = await verifier.check({ redisUrl });
     } finally {

@@ -64,7 +64,7 @@ export function misconfigurationHint(answer: { captchaCode: number | null; apiEr
     case 'UnauthorizedOperation.ErrAuth':
       return 'the API key may not call the captcha API: grant it captcha access (CAM policy QcloudCaptchaFullAccess or a narrower one).';
     case 'AuthFailure.TokenFailure':
-      return 'the temporary token is invalid or expired.';
+      return 'the temporary key\'s token is missing, wrong or expired: send it with the key (credentials.token, TENCENTCLOUD_SESSION_TOKEN), or use a provider that refreshes temporary keys (fromCvmRole(), defaultCredentialChain()).';
     case 'UnauthorizedOperation.Unauthorized':
       return 'the captcha service is not activated, has no valid package, or the account is in arrears.';
     case null:

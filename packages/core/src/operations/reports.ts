@@ -155,6 +155,12 @@ function engineReports({ log, hooks, safeHook, mayReport, describeUpstream, reso
       log('error', 'captcha verification is misconfigured', { ...event, likelyCause: misconfigurationHint(event) }, kind);
       safeHook('onMisconfiguration', event);
     },
+    credentialsUnavailable(provider, error) {
+      if (!mayReport('misconfigured:credentials')) return;
+      const event = { source: 'credentials' as const, captchaCode: null, apiErrorCode: null, message: redact(`${error}`).slice(0, 300), requestId: null };
+      log('error', 'captcha verification is misconfigured: no usable API key', { provider, error: event.message }, 'misconfigured:credentials');
+      safeHook('onMisconfiguration', event);
+    },
     overloaded(outcome) {
       if (outcome.kind !== 'overloaded' || !mayReport('overloaded')) return;
       const data = { detail: outcome.detail, maxConnections: resolved.maxConnections, maxQueued: resolved.maxQueued };

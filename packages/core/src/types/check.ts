@@ -10,6 +10,8 @@ export type CheckStatus = (typeof CheckStatus)[keyof typeof CheckStatus];
 export const CheckName = {
   /** Credentials present and well formed. */
   Credentials: 'credentials',
+  /** The credential provider: which one, the key's expiry, whether a refresh works (only with a provider). */
+  CredentialProvider: 'credential_provider',
   /** The endpoint's host resolves. */
   Dns: 'dns',
   /** TCP (and TLS for https) to the endpoint. */

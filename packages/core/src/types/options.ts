@@ -3,6 +3,7 @@
  * events hooks receive, the logger. Validation lives in `config/`; this file imports only other
  * shared types and the store contract (itself a leaf).
  */
+import type { CredentialsOption } from '../credentials/types.js';
 import type { CaptchaStore } from '../stores/contract.js';
 import type { VerdictReason } from './reasons.js';
 import type { CaptchaTelemetryOptions } from './telemetry.js';
@@ -73,8 +74,11 @@ export interface BudgetExhaustedEvent {
 }
 /** Payload of {@link CaptchaHooks.onMisconfiguration}. Secrets are redacted from `message`. */
 export interface MisconfigurationEvent {
-  /** `CaptchaCode` (100, 31) or `api_error` (`AuthFailure.*`, `UnauthorizedOperation.*`, …). */
-  source: 'captcha_code' | 'api_error';
+  /**
+   * `CaptchaCode` (100, 31), `api_error` (`AuthFailure.*`, `UnauthorizedOperation.*`, …), or
+   * `credentials`: the credential provider gave no usable key (nothing was sent to Tencent).
+   */
+  source: 'captcha_code' | 'api_error' | 'credentials';
   captchaCode: number | null;
   apiErrorCode: string | null;
   message: string;
@@ -137,6 +141,14 @@ export interface CaptchaVerifierOptions {
   secretId?: string;
   /** API key secret (TC3 signing). @default process.env.TENCENTCLOUD_SECRET_KEY */
   secretKey?: string;
+  /**
+   * The API key to sign with, instead of `secretId`/`secretKey`: a static `{ secretId, secretKey,
+   * token? }` (`token` for a temporary key) or a provider `{ getCredential() }` such as
+   * `fromCvmRole()`, `defaultCredentialChain()` or one of the official SDK's. A provider's keys are
+   * refreshed in the background before they expire (README "Credentials").
+   * @default secretId/secretKey, else TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY and TENCENTCLOUD_SESSION_TOKEN
+   */
+  credentials?: CredentialsOption;
   /** Where credentials default from. @default globalThis.process?.env */
   env?: Record<string, string | undefined>;
   /**
