@@ -22,7 +22,7 @@
  *   immediate: verifications cannot be used to hammer the metadata service.
  */
 import { checkCredential, redactSecrets, type ActiveCredential } from './validate.js';
-import { CredentialProviderError, isCredentialProvider, providerNameOf, type CredentialsOption } from './types.js';
+import { CredentialProviderError, isCredentialProvider, providerNameOf, type CredentialProvider, type CredentialsOption } from './types.js';
 
 /** Timing of the refresh policy above, in ms. @internal */
 export const CREDENTIAL_TIMING = {
@@ -83,133 +83,149 @@ export function createCredentialSource(
   option: CredentialsOption,
   deps: { now: () => number; onEvent?: (event: CredentialEvent) => void },
 ): CredentialSource {
-  const { now } = deps;
-  if (!isCredentialProvider(option)) {
-    const checked = checkCredential(option, now());
-    if (typeof checked === 'string') throw new TypeError(checked);
-    const result = { ok: true as const, credential: checked };
+  return isCredentialProvider(option) ? new ProviderSource(option, deps) : staticSource(option, deps.now);
+}
+
+/** A static key: used as is, nothing to refresh. */
+function staticSource(option: CredentialsOption, now: () => number): CredentialSource {
+  const checked = checkCredential(option, now());
+  if (typeof checked === 'string') throw new TypeError(checked);
+  const result = { ok: true as const, credential: checked };
+  return {
+    provider: 'static',
+    isStatic: true,
+    get: () => checked,
+    prime() {},
+    refreshNow: () => Promise.resolve(result),
+    status: () => ({ provider: 'static', temporary: checked.token !== undefined, expiresAt: null, usableUntil: null, refreshAt: null, failures: 0, lastError: null }),
+  };
+}
+
+/** When a key just received is used until, and when it is refreshed (see the module comment). */
+function holdFor(credential: ActiveCredential, at: number, previous: Held | undefined): Held {
+  const { expiresAtMs } = credential;
+  if (expiresAtMs === undefined) {
+    return { credential, usableUntil: at + CREDENTIAL_TIMING.unknownExpiryUseMs, refreshAt: at + CREDENTIAL_TIMING.unknownExpiryRefreshMs };
+  }
+  // The same key again keeps the margin it got when it was new.
+  const same = previous !== undefined && previous.credential.secretId === credential.secretId && previous.credential.expiresAtMs === expiresAtMs;
+  const usableUntil = same ? previous.usableUntil : expiresAtMs - Math.min(CREDENTIAL_TIMING.maxExpiryMarginMs, (expiresAtMs - at) / 4);
+  return { credential, usableUntil, refreshAt: at + Math.max(CREDENTIAL_TIMING.minRefreshIntervalMs, (usableUntil - at) / 2) };
+}
+
+/** Asks a provider once, with a timeout, and checks its answer. */
+async function askProvider(provider: CredentialProvider, now: () => number): Promise<ActiveCredential> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${CREDENTIAL_TIMING.providerTimeoutMs} ms`)), CREDENTIAL_TIMING.providerTimeoutMs);
+    (timer as { unref?: () => void }).unref?.();
+  });
+  try {
+    const raw = await Promise.race([Promise.resolve().then(() => provider.getCredential()), timeout]);
+    const checked = checkCredential(raw, now());
+    if (typeof checked === 'string') throw new Error(checked);
+    return checked;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A provider's keys, refreshed in the background (see the module comment). */
+class ProviderSource implements CredentialSource {
+  readonly provider: string;
+  readonly isStatic = false;
+  private held: Held | undefined;
+  private inflight: Promise<ActiveCredential | CredentialProviderError> | undefined;
+  private failures = 0;
+  private nextAttemptAt = 0;
+  private lastError: CredentialProviderError | undefined;
+
+  constructor(
+    private readonly source: CredentialProvider,
+    private readonly deps: { now: () => number; onEvent?: (event: CredentialEvent) => void },
+  ) {
+    this.provider = providerNameOf(source);
+  }
+
+  get(): ActiveCredential | Promise<ActiveCredential> {
+    const at = this.deps.now();
+    const current = this.held;
+    if (current && at < current.usableUntil) {
+      if (at >= current.refreshAt && !this.inflight && at >= this.nextAttemptAt) void this.refresh();
+      return current.credential;
+    }
+    if (this.inflight) return this.inflight.then(unwrap);
+    if (at < this.nextAttemptAt && this.lastError) return Promise.reject(this.lastError);
+    return this.refresh().then(unwrap);
+  }
+
+  prime(): void {
+    if (!this.held && !this.inflight) void this.refresh();
+  }
+
+  async refreshNow(): Promise<{ ok: true; credential: ActiveCredential } | { ok: false; error: string }> {
+    const result = await (this.inflight ?? this.refresh());
+    return result instanceof CredentialProviderError ? { ok: false, error: result.message } : { ok: true, credential: result };
+  }
+
+  status(): CredentialStatus {
+    const { held } = this;
     return {
-      provider: 'static',
-      isStatic: true,
-      get: () => checked,
-      prime() {},
-      refreshNow: () => Promise.resolve(result),
-      status: () => ({ provider: 'static', temporary: checked.token !== undefined, expiresAt: null, usableUntil: null, refreshAt: null, failures: 0, lastError: null }),
+      provider: held?.credential.source ? `${this.provider}:${held.credential.source}` : this.provider,
+      temporary: held ? held.credential.token !== undefined : null,
+      expiresAt: held?.credential.expiresAtMs ?? null,
+      usableUntil: held?.usableUntil ?? null,
+      refreshAt: held?.refreshAt ?? null,
+      failures: this.failures,
+      lastError: this.lastError?.message ?? null,
     };
   }
-  const provider = option;
-  const name = providerNameOf(provider);
-  let held: Held | undefined;
-  let inflight: Promise<ActiveCredential | CredentialProviderError> | undefined;
-  let failures = 0;
-  let nextAttemptAt = 0;
-  let lastError: CredentialProviderError | undefined;
 
-  const emit = (event: CredentialEvent): void => {
+  /** One provider call at a time; resolves with the key or the error, never rejects. */
+  private refresh(): Promise<ActiveCredential | CredentialProviderError> {
+    this.inflight ??= askProvider(this.source, this.deps.now).then(
+      (credential) => this.succeeded(credential),
+      (error: unknown) => this.failed(error),
+    );
+    return this.inflight;
+  }
+
+  private succeeded(credential: ActiveCredential): ActiveCredential | CredentialProviderError {
+    const at = this.deps.now();
+    const next = holdFor(credential, at, this.held);
+    if (at >= next.usableUntil) return this.failed(new Error('the key it gave expires within the safety margin'));
+    this.held = next;
+    if (this.failures > 0) this.emit({ kind: 'refreshed', provider: this.provider, expiresAt: credential.expiresAtMs ?? null, afterFailures: this.failures });
+    this.failures = 0;
+    this.nextAttemptAt = 0;
+    this.lastError = undefined;
+    this.inflight = undefined;
+    return credential;
+  }
+
+  private failed(error: unknown): CredentialProviderError {
+    const at = this.deps.now();
+    this.failures += 1;
+    this.nextAttemptAt = at + Math.min(CREDENTIAL_TIMING.maxBackoffMs, CREDENTIAL_TIMING.firstBackoffMs * 2 ** (this.failures - 1));
+    const held = this.held?.credential;
+    const message = redactSecrets(error instanceof Error ? error.message : String(error), [held?.secretKey, held?.token, held?.secretId]);
+    this.lastError = new CredentialProviderError(this.provider, message);
+    const usable = this.held && at < this.held.usableUntil ? this.held.usableUntil : null;
+    this.emit({ kind: 'refresh_failed', provider: this.provider, error: message, failures: this.failures, usableUntil: usable });
+    this.inflight = undefined;
+    return this.lastError;
+  }
+
+  private emit(event: CredentialEvent): void {
     try {
-      deps.onEvent?.(event);
+      this.deps.onEvent?.(event);
     } catch {
       // Logging must not break verification.
     }
-  };
+  }
+}
 
-  const hold = (credential: ActiveCredential, at: number): Held => {
-    const { expiresAtMs } = credential;
-    if (expiresAtMs === undefined) {
-      return { credential, usableUntil: at + CREDENTIAL_TIMING.unknownExpiryUseMs, refreshAt: at + CREDENTIAL_TIMING.unknownExpiryRefreshMs };
-    }
-    // The same key again keeps the margin it got when it was new.
-    const same = held !== undefined && held.credential.secretId === credential.secretId && held.credential.expiresAtMs === expiresAtMs;
-    const usableUntil = same ? held!.usableUntil : expiresAtMs - Math.min(CREDENTIAL_TIMING.maxExpiryMarginMs, (expiresAtMs - at) / 4);
-    return { credential, usableUntil, refreshAt: at + Math.max(CREDENTIAL_TIMING.minRefreshIntervalMs, (usableUntil - at) / 2) };
-  };
-
-  const callProvider = async (): Promise<ActiveCredential> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${CREDENTIAL_TIMING.providerTimeoutMs} ms`)), CREDENTIAL_TIMING.providerTimeoutMs);
-      (timer as { unref?: () => void }).unref?.();
-    });
-    try {
-      const raw = await Promise.race([Promise.resolve().then(() => provider.getCredential()), timeout]);
-      const checked = checkCredential(raw, now());
-      if (typeof checked === 'string') throw new Error(checked);
-      return checked;
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-
-  const accept = (credential: ActiveCredential): ActiveCredential => {
-    const at = now();
-    const next = hold(credential, at);
-    if (at >= next.usableUntil) throw new Error('the key it gave expires within the safety margin');
-    held = next;
-    return credential;
-  };
-
-  const refresh = (): Promise<ActiveCredential | CredentialProviderError> => {
-    inflight ??= callProvider().then(accept).then(
-      (credential) => {
-        if (failures > 0 || lastError) emit({ kind: 'refreshed', provider: name, expiresAt: credential.expiresAtMs ?? null, afterFailures: failures });
-        failures = 0;
-        nextAttemptAt = 0;
-        lastError = undefined;
-        inflight = undefined;
-        return credential;
-      },
-      (error: unknown) => {
-        const at = now();
-        failures += 1;
-        nextAttemptAt = at + Math.min(CREDENTIAL_TIMING.maxBackoffMs, CREDENTIAL_TIMING.firstBackoffMs * 2 ** (failures - 1));
-        const raw = error instanceof Error ? error.message : String(error);
-        const message = redactSecrets(raw, [held?.credential.secretKey, held?.credential.token, held?.credential.secretId]);
-        lastError = new CredentialProviderError(name, message);
-        const usable = held && at < held.usableUntil ? held.usableUntil : null;
-        emit({ kind: 'refresh_failed', provider: name, error: message, failures, usableUntil: usable });
-        inflight = undefined;
-        return lastError;
-      },
-    );
-    return inflight;
-  };
-
-  const unwrap = (result: ActiveCredential | CredentialProviderError): ActiveCredential => {
-    if (result instanceof CredentialProviderError) throw result;
-    return result;
-  };
-
-  return {
-    provider: name,
-    isStatic: false,
-    get() {
-      const at = now();
-      const current = held;
-      if (current && at < current.usableUntil) {
-        if (at >= current.refreshAt && !inflight && at >= nextAttemptAt) void refresh();
-        return current.credential;
-      }
-      if (inflight) return inflight.then(unwrap);
-      if (at < nextAttemptAt && lastError) return Promise.reject(lastError);
-      return refresh().then(unwrap);
-    },
-    prime() {
-      if (!held && !inflight) void refresh();
-    },
-    async refreshNow() {
-      const result = await (inflight ?? refresh());
-      return result instanceof CredentialProviderError ? { ok: false, error: result.message } : { ok: true, credential: result };
-    },
-    status() {
-      return {
-        provider: held?.credential.source ? `${name}:${held.credential.source}` : name,
-        temporary: held ? held.credential.token !== undefined : null,
-        expiresAt: held?.credential.expiresAtMs ?? null,
-        usableUntil: held?.usableUntil ?? null,
-        refreshAt: held?.refreshAt ?? null,
-        failures,
-        lastError: lastError?.message ?? null,
-      };
-    },
-  };
+function unwrap(result: ActiveCredential | CredentialProviderError): ActiveCredential {
+  if (result instanceof CredentialProviderError) throw result;
+  return result;
 }
