@@ -116,6 +116,9 @@ function unknownAnswerCause(input: DecideInput): VerdictReason | FinalDecision {
       return final(PolicyReason.Overloaded, 'overloaded');
     case 'breaker_open':
       return PolicyReason.BreakerOpen;
+    case 'local_fault':
+      // Failed before a byte left this process: our fault, never Tencent's outage, never accepted.
+      return { ...final(PolicyReason.Misconfigured, 'misconfigured'), misconfigured: true };
     case 'failure':
       return outcome.failure;
     case 'api_error':

@@ -59,7 +59,15 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     now,
   });
   const log = createVerifierLog(setup.logger);
-  const events = createReports({ log, hooks, redact, telemetry, resolved, lastFailureDetail: () => network.lastFailureDetail });
+  const events = createReports({
+    log,
+    hooks,
+    redact,
+    telemetry,
+    resolved,
+    lastFailureDetail: () => network.lastFailureDetail,
+    transportName: () => transport.name,
+  });
   const network = createNetwork({
     client,
     transport,
@@ -85,7 +93,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     inputOptions: setup.randstrRequired ? undefined : { randstrRequired: false },
     credentials: setup.credentials,
   };
-  const checkContext = { endpoint: resolved.endpoint, attemptTimeoutMs: resolved.attemptTimeoutMs, now, store, client, redact, credentialSource: setup.credentials };
+  const checkContext = { endpoint: resolved.endpoint, attemptTimeoutMs: resolved.attemptTimeoutMs, now, store, client, redact, credentialSource: setup.credentials, transport };
   const credentials = setup.credentialShape ?? null;
   return {
     verify: (input, options) => verify(stages, input, options),

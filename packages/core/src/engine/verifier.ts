@@ -7,7 +7,7 @@
 import { CaptchaConfigError } from '../config/errors.js';
 import { normaliseOptions } from '../config/options.js';
 import { createDescribeCaptchaResultClient } from '../network/describe-captcha-result.js';
-import { createTransport } from '../network/transport.js';
+import { createTransport } from '../network/create-transport.js';
 import { createMemoryStore } from '../stores/memory.js';
 import type { CaptchaVerifierOptions } from '../types/options.js';
 import type { CaptchaVerifier } from '../types/verifier.js';

@@ -54,7 +54,8 @@ describe('the CaptchaCheck request', () => {
         sent.push(request);
         return { status: 200, body: '{"code":0,"codeDesc":"Success","message":"No Error","is_right":0}' };
       },
-      warm() {},
+      name: 'recording',
+      warm: () => Promise.resolve(),
       async close() {},
     };
     let clock = 1_700_000_000_000;
@@ -97,7 +98,8 @@ describe('the CaptchaCheck request', () => {
     const refused: Transport = {
       connections: 1,
       send: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
-      warm() {},
+      name: 'recording',
+      warm: () => Promise.resolve(),
       async close() {},
     };
     const client = createCaptchaCheckClient({ legacy, transport: refused, now: Date.now });

@@ -18,6 +18,7 @@
  */
 import { isDisasterTicket, type DescribeCaptchaResultResponse } from '@tencent-captcha/protocol';
 import type { AttemptOutcome, UpstreamClient } from '../network/describe-captcha-result.js';
+import { describeLocalFault, isLocalFault } from '../network/local-fault.js';
 import { isConnectFailure, type Transport } from '../network/transport.js';
 import { LEGACY_FORM_HEADERS, buildLegacyForm, classifyLegacyCode, type LegacySigningContext } from './request.js';
 import type { ResolvedLegacyOptions } from './options.js';
@@ -77,6 +78,7 @@ export function createCaptchaCheckClient(options: CaptchaCheckClientOptions): Up
         if ((error as { code?: unknown } | null)?.code === 'RESPONSE_TOO_LARGE') {
           return { kind: 'failure', failure: 'upstream_error', detail: 'answer over the size cap', notSent: false };
         }
+        if (isLocalFault(error)) return { kind: 'local_fault', detail: describeLocalFault(error) };
         return { kind: 'failure', failure: 'upstream_unreachable', detail: errorCode(error) ?? 'network error', notSent: isConnectFailure(error) };
       }
       return classifyCaptchaCheckResponse(status, text, isDisasterTicket(input.ticket));

@@ -10,7 +10,7 @@
 import { LegacyApi } from '@tencent-captcha/protocol';
 import { CaptchaConfigError } from '../config/errors.js';
 import { createMemoryStore } from '../stores/memory.js';
-import { createTransport } from '../network/transport.js';
+import { createTransport } from '../network/create-transport.js';
 import type { CaptchaVerifier } from '../types/verifier.js';
 import { createVerifierEngine } from '../engine/engine.js';
 import { createCaptchaCheckClient } from './captcha-check.js';

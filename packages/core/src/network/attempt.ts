@@ -8,11 +8,14 @@ import type { AttemptSummary, VerificationSpan, VerifierTelemetry } from '../ope
 import type { AttemptOutcome, SigningKey, UpstreamClient } from './describe-captcha-result.js';
 import type { ValidInput } from '../decision/input.js';
 import type { TransportControl } from './transport.js';
+import { describeLocalFault } from './local-fault.js';
 
 /** Reason a transport gets when the attempt timer cancels its request. */
 const ATTEMPT_TIMED_OUT = Object.freeze(Object.assign(new Error('the attempt timed out'), { code: 'ATTEMPT_TIMEOUT' }));
 /** How late an attempt timer may fire before the lateness, not Tencent, is taken to be the cause. */
 const MIN_TIMER_LAG_MS = 250;
+/** The next turn of the event loop: `setImmediate` where there is one (not in workerd without `nodejs_compat`). */
+const nextTurn: (fn: () => void) => void = typeof setImmediate === 'function' ? setImmediate : (fn) => setTimeout(fn, 0);
 
 /** One attempt's request. */
 export interface AttemptRequest {
@@ -63,7 +66,7 @@ export function runAttempt(
       const lag = performance.now() - due;
       // One turn of grace: if the answer is already in the socket (a busy event loop ran the timer
       // before reading it), the poll phase delivers it before this check runs.
-      setImmediate(() => {
+      nextTurn(() => {
         if (done) return;
         control.cancel?.(ATTEMPT_TIMED_OUT);
         // A timer this late means our process, not Tencent, was too slow to tell.
@@ -78,7 +81,9 @@ export function runAttempt(
       },
       (error: unknown) => {
         clearTimeout(timer);
-        finish({ kind: 'failure', failure: 'upstream_error', detail: redact(String(error)).slice(0, 200), notSent: false });
+        // The client never rejects for a network failure; a rejection is the signer's or the
+        // request builder's: nothing was sent (network/local-fault.ts).
+        finish({ kind: 'local_fault', detail: redact(describeLocalFault(error)) });
       },
     );
   });
@@ -90,5 +95,6 @@ function summarizeAttempt(outcome: AttemptOutcome | 'lagged', cancelled: boolean
   if (outcome === 'lagged') return { kind: 'lagged', error: 'event_loop_lag' };
   if (outcome.kind === 'answer') return { kind: 'answer', captchaCode: outcome.response.CaptchaCode };
   if (outcome.kind === 'api_error') return { kind: 'api_error', error: outcome.code };
+  if (outcome.kind === 'local_fault') return { kind: 'local_fault', error: 'local_fault' };
   return { kind: 'failure', error: outcome.detail === 'timed out' ? 'timeout' : outcome.detail };
 }

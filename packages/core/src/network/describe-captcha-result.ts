@@ -17,6 +17,7 @@ import {
 import { isConnectFailure, type Transport, type TransportControl } from './transport.js';
 import { createFastTc3Signer } from './fast-sign.js';
 import type { VerifyRequestFields } from '../types/verdict.js';
+import { describeLocalFault, isLocalFault } from './local-fault.js';
 
 /** What one attempt produced. */
 export type AttemptOutcome =
@@ -25,7 +26,12 @@ export type AttemptOutcome =
   /** Tencent answered with `Response.Error`. */
   | { kind: 'api_error'; code: string; message: string; requestId: string | null; errorKind: ApiErrorKind }
   /** No usable answer. `notSent`: the connection was never made, so Tencent cannot have seen the ticket. */
-  | { kind: 'failure'; failure: 'upstream_timeout' | 'upstream_unreachable' | 'upstream_error'; detail: string; notSent: boolean };
+  | { kind: 'failure'; failure: 'upstream_timeout' | 'upstream_unreachable' | 'upstream_error'; detail: string; notSent: boolean }
+  /**
+   * Failed in this process before any byte left it (local-fault.ts): a transport that cannot run
+   * here, a missing API, a signer that cannot sign. Says nothing about Tencent: `misconfigured`.
+   */
+  | { kind: 'local_fault'; detail: string };
 
 /**
  * One upstream API the verifier can speak (`DescribeCaptchaResult`, or the legacy `CaptchaCheck`):
@@ -109,6 +115,7 @@ export function createDescribeCaptchaResultClient(options: DescribeCaptchaResult
       if ((error as { code?: unknown } | null)?.code === 'RESPONSE_TOO_LARGE') {
         return { kind: 'failure', failure: 'upstream_error', detail: 'answer over the size cap', notSent: false };
       }
+      if (isLocalFault(error)) return { kind: 'local_fault', detail: describeLocalFault(error) };
       const notSent = isConnectFailure(error);
       return { kind: 'failure', failure: 'upstream_unreachable', detail: errorCode(error) ?? 'network error', notSent };
     }
@@ -196,6 +203,8 @@ export function isUpstreamFailure(outcome: AttemptOutcome): boolean {
   switch (outcome.kind) {
     case 'failure':
       return true;
+    case 'local_fault':
+      return false;
     case 'api_error':
       // Not `rate_limited`: a flood can cause it, and an open breaker widens the budget.
       return outcome.errorKind === 'unavailable';

@@ -1,15 +1,17 @@
 /**
- * Sends one signed POST to the endpoint (design §3.0). On Node the default is undici's `Pool` driven
- * through `dispatch` with a small handler: keep-alive to the endpoint's origin, no AbortController, no
- * stream objects, the body capped while it streams. undici is imported lazily, only when no `fetch` is
- * injected, so the package still imports in Fetch-API runtimes. An injected `fetch` (edge runtimes,
- * tests) replaces it.
+ * Sends one signed POST to the endpoint (design §3.0). On Node the default is undici's `Pool`
+ * (undici-transport.ts); where undici does not really run (Bun, workerd) the runtime's own
+ * `fetch`; an injected `fetch` (edge runtimes, tests) replaces either. The choice is made by
+ * capability (default-transport.ts, through create-transport.ts), and the Fetch-only build has no undici in its import
+ * graph at all. A transport that cannot run here fails with a local fault (local-fault.ts), never as
+ * an upstream outage.
  *
  * Local overload is not an outage (design §3.2a): the verifier never hands a transport more requests
  * than it has connections (`dispatch.ts` queues the rest, bounded), so the time a request spends here
  * is time on the way to Tencent and back.
  */
 import type { FetchLike } from '../types/options.js';
+import { LocalTransportError } from './local-fault.js';
 
 /** One request. */
 export interface TransportRequest {
@@ -36,9 +38,14 @@ export interface TransportResponse {
 export interface Transport {
   /** How many requests it can have in flight without queueing them itself. */
   readonly connections: number;
+  /**
+   * What sends the requests, for `check()` and the doctor: `undici`, `fetch`, `fetch (injected)`…;
+   * settled once {@link Transport.warm} has resolved.
+   */
+  readonly name: string;
   send(request: TransportRequest, control: TransportControl): Promise<TransportResponse>;
-  /** Starts lazy work (loading undici) so the first verification does not pay for it. */
-  warm(): void;
+  /** Starts lazy work (loading undici) so the first verification does not pay for it; never rejects. */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,17 +65,25 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
-/** A transport over a Fetch-API `fetch`. */
-export function createFetchTransport(endpoint: string, fetchFn: FetchLike, connections = 64): Transport {
+/** A transport over a Fetch-API `fetch`; `name` says which one (for `check()` and the doctor). */
+export function createFetchTransport(endpoint: string, fetchFn: FetchLike, connections = 64, name = 'fetch'): Transport {
   return {
     connections,
+    name,
     async send({ headers, body }, control) {
       const controller = new AbortController();
       control.cancel = (reason) => controller.abort(reason);
-      const res = await fetchFn(endpoint, { method: 'POST', headers, body, signal: controller.signal });
+      let pending: ReturnType<FetchLike>;
+      try {
+        pending = fetchFn(endpoint, { method: 'POST', headers, body, signal: controller.signal });
+      } catch (error) {
+        // Thrown, not rejected: this fetch refused the call itself, so nothing was sent.
+        throw new LocalTransportError(`fetch threw before sending: ${String(error).slice(0, 160)}`, { cause: error });
+      }
+      const res = await pending;
       return { status: res.status, body: await readCapped(res, controller) };
     },
-    warm() {},
+    warm: () => Promise.resolve(),
     async close() {},
   };
 }
@@ -120,151 +135,6 @@ function decodeUtf8(chunks: readonly Uint8Array[], total: number): string {
     offset += c.byteLength;
   }
   return decoder.decode(all);
-}
-
-/** The part of undici's `Pool` used here (the legacy handler interface, supported by undici 6–7). */
-interface UndiciPool {
-  dispatch(options: { origin: string; path: string; method: 'POST'; headers: string[]; body: string }, handler: object): boolean;
-  close(): Promise<void>;
-  destroy(): Promise<void>;
-}
-
-/**
- * One request's undici handler: collects the body up to the cap and settles a promise. A class, not a
- * closure per call: cheaper at thousands of verifications a second.
- */
-class CappedHandler {
-  status = 0;
-  private chunks: Buffer[] = [];
-  private size = 0;
-  private abortFn: ((reason: Error) => void) | null = null;
-  private settled = false;
-  constructor(
-    private readonly control: TransportControl,
-    private readonly resolve: (r: TransportResponse) => void,
-    private readonly reject: (e: unknown) => void,
-  ) {
-    control.cancel = (reason) => this.cancel(reason);
-  }
-  private cancel(reason: Error): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.reject(reason);
-    // Before onConnect there is nothing to abort yet; onConnect then aborts at once.
-    this.abortFn?.(reason);
-  }
-  onConnect(abort: (reason: Error) => void): void {
-    this.abortFn = abort;
-    if (this.settled) abort(new Error('cancelled'));
-  }
-  onHeaders(status: number, rawHeaders: Buffer[]): boolean {
-    this.status = status;
-    for (let i = 0; i < rawHeaders.length; i += 2) {
-      const name = rawHeaders[i]!;
-      if (name.length === 14 && name.toString('latin1').toLowerCase() === 'content-length') {
-        if (Number(rawHeaders[i + 1]!.toString('latin1')) > MAX_RESPONSE_BYTES) this.fail(new ResponseTooLargeError());
-      }
-    }
-    return true;
-  }
-  onData(chunk: Buffer): boolean {
-    this.size += chunk.length;
-    if (this.size > MAX_RESPONSE_BYTES) {
-      this.fail(new ResponseTooLargeError());
-      return false;
-    }
-    this.chunks.push(chunk);
-    return true;
-  }
-  onComplete(): void {
-    if (this.settled) return;
-    this.settled = true;
-    const body = this.chunks.length === 1 ? this.chunks[0]!.toString('utf8') : Buffer.concat(this.chunks, this.size).toString('utf8');
-    this.resolve({ status: this.status, body });
-  }
-  onError(error: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.reject(error);
-  }
-  onUpgrade(): void {}
-  private fail(error: Error): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.chunks = [];
-    this.reject(error);
-    this.abortFn?.(error);
-  }
-}
-
-/**
- * A transport over undici's `Pool` (keep-alive, pipelining off), created on first use; through
- * undici's `ProxyAgent` (a CONNECT tunnel) when a `proxy` URL is given.
- */
-export function createUndiciTransport(endpoint: string, connections = 64, proxy?: string): Transport {
-  const url = new URL(endpoint);
-  let pool: UndiciPool | undefined;
-  let loading: Promise<UndiciPool> | undefined;
-  let closed = false;
-  const load = (): Promise<UndiciPool> => {
-    loading ??= import('undici').then(({ Pool, ProxyAgent }) => {
-      const common = {
-        connections,
-        keepAliveTimeout: 30_000,
-        keepAliveMaxTimeout: 60_000,
-        // The verifier's attempt timer bounds every request; undici's own timers would only add cost.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      };
-      pool = (proxy ? new ProxyAgent({ uri: proxy, ...common }) : new Pool(url.origin, common)) as unknown as UndiciPool;
-      return pool;
-    });
-    // A failed import must not stick forever.
-    loading.catch(() => {
-      loading = undefined;
-    });
-    return loading;
-  };
-  const path = url.pathname;
-  const origin = url.origin;
-  const dispatch = (p: UndiciPool, request: TransportRequest, control: TransportControl): Promise<TransportResponse> =>
-    new Promise<TransportResponse>((resolve, reject) => {
-      const h = request.headers;
-      const headers: string[] = [];
-      for (const k in h) headers.push(k, h[k]!);
-      p.dispatch({ origin, path, method: 'POST', headers, body: request.body }, new CappedHandler(control, resolve, reject));
-    });
-  return {
-    connections,
-    send(request, control) {
-      if (closed) return Promise.reject(new Error('the verifier was closed'));
-      if (pool) return dispatch(pool, request, control);
-      return load().then((p) => dispatch(p, request, control));
-    },
-    warm() {
-      if (!closed) load().catch(() => undefined);
-    },
-    async close() {
-      closed = true;
-      const p = pool ?? (loading ? await loading.catch(() => undefined) : undefined);
-      pool = undefined;
-      loading = undefined;
-      if (p) await p.destroy().catch(() => undefined);
-    },
-  };
-}
-
-/** Whether this runtime is Node (where undici is the fast default). */
-function isNode(): boolean {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof proc?.versions?.node === 'string';
-}
-
-/** The transport for options: the injected `fetch`, else undici on Node, else the global `fetch`. */
-export function createTransport(endpoint: string, fetchFn: FetchLike | undefined, connections = 64, proxy?: string): Transport {
-  if (fetchFn) return createFetchTransport(endpoint, fetchFn, connections);
-  if (isNode()) return createUndiciTransport(endpoint, connections, proxy);
-  return createFetchTransport(endpoint, globalThis.fetch as unknown as FetchLike, connections);
 }
 
 // Error codes meaning the connection was never established, so the request never reached Tencent.

@@ -93,7 +93,8 @@ export function createNetwork(setup: NetworkSetup): Network {
   /** Records what an attempt that reached Tencent says about Tencent's health. */
   const record = (admission: BreakerAdmission, outcome: AttemptOutcome | 'lagged' | 'cancelled'): void => {
     queue.release();
-    if (outcome === 'lagged' || outcome === 'cancelled') return breaker.release(admission);
+    // Lateness, a cancelled request and our own fault (nothing was sent) say nothing about Tencent.
+    if (outcome === 'lagged' || outcome === 'cancelled' || outcome.kind === 'local_fault') return breaker.release(admission);
     if (isUpstreamFailure(outcome)) {
       failureCause = causeOfFailure(outcome);
       failureDetail = outcome.kind === 'failure' ? outcome.detail : outcome.kind === 'api_error' ? outcome.code : `CaptchaCode ${outcome.response.CaptchaCode}`;

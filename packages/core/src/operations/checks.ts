@@ -3,11 +3,14 @@
  * (✓/✗ and what to do). It reads the same options and environment variables as the verifier, sends
  * one signed `DescribeCaptchaResult` with a dummy ticket (Tencent answers a ticket error, not an auth
  * error, when the SecretId/SecretKey and the CaptchaAppId/AppSecretKey are right), and never prints a
- * secret. Node modules are imported when a check runs, so core still loads in Fetch-API runtimes.
+ * secret. Node's modules are taken with `process.getBuiltinModule` when a check runs (no import a
+ * bundler would follow); where there are none (workerd) the network is checked with `fetch`
+ * (checks-fetch.ts), so core still bundles and runs in Fetch-API runtimes.
  */
 import { describeCaptchaCode } from '@tencent-captcha/protocol';
 import type { UpstreamClient } from '../network/describe-captcha-result.js';
-import { misconfigurationHint, networkHint } from './hints.js';
+import { checkNetworkWithFetch, nodeBuiltin } from './checks-fetch.js';
+import { localFaultHint, misconfigurationHint, networkHint } from './hints.js';
 import { ENV } from '../config/credentials.js';
 import type { CredentialSource } from '../credentials/credential-source.js';
 import { checkCredentialProvider } from '../credentials/doctor-check.js';
@@ -26,6 +29,8 @@ export interface CheckContext {
   redact: (text: string) => string;
   viaProxy: boolean;
   injectedFetch: boolean;
+  /** The verifier's transport: its name is reported, once it has chosen (after `warm()`). */
+  transport?: { readonly name: string; warm(): Promise<void> } | null;
   /** What the credentials look like (never their values); `null` when the verifier cannot tell. */
   credentials?: CredentialShape | null;
   /** Where the API key comes from; the signed call uses its current key. */
@@ -88,13 +93,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void):
 /** Runs the checks (see the module comment). Never throws for a failed check. */
 export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): Promise<CaptchaCheckReport> {
   const checks: CaptchaCheck[] = [credentialsCheck(ctx.credentials)];
+  let transport: string | null = null;
+  if (ctx.transport) {
+    await ctx.transport.warm();
+    transport = ctx.transport.name;
+    checks.push(pass('transport', `requests are sent with ${transport}`));
+  }
   const provider = ctx.credentialSource ? await checkCredentialProvider(ctx.credentialSource, ctx.now) : null;
   if (provider) checks.push(provider);
   checks.push(...(await checkNetwork(ctx, options)));
   checks.push(...(await checkSignedCall(ctx)));
   if (ctx.store) checks.push(await checkStore(ctx.store, ctx));
   if (options.redisUrl) checks.push(await checkRedis(options.redisUrl, ctx.attemptTimeoutMs));
-  return { ok: checks.every((c) => c.status !== 'fail'), endpoint: ctx.endpoint, checks };
+  return { ok: checks.every((c) => c.status !== 'fail'), endpoint: ctx.endpoint, transport, checks };
 }
 
 /** DNS, TCP/TLS and the clock (from the `Date` header of a plain GET). */
@@ -113,11 +124,14 @@ export async function checkNetwork(
     ];
   }
   const out: CaptchaCheck[] = [];
-  const net = await import('node:net');
+  const net = nodeBuiltin<typeof import('node:net')>('net');
+  const dns = nodeBuiltin<typeof import('node:dns')>('dns');
+  const https = url.protocol === 'https:';
+  const mod = nodeBuiltin<typeof import('node:http')>(https ? 'https' : 'http');
+  if (!net || !dns || !mod) return checkNetworkWithFetch(ctx, options);
   if (net.isIP(hostname) !== 0) {
     out.push(pass('dns', `${hostname} is an IP address (no DNS needed)`));
   } else {
-    const dns = await import('node:dns');
     try {
       const addresses = await withTimeout(dns.promises.lookup(hostname, { all: true }), ctx.attemptTimeoutMs, () => undefined);
       out.push(pass('dns', `${hostname} resolves to ${addresses.map((a) => a.address).slice(0, 3).join(', ')}`));
@@ -130,8 +144,6 @@ export async function checkNetwork(
     }
   }
 
-  const https = url.protocol === 'https:';
-  const mod = https ? await import('node:https') : await import('node:http');
   const port = url.port ? Number(url.port) : https ? 443 : 80;
   type Answer = { date: string | undefined; tls: string | null; status: number };
   let answer: Answer;
@@ -205,6 +217,12 @@ async function checkSignedCall(ctx: CheckContext): Promise<CaptchaCheck[]> {
       skip('captcha_app', 'not tried: no answer to the signed call'),
     ];
   }
+  if (outcome.kind === 'local_fault') {
+    return [
+      fail('api_key', `the signed call failed in this process before it was sent (${ctx.redact(outcome.detail)})`, localFaultHint(ctx.transport?.name ?? 'unknown')),
+      skip('captcha_app', 'not tried: the signed call could not be sent'),
+    ];
+  }
   if (outcome.kind === 'failure') {
     return [
       fail('api_key', `the signed call to ${host} got no answer (${outcome.detail})`, networkHint(outcome.detail, host)),
@@ -275,7 +293,7 @@ export async function checkRedis(redisUrl: string, timeoutMs: number): Promise<C
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port ? Number(url.port) : 6379;
   const where = `${url.hostname}:${port}`;
-  const resp = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+  const resp = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${new TextEncoder().encode(a).length}\r\n${a}\r\n`).join('')}`;
   const commands: string[] = [];
   if (url.password) commands.push(resp('AUTH', ...(url.username ? [decodeURIComponent(url.username)] : []), decodeURIComponent(url.password)));
   commands.push(resp('PING'));
@@ -285,8 +303,11 @@ export async function checkRedis(redisUrl: string, timeoutMs: number): Promise<C
         socket.write(commands.join(''));
       };
       const connect = async (): Promise<import('node:net').Socket> => {
-        if (url.protocol === 'rediss:') return (await import('node:tls')).connect({ host, port, servername: host }, onConnect);
-        return (await import('node:net')).connect({ host, port }, onConnect);
+        const tls = url.protocol === 'rediss:' ? nodeBuiltin<typeof import('node:tls')>('tls') : null;
+        const net = nodeBuiltin<typeof import('node:net')>('net');
+        if (tls) return tls.connect({ host, port, servername: host }, onConnect);
+        if (!net || url.protocol === 'rediss:') throw Object.assign(new Error('no TCP sockets in this runtime'), { code: 'NO_TCP_API' });
+        return net.connect({ host, port }, onConnect);
       };
       let socket: import('node:net').Socket;
       let data = '';

@@ -50,8 +50,11 @@ const find = (r: CaptchaCheckReport, name: string) => r.checks.find((c) => c.nam
 describe('verifier.check()', () => {
   it('passes every check for a healthy setup', async () => {
     const report = await check({});
-    expect(statuses(report)).toEqual({ credentials: 'pass', dns: 'pass', connect: 'pass', clock: 'pass', api_key: 'pass', captcha_app: 'pass', store: 'pass' });
+    expect(statuses(report)).toEqual({ credentials: 'pass', transport: 'pass', dns: 'pass', connect: 'pass', clock: 'pass', api_key: 'pass', captcha_app: 'pass', store: 'pass' });
     expect(report.ok).toBe(true);
+    // On Node the default transport is undici's pool, and the report says so.
+    expect(report.transport).toBe('undici');
+    expect(find(report, 'transport').summary).toBe('requests are sent with undici');
     expect(find(report, 'captcha_app').summary).toMatch(/CaptchaCode \d+/);
     expect(find(report, 'credentials').summary).toBe(`present and well formed (CaptchaAppId ${emulator.appId})`);
   });

@@ -81,7 +81,7 @@ export async function runDoctor(args: readonly string[], io: DoctorIo): Promise<
     }
     checks.push(skip('api_key', 'not tried: fix the credentials first'), skip('captcha_app', 'not tried: fix the credentials first'));
     if (redisUrl) checks.push(await checkRedis(redisUrl, 3000));
-    report = { ok: false, endpoint, checks };
+    report = { ok: false, endpoint, transport: null, checks };
   }
   io.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatCheckReport(report));
   return report.ok ? 0 : 1;

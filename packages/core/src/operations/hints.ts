@@ -78,3 +78,8 @@ export function misconfigurationHint(answer: { captchaCode: number | null; apiEr
   if (answer.captchaCode === 31) return 'the captcha service is not activated, has no valid package, or the account is in arrears.';
   return 'Tencent says the configuration is wrong: check the credentials in the captcha console.';
 }
+
+/** What to do when the transport failed before sending anything (local-fault.ts). */
+export function localFaultHint(transportName: string): string {
+  return `the request failed in this process before anything was sent (transport: ${transportName}), so Tencent's health is unknown and nothing is accepted: the transport cannot run in this runtime or the injected fetch is broken. Pass a working \`fetch\` (e.g. \`fetch: globalThis.fetch\`) to createCaptchaVerifier.`;
+}

@@ -10,7 +10,7 @@ import type { NetworkEvents } from '../network/upstream.js';
 import type { StoreEvents } from '../stores/calls.js';
 import type { CaptchaHooks, MisconfigurationEvent, ResolvedCaptchaVerifierOptions } from '../types/options.js';
 import type { VerifyInput } from '../types/verdict.js';
-import { misconfigurationHint, networkHint } from './hints.js';
+import { localFaultHint, misconfigurationHint, networkHint } from './hints.js';
 import { REPORT_INTERVAL_MS, type VerifierLog } from './logging.js';
 import type { VerifierTelemetry } from './telemetry.js';
 
@@ -26,6 +26,8 @@ export interface ReportsSetup {
   resolved: ResolvedCaptchaVerifierOptions;
   /** The last upstream failure's detail, for lines about an open breaker. */
   lastFailureDetail: () => string | null;
+  /** What sends the requests (`undici`, `fetch …`), for lines about a local fault. @default 'unknown' */
+  transportName?: () => string;
 }
 
 /** What every report shares. */
@@ -82,6 +84,8 @@ function reportContext(setup: ReportsSetup): ReportContext {
         return { upstream: upstreamHost, captchaCode: outcome.response.CaptchaCode };
       case 'breaker_open':
         return { upstream: upstreamHost, breaker: 'open', lastError: setup.lastFailureDetail() };
+      case 'local_fault':
+        return { transport: setup.transportName?.() ?? 'unknown', error: redact(outcome.detail) };
       default:
         return {};
     }
@@ -136,7 +140,7 @@ function storeReports({ log, safeHook, telemetry, resolved, redact }: ReportCont
   };
 }
 
-function engineReports({ log, hooks, safeHook, mayReport, describeUpstream, resolved, redact }: ReportContext): EngineEvents {
+function engineReports({ log, hooks, safeHook, mayReport, describeUpstream, resolved, redact, transportName }: ReportContext): EngineEvents {
   return {
 
     /** A ticket accepted without Tencent's word: every time to a passed logger, once a minute to the console. */
@@ -152,7 +156,12 @@ function engineReports({ log, hooks, safeHook, mayReport, describeUpstream, reso
       // A ticket of another app can make Tencent answer 100: rate-limited, or an attacker pages on-call.
       const kind = `misconfigured:${event.source}:${event.captchaCode ?? event.apiErrorCode}`;
       if (!mayReport(kind)) return;
-      log('error', 'captcha verification is misconfigured', { ...event, likelyCause: misconfigurationHint(event) }, kind);
+      if (event.source === 'transport') {
+        const transport = transportName?.() ?? 'unknown';
+        log('error', 'captcha verification is misconfigured', { ...event, transport, likelyCause: localFaultHint(transport) }, kind);
+      } else {
+        log('error', 'captcha verification is misconfigured', { ...event, likelyCause: misconfigurationHint(event) }, kind);
+      }
       safeHook('onMisconfiguration', event);
     },
     credentialsUnavailable(provider, error) {
@@ -186,6 +195,10 @@ function misconfigurationEvent(outcome: UpstreamOutcome, redact: (text: string) 
   }
   if (outcome.kind === 'api_error') {
     return { source: 'api_error', captchaCode: null, apiErrorCode: outcome.code, message: redact(outcome.message), requestId: outcome.requestId };
+  }
+  if (outcome.kind === 'local_fault') {
+    // Failed before anything was sent (network/local-fault.ts): our side, never Tencent's outage.
+    return { source: 'transport', captchaCode: null, apiErrorCode: null, message: redact(outcome.detail), requestId: null };
   }
   return undefined;
 }

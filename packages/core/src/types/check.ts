@@ -10,6 +10,8 @@ export type CheckStatus = (typeof CheckStatus)[keyof typeof CheckStatus];
 export const CheckName = {
   /** Credentials present and well formed. */
   Credentials: 'credentials',
+  /** What sends the requests in this runtime (undici, the runtime's `fetch`, an injected `fetch`). */
+  Transport: 'transport',
   /** The credential provider: which one, the key's expiry, whether a refresh works (only with a provider). */
   CredentialProvider: 'credential_provider',
   /** The endpoint's host resolves. */
@@ -44,6 +46,8 @@ export interface CaptchaCheckReport {
   ok: boolean;
   /** The endpoint checked (an origin; no credentials). */
   endpoint: string;
+  /** What sends the requests (`undici`, `fetch (the runtime's own)…`, `fetch (injected)`); `null` when unknown. */
+  transport: string | null;
   checks: CaptchaCheck[];
 }
 /** Options of `verifier.check()`. */

@@ -76,9 +76,11 @@ export interface BudgetExhaustedEvent {
 export interface MisconfigurationEvent {
   /**
    * `CaptchaCode` (100, 31), `api_error` (`AuthFailure.*`, `UnauthorizedOperation.*`, …), or
-   * `credentials`: the credential provider gave no usable key (nothing was sent to Tencent).
+   * `credentials`: the credential provider gave no usable key (nothing was sent to Tencent); or
+   * `transport`: the request failed in this process before anything was sent (a transport that cannot
+   * run in this runtime, a broken `fetch`); `message` says what failed.
    */
-  source: 'captcha_code' | 'api_error' | 'credentials';
+  source: 'captcha_code' | 'api_error' | 'credentials' | 'transport';
   captchaCode: number | null;
   apiErrorCode: string | null;
   message: string;
