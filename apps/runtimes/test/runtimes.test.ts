@@ -14,16 +14,18 @@ type Emulator = Awaited<ReturnType<typeof createEmulator>>;
 describe.each(RUNTIMES)('the default verifier on $name', (runtime) => {
   let emulator: Emulator;
   let app: RunningApp;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     emulator = await createEmulator({ port: 0, host: '127.0.0.1' });
-    app = await runtime.start({
+    env = {
       TENCENT_CAPTCHA_APP_ID: emulator.appId,
       TENCENT_CAPTCHA_APP_SECRET_KEY: emulator.appSecretKey,
       TENCENTCLOUD_SECRET_ID: emulator.secretId,
       TENCENTCLOUD_SECRET_KEY: emulator.secretKey,
       TENCENT_CAPTCHA_ENDPOINT: emulator.apiUrl,
-    });
+    };
+    app = await runtime.start(env);
   });
   afterAll(async () => {
     await app?.stop();
@@ -40,6 +42,12 @@ describe.each(RUNTIMES)('the default verifier on $name', (runtime) => {
     const body = (await res.json()) as { ok?: boolean; status?: string; reason?: string; code?: string };
     return { status: res.status, body, elapsedMs: performance.now() - started };
   };
+
+  it.runIf(runtime.bundled)('bundles core with no Node built-in and no undici in its import graph (no nodejs_compat)', () => {
+    // wrangler 3 only warns about a Node built-in without nodejs_compat (wrangler 4 fails the build).
+    expect(app.bundle!.log).not.toMatch(/built into node|nodejs_compat|Could not resolve/);
+    expect(app.bundle!.code).not.toMatch(/node_modules\/undici\/|from "node:|require\("node:/);
+  });
 
   it('verifies a solved ticket, then refuses it a second time', async () => {
     const { ticket, randstr } = emulator.issueTicket();
@@ -89,6 +97,14 @@ describe.each(RUNTIMES)('the default verifier on $name', (runtime) => {
     expect(report.checks.find((c) => c.name === 'transport')).toMatchObject({ status: 'pass', summary: `requests are sent with ${report.transport}` });
     expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+
+  it.runIf(runtime.cli)('runs the doctor CLI, which names the transport and passes', async () => {
+    const { code, stdout } = await runtime.cli!(['doctor', '--json'], env);
+    const report = JSON.parse(stdout) as { ok: boolean; transport: string; checks: Array<{ status: string }> };
+    expect(report.transport).toMatch(runtime.transport);
+    expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    expect([code, report.ok]).toEqual([0, true]);
   });
 
   it('close() releases the transport', async () => {

@@ -20,6 +20,8 @@ const packageDir = (name: string): string => dirname(require.resolve(`${name}/pa
 export interface RunningApp {
   url: string;
   stop(): Promise<void>;
+  /** What the bundler printed, and the bundle itself (workerd only). */
+  bundle?: { log: string; code: string };
 }
 
 /** One runtime: how to start the app, and which transport the default verifier must pick there. */
@@ -27,6 +29,29 @@ export interface Runtime {
   name: string;
   transport: RegExp;
   start(env: Record<string, string>): Promise<RunningApp>;
+  /** Whether the app is bundled (workerd: by wrangler) rather than run from its sources. */
+  bundled?: boolean;
+  /** Runs core's `tencent-captcha` CLI (its built `dist/cli.js`) in this runtime; none in workerd. */
+  cli?(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string }>;
+}
+
+/** core's CLI as installed (`bin`: dist/cli.js). */
+const coreCli = join(packageDir('@tencent-captcha/core'), 'dist', 'cli.js');
+
+/** Runs a command to its end (at most 30 s) and gives its exit code and stdout. */
+function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { cwd: appDir, timeout: 30_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', ...env } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        if (code === -1) return reject(new Error(`${command} failed: ${String(error)}\n${stderr}`));
+        resolve({ code, stdout });
+      },
+    );
+  });
 }
 
 /** Spawns a server that prints `listening <port>`; fails with its output if it exits or is silent for 30 s. */
@@ -70,13 +95,13 @@ function spawnServer(command: string, args: string[], env: Record<string, string
 }
 
 /** Bundles app/worker.ts with wrangler (no `nodejs_compat`), as `wrangler deploy` would. */
-export async function bundleWorker(outDir: string): Promise<string> {
+export async function bundleWorker(outDir: string): Promise<{ scriptPath: string; log: string }> {
   const wrangler = join(packageDir('wrangler'), 'bin', 'wrangler.js');
-  await promisify(execFile)(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', outDir], {
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', outDir], {
     cwd: appDir,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
   });
-  return join(outDir, 'worker.js');
+  return { scriptPath: join(outDir, 'worker.js'), log: `${stdout}\n${stderr}` };
 }
 
 export const RUNTIMES: Runtime[] = [
@@ -85,19 +110,22 @@ export const RUNTIMES: Runtime[] = [
     // Bun's `undici` is a stub: the default verifier must send with Bun's own fetch.
     transport: /^fetch \(the runtime's own/,
     start: (env) => spawnServer(join(packageDir('bun'), 'bin', 'bun.exe'), ['run', 'app/bun.ts'], env),
+    cli: (args, env) => run(join(packageDir('bun'), 'bin', 'bun.exe'), ['run', coreCli, ...args], env),
   },
   {
     name: 'Deno',
     // undici really runs on Deno's Node compatibility.
     transport: /^undici$/,
     start: (env) => spawnServer(join(packageDir('deno'), 'deno'), ['run', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', 'app/deno.ts'], env),
+    cli: (args, env) => run(join(packageDir('deno'), 'deno'), ['run', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', coreCli, ...args], env),
   },
   {
     name: 'workerd (wrangler bundle, miniflare)',
+    bundled: true,
     transport: /^fetch \(the runtime's own\)$/,
     async start(env) {
       const outDir = await mkdtemp(join(tmpdir(), 'tencent-captcha-worker-'));
-      const scriptPath = await bundleWorker(outDir);
+      const { scriptPath, log } = await bundleWorker(outDir);
       // The bundle's text as one module (its source map points outside the folder, which workerd refuses).
       const contents = await readFile(scriptPath, 'utf8');
       const mf = new Miniflare({
@@ -110,6 +138,7 @@ export const RUNTIMES: Runtime[] = [
       const url = await mf.ready;
       return {
         url: url.href,
+        bundle: { log, code: contents },
         async stop() {
           await mf.dispose();
           await rm(outDir, { recursive: true, force: true });
