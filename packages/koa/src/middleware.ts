@@ -162,6 +162,8 @@ export function tencentCaptcha(options: TencentCaptchaOptions): TencentCaptchaMi
   const instanceScope = `koa:${++instances}`;
   // Checked on the first request: the app is not known when the middleware is created.
   let checkedProxy = !resolved.defaultUserIp;
+  // Named in core's warning when the IP is missing or invalid.
+  const ipSource = resolved.defaultUserIp ? 'ctx.ip' : 'getUserIp';
 
   const middleware = async function tencentCaptcha(ctx: CaptchaContext, next: () => Promise<unknown>): Promise<void> {
     if (!checkedProxy) {
@@ -187,7 +189,7 @@ export function tencentCaptcha(options: TencentCaptchaOptions): TencentCaptchaMi
     try {
       // Rejects only with the abort reason (untouched, rethrown as it is) or a bad per-call option.
       // `traceHeaders`: with OpenTelemetry tracing on, the verification span joins the request's trace.
-      const verifyOptions: VerifyOptions = { signal, budgetScope, traceHeaders: ctx.headers };
+      const verifyOptions: VerifyOptions = { signal, budgetScope, traceHeaders: ctx.headers, userIpSource: ipSource };
       if (mode !== undefined) verifyOptions.mode = mode;
       if (resolved.maxEvilLevel !== undefined) verifyOptions.maxEvilLevel = resolved.maxEvilLevel;
       if (resolved.maxScore !== undefined) verifyOptions.maxScore = resolved.maxScore;

@@ -7,7 +7,7 @@ import { Reflector } from '@nestjs/core';
 import { CaptchaConfigError, type CaptchaVerdict, type CaptchaVerifier, type VerifyOptions } from '@tencent-captcha/core';
 import { CAPTCHA_RESOLVED_OPTIONS, CAPTCHA_ROUTE_METADATA, CAPTCHA_VERIFIER } from './captcha.constants.js';
 import { CaptchaException } from './captcha.exception.js';
-import type { CaptchaRouteMetadata, ResolvedCaptchaModuleOptions } from './captcha.options.js';
+import { defaultGetUserIp, type CaptchaRouteMetadata, type ResolvedCaptchaModuleOptions } from './captcha.options.js';
 import { decideAction } from './captcha.ledger.js';
 import { captchaTargetOf, linkClientAbort, setCaptchaVerdict, setResponseHeaders } from './captcha.request.js';
 
@@ -91,6 +91,8 @@ export class CaptchaGuard implements CanActivate {
     const getTicket = route?.getTicket ?? this.options.getTicket;
     const getRandstr = route?.getRandstr ?? this.options.getRandstr;
     const getUserIp = route?.getUserIp ?? this.options.getUserIp;
+    // Named in core's warning when the IP is missing or invalid.
+    const ipSource = getUserIp === defaultGetUserIp ? 'request.ip' : route?.getUserIp ? 'getUserIp (route)' : 'getUserIp';
     const mode = route?.mode ?? this.options.mode;
     const budgetScope = route?.budgetScope ?? this.options.budgetScope ?? defaultBudgetScope(context);
     const maxEvilLevel = route?.maxEvilLevel ?? this.options.maxEvilLevel;
@@ -107,7 +109,7 @@ export class CaptchaGuard implements CanActivate {
         try {
           // `traceHeaders`: with OpenTelemetry tracing on, the verification span joins the request's trace.
           const traceHeaders = (request as { headers?: VerifyOptions['traceHeaders'] }).headers;
-          const verifyOptions: VerifyOptions = { signal, budgetScope, traceHeaders };
+          const verifyOptions: VerifyOptions = { signal, budgetScope, traceHeaders, userIpSource: ipSource };
           if (mode !== undefined) verifyOptions.mode = mode;
           if (maxEvilLevel !== undefined) verifyOptions.maxEvilLevel = maxEvilLevel;
           if (maxScore !== undefined) verifyOptions.maxScore = maxScore;

@@ -220,7 +220,14 @@ export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike,
       return verifier.verify(
         { ticket, randstr, userIp },
         // traceHeaders: with OpenTelemetry tracing on, the verification span joins the request's trace.
-        { signal: controller.signal, budgetScope, traceHeaders: req.headers, ...(options.mode ? { mode: options.mode } : {}), ...riskLimits(options) },
+        {
+          signal: controller.signal,
+          budgetScope,
+          traceHeaders: req.headers,
+          userIpSource: options.getUserIp ? 'getUserIp' : req.ip !== undefined ? 'req.ip' : 'req.socket.remoteAddress',
+          ...(options.mode ? { mode: options.mode } : {}),
+          ...riskLimits(options),
+        },
       );
     })().then(
       (verdict) => {

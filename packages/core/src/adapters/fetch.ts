@@ -283,7 +283,14 @@ export async function verifyFetchRequest(verifier: CaptchaVerifier, request: Req
   return verifier.verify(
     { ticket, randstr, userIp },
     // traceHeaders: with OpenTelemetry tracing on, the verification span joins the request's trace.
-    { ...(signal ? { signal } : {}), budgetScope, traceHeaders: request.headers, ...(options.mode ? { mode: options.mode } : {}), ...riskLimits(options) },
+    {
+      ...(signal ? { signal } : {}),
+      budgetScope,
+      traceHeaders: request.headers,
+      userIpSource: 'getUserIp',
+      ...(options.mode ? { mode: options.mode } : {}),
+      ...riskLimits(options),
+    },
   );
 }
 

@@ -131,6 +131,7 @@ async function verify(s: Stages, input: VerifyInput, verifyOptions?: VerifyOptio
   }
   if (telemetry) telemetry.endVerification(span, verdict, (performance.now() - started) / 1000);
   s.events.verdictReached(verdict, input);
+  if (verdict.reason === PolicyReason.UserIpInvalid) s.events.userIpRefused(input, verifyOptions?.userIpSource);
   return verdict;
 }
 

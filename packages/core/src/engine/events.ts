@@ -19,4 +19,6 @@ export interface EngineEvents {
   internalError(error: unknown): void;
   /** The verdict is out. */
   verdictReached(verdict: CaptchaVerdict, input: VerifyInput): void;
+  /** Refused for a missing or invalid client IP; `source` is where the caller read it (`userIpSource`). */
+  userIpRefused(input: VerifyInput, source: string | undefined): void;
 }

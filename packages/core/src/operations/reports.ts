@@ -185,6 +185,16 @@ function engineReports({ log, hooks, safeHook, mayReport, describeUpstream, reso
       }
       if (hooks.onVerdict) safeHook('onVerdict', { verdict, userIp: userIpOf(input) });
     },
+    /** Which source gave what, once a minute per source: a misconfigured getter refuses everyone. */
+    userIpRefused(input, source) {
+      const from = typeof source === 'string' && source !== '' ? source.slice(0, 80) : 'verify() input userIp';
+      const kind = `user_ip_invalid:${from}`;
+      if (!mayReport(kind)) return;
+      const value = (input as Partial<VerifyInput> | null | undefined)?.userIp;
+      const got = typeof value === 'string' ? JSON.stringify(value.slice(0, 64)) : value === null ? 'null' : value === undefined ? 'nothing (undefined)' : `a ${typeof value}`;
+      const hint = 'every request is refused until it gives a valid IP: read the address your platform guarantees (the socket, or a header only your own proxy or CDN sets).';
+      log('warn', 'captcha refused a request for its client IP (400 user_ip_invalid): check where the IP is read', { source: from, got, hint }, kind);
+    },
   };
 }
 

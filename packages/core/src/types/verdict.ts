@@ -172,6 +172,14 @@ export interface VerifyOptions {
    * Only read when OpenTelemetry tracing is on; the adapters pass it.
    */
   traceHeaders?: TraceHeaders;
+  /**
+   * Where the caller took `userIp` from (`getUserIp`, `req.ip`, `ctx.ip`, a header name). When the IP
+   * is missing or invalid (`400 user_ip_invalid`), the verifier warns, at most once a minute per
+   * source, naming it and what it gave, so a misconfigured getter (a Cloudflare header off
+   * Cloudflare, a proxy that sets none) shows in the log instead of silently refusing everyone.
+   * The adapters pass it. @default 'verify() input userIp'
+   */
+  userIpSource?: string;
 }
 
 /**
