@@ -44,6 +44,7 @@ export { isValidBudgetScope, sanitizeBudgetScope, routeBudgetScope, declaredMeth
 export { singleUseRefusal } from './adapters/single-use.js';
 export { normalizeClientIp } from './adapters/client-ip.js';
 export { createCaptchaVerifier } from './engine/verifier.js';
+export { createLazyCaptchaVerifier } from './engine/lazy-verifier.js';
 export { TelemetryMetric } from './operations/telemetry.js';
 export { type CaptchaTelemetryOptions, type TelemetryMeterProvider, type TelemetryTracerProvider, type TraceHeaders } from './types/telemetry.js';
 export { CheckStatus, CheckName, type CaptchaCheck, type CaptchaCheckReport, type CheckOptions } from './types/check.js';
