@@ -235,7 +235,7 @@ function assertFetchRequestOptions(options: FetchRequestOptions): void {
   if (typeof options.getUserIp !== 'function') {
     throw invalid(
       'getUserIp',
-      "getUserIp is required: a function of the request returning the end user's IP as your platform knows it (e.g. (r) => r.headers.get('cf-connecting-ip'), or forwardedClientIp(r, 1) behind one proxy of yours).",
+      "getUserIp is required: a function of the request returning the end user's IP as your platform knows it (e.g. forwardedClientIp(r, 1) behind one proxy of yours; on Cloudflare Workers only, (r) => r.headers.get('cf-connecting-ip')).",
     );
   }
   for (const name of ['getTicket', 'getRandstr'] as const) {
@@ -261,7 +261,7 @@ function assertFetchRequestOptions(options: FetchRequestOptions): void {
  * @example
  * ```ts
  * export async function POST(request: Request) {
- *   const verdict = await verifyFetchRequest(verifier, request, { getUserIp: (r) => r.headers.get('cf-connecting-ip') });
+ *   const verdict = await verifyFetchRequest(verifier, request, { getUserIp: (r) => forwardedClientIp(r, 1) });
  *   if (!verdict.accepted) return createVerdictResponse(verdict);
  *   // … the protected action …
  * }
