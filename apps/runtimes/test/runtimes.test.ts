@@ -1,7 +1,7 @@
 /**
  * Core's default verifier (`createCaptchaVerifier` with only the environment: no `fetch`) in each real
  * runtime from npm — Bun, Deno, and workerd (the Worker bundled by wrangler without `nodejs_compat`,
- * run by miniflare) — behind the same Fetch-API app (app/handler.ts), against the emulator running
+ * run by miniflare) — behind the same Hono app (app/handler.ts), against the emulator running
  * here in Node on 127.0.0.1, port 0. Nothing fakes a runtime: each test talks HTTP to the runtime's
  * own server.
  */
@@ -95,6 +95,7 @@ describe.each(RUNTIMES)('the default verifier on $name', (runtime) => {
     const report = (await res.json()) as { ok: boolean; transport: string; checks: Array<{ name: string; status: string; summary: string }> };
     expect(report.transport).toMatch(runtime.transport);
     expect(report.checks.find((c) => c.name === 'transport')).toMatchObject({ status: 'pass', summary: `requests are sent with ${report.transport}` });
+    expect(report.checks.find((c) => c.name === 'connect')).toMatchObject({ status: 'pass', summary: expect.stringMatching(runtime.connect) });
     expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
     expect(report.ok).toBe(true);
   });

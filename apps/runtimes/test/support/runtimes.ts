@@ -28,6 +28,8 @@ export interface RunningApp {
 export interface Runtime {
   name: string;
   transport: RegExp;
+  /** The doctor's connect line: Node's sockets where the runtime has them, else one `fetch`. */
+  connect: RegExp;
   start(env: Record<string, string>): Promise<RunningApp>;
   /** Whether the app is bundled (workerd: by wrangler) rather than run from its sources. */
   bundled?: boolean;
@@ -109,6 +111,7 @@ export const RUNTIMES: Runtime[] = [
     name: 'Bun',
     // Bun's `undici` is a stub: the default verifier must send with Bun's own fetch.
     transport: /^fetch \(the runtime's own/,
+    connect: /^TCP to 127\.0\.0\.1:\d+ works$/,
     start: (env) => spawnServer(join(packageDir('bun'), 'bin', 'bun.exe'), ['run', 'app/bun.ts'], env),
     cli: (args, env) => run(join(packageDir('bun'), 'bin', 'bun.exe'), ['run', coreCli, ...args], env),
   },
@@ -116,6 +119,7 @@ export const RUNTIMES: Runtime[] = [
     name: 'Deno',
     // undici really runs on Deno's Node compatibility.
     transport: /^undici$/,
+    connect: /^TCP to 127\.0\.0\.1:\d+ works$/,
     start: (env) => spawnServer(join(packageDir('deno'), 'deno'), ['run', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', 'app/deno.ts'], env),
     cli: (args, env) => run(join(packageDir('deno'), 'deno'), ['run', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', coreCli, ...args], env),
   },
@@ -123,6 +127,8 @@ export const RUNTIMES: Runtime[] = [
     name: 'workerd (wrangler bundle, miniflare)',
     bundled: true,
     transport: /^fetch \(the runtime's own\)$/,
+    // No Node built-ins without nodejs_compat: the doctor reaches the endpoint with fetch.
+    connect: /^HTTP to 127\.0\.0\.1:\d+ works \(fetch\)$/,
     async start(env) {
       const outDir = await mkdtemp(join(tmpdir(), 'tencent-captcha-worker-'));
       const { scriptPath, log } = await bundleWorker(outDir);
