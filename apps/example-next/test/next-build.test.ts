@@ -2,7 +2,8 @@
  * `next build` of a route that guards itself with core, with no credentials anywhere in the
  * environment (a CI build, a Docker image built before secrets exist): the lazy verifier lets Next
  * import the route to collect its configuration. Then `next start` with the emulator's credentials
- * answers a solved ticket, so the built route really verifies.
+ * answers a solved ticket, so the built route really verifies — on the Node runtime (undici) and on
+ * the edge runtime (core's Fetch-only build).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -47,7 +48,8 @@ describe('the Next.js example', () => {
 
   it('builds with no credentials in the environment', () => {
     expect(build.output).not.toMatch(/CaptchaConfigError|Failed to collect/);
-    expect(build.output).toMatch(/\/api\/login/);
+    expect(build.output).toMatch(/\/api\/login\b/);
+    expect(build.output).toMatch(/\/api\/login-edge\b/);
     expect(build.code).toBe(0);
   });
 
@@ -80,8 +82,8 @@ describe('the Next.js example', () => {
       server!.stderr!.on('data', onData);
       server!.once('exit', (code) => reject(new Error(`next start exited (${code}):\n${output}`)));
     });
-    const post = (ticket: string, randstr: string) =>
-      fetch(`http://127.0.0.1:${port}/api/login`, {
+    const post = (ticket: string, randstr: string, path = '/api/login') =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
         method: 'POST',
         // The one proxy the route trusts appended the client's address.
         headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' },
@@ -92,5 +94,12 @@ describe('the Next.js example', () => {
     expect([first.status, await first.json()]).toEqual([200, { ok: true, captcha: 'verified' }]);
     const again = await post(ticket, randstr);
     expect([again.status, await again.json()]).toMatchObject([403, { code: 'ticket_reused' }]);
+
+    // The edge route: Next gives it core's Fetch-only build, which sends with the runtime's fetch.
+    const edge = emulator.issueTicket();
+    const onEdge = await post(edge.ticket, edge.randstr, '/api/login-edge');
+    expect([onEdge.status, await onEdge.json()]).toEqual([200, { ok: true, captcha: 'verified' }]);
+    const report = (await (await fetch(`http://127.0.0.1:${port}/api/login-edge`)).json()) as { transport: string };
+    expect(report.transport).toBe("fetch (the runtime's own)");
   });
 });
