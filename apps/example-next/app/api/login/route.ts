@@ -3,7 +3,7 @@
  * build` imports this module to collect its configuration, with no credentials in the environment,
  * and nothing is read or checked until the first request. On Node (this route's runtime) the verifier
  * sends with undici's pool; nothing to pass. With `export const runtime = 'edge'` Next picks core's
- * Fetch-only build (export condition `worker`), which sends with the runtime's `fetch`.
+ * Fetch-only build (export conditions `worker`/`browser`), which sends with the runtime's `fetch`.
  */
 import { createLazyCaptchaVerifier, createVerdictResponse, forwardedClientIp, verifyFetchRequest } from '@tencent-captcha/core';
 
