@@ -74,6 +74,27 @@ describe('a transport that fails before sending anything', () => {
   });
 });
 
+describe('check() with a transport that cannot send', () => {
+  it('says the signed call failed before it was sent and what to pass, not that the network is down', async () => {
+    const verifier = createCaptchaVerifier({
+      ...CREDENTIALS,
+      // Nothing listens here: the network checks fail fast and never leave the machine.
+      endpoint: 'http://127.0.0.1:9/',
+      env: {},
+      logger: false,
+      fetch: () => Promise.reject(new TypeError('pool.dispatch is not a function')),
+    });
+    const report = await verifier.check();
+    expect(report.transport).toBe('fetch (injected)');
+    expect(report.checks.find((c) => c.name === 'api_key')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining('failed in this process before it was sent (TypeError: pool.dispatch is not a function)'),
+      hint: expect.stringContaining('Pass a working `fetch`'),
+    });
+    await verifier.close();
+  });
+});
+
 describe('the default transport (Node build)', () => {
   const ORIGIN = 'http://127.0.0.1:9';
   // What Bun answers for `import('undici')`: pools without `dispatch` or `destroy`.
