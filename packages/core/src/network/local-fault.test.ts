@@ -74,6 +74,31 @@ describe('a transport that fails before sending anything', () => {
   });
 });
 
+describe('a local fault whose message carries a secret', () => {
+  it('never repeats the secret in the hook, the log or the verdict', async () => {
+    const lines: string[] = [];
+    const misconfigurations: MisconfigurationEvent[] = [];
+    const verifier = createCaptchaVerifier({
+      ...CREDENTIALS,
+      endpoint: ENDPOINT,
+      env: {},
+      fetch: () => {
+        throw new TypeError(`init.headers is not iterable (${CREDENTIALS.secretKey} / ${CREDENTIALS.appSecretKey})`);
+      },
+      logger: { error: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`), warn: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`) },
+      hooks: { onMisconfiguration: (e) => misconfigurations.push(e) },
+    });
+    const verdict = await verifier.verify({ ticket: 'tr03-ticket', randstr: '@r', userIp: '203.0.113.7' });
+    expect(verdict).toMatchObject({ accepted: false, reason: 'misconfigured' });
+    const seen = JSON.stringify([verdict, misconfigurations, lines]);
+    expect(misconfigurations).toHaveLength(1);
+    expect(seen).toContain('[redacted]');
+    expect(seen).not.toContain(CREDENTIALS.secretKey);
+    expect(seen).not.toContain(CREDENTIALS.appSecretKey);
+    await verifier.close();
+  });
+});
+
 describe('check() with a transport that cannot send', () => {
   it('says the signed call failed before it was sent and what to pass, not that the network is down', async () => {
     const verifier = createCaptchaVerifier({
