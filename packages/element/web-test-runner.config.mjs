@@ -5,7 +5,30 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createEmulator } from '@tencent-captcha/emulator';
 import { signV2 } from '@tencent-captcha/protocol';
+import puppeteer from 'puppeteer-core';
+import { chromeLauncher } from '@web/test-runner-chrome';
 import { definePackageBrowserConfig } from '../../wtr.shared.mjs';
+
+/**
+ * Debian's Firefox ESR over WebDriver BiDi (Playwright's patched Firefox cannot be downloaded here).
+ * It runs the files of FIREFOX_FILES: the promises of issue 21 (timeouts, retries, page load,
+ * validation, forms) plus the core flows, so that both engines keep them.
+ */
+const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+const FIREFOX_FILES = [
+  'src/tencent-captcha.browser.test.ts',
+  'src/show-timeout.browser.test.ts',
+  'src/show-ceiling.browser.test.ts',
+  'src/load-faults.browser.test.ts',
+  'src/page-load.browser.test.ts',
+  'src/preload.browser.test.ts',
+  'src/form.browser.test.ts',
+  'src/hydrate.browser.test.ts',
+];
+const firefox = chromeLauncher({
+  puppeteer,
+  launchOptions: { browser: 'firefox', protocol: 'webDriverBiDi', executablePath: FIREFOX_PATH, headless: true },
+});
 
 /** @returns {import('@web/test-runner').TestRunnerPlugin} */
 function emulatorPlugin() {
@@ -122,4 +145,5 @@ async function sourceLocales(context, next) {
 export default await definePackageBrowserConfig(import.meta.dirname, {
   plugins: [emulatorPlugin()],
   middleware: [sourceLocales],
+  groups: [{ name: 'firefox', files: FIREFOX_FILES, browsers: [firefox] }],
 });
