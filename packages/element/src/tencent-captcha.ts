@@ -145,6 +145,7 @@ export class TencentCaptchaElement extends LitElement {
     options: { attribute: false },
     _status: { state: true, attribute: false },
     _formDisabled: { state: true, attribute: false },
+    _shown: { state: true, attribute: false },
   };
 
   /** Your CaptchaAppId (digits, from Tencent's console). Required. */
@@ -196,6 +197,8 @@ export class TencentCaptchaElement extends LitElement {
   #unobserveLang: (() => void) | undefined;
   /** When the current run started (tickets are counted from then), and the timer that drops its ticket. */
   #startedAt = 0;
+  /** The challenge of the current run is on screen (the SDK's `ready`); until then the element shows it is waiting. */
+  private _shown = false;
   #expiry: ReturnType<typeof setTimeout> | undefined;
   /** The status message says the last ticket expired (until the next change). */
   #expiredNotice = false;
@@ -283,8 +286,12 @@ export class TencentCaptchaElement extends LitElement {
    * `fallback` state and event. Does nothing while disabled or already loading.
    */
   show(): Promise<void> {
+    // A show under way is not restarted (nor its show-timeout, a ceiling from the first call).
+    return PENDING.includes(this._status) ? (this.#pending ?? Promise.resolve()) : this.#restart();
+  }
+
+  #restart(): Promise<void> {
     if (this.#isDisabled()) return Promise.resolve();
-    if (this._status === 'loading' && this.#pending) return this.#pending;
     this.#stopped = false;
     const pending = this.#start().finally(() => {
       if (this.#pending === pending) this.#pending = undefined;
@@ -350,7 +357,7 @@ export class TencentCaptchaElement extends LitElement {
   /** Discards the result and asks for a fresh challenge (e.g. after the server rejected the ticket): in place through the SDK's own refresh while a challenge is on screen, else `show()` anew. */
   refresh(): Promise<void> {
     if (this._status === 'verifying' && this.#driver?.refresh()) return Promise.resolve();
-    return this.show();
+    return this.#restart();
   }
 
   override connectedCallback(): void {
@@ -399,12 +406,13 @@ export class TencentCaptchaElement extends LitElement {
     const strings = stringsFor(lang);
     const status = this._status;
     const done = status === 'fallback' || status === 'closed' || status === 'error';
-    const busy = status === 'loading' || status === 'ready';
+    const busy = status === 'loading' || status === 'ready' || (status === 'verifying' && !this._shown);
     const label = status === 'verified' ? strings.triggerVerified : done && status !== 'error' ? strings.triggerRetry : strings.trigger;
     // The legacy SDK's own trigger on desktop waits for a click: nothing to say until then.
     const sdkTrigger = status === 'verifying' && this.type !== 'embed' && this.#autoStarts();
-    const message =
-      status === 'idle' || status === 'ready' || sdkTrigger
+    const message = busy
+      ? strings.loading
+      : status === 'idle' || sdkTrigger
         ? this.#expiredNotice ? strings.expired : ''
         : status === 'fallback' && this.#result?.status === 'fallback' && this.#result.errorCode === CONFIG_ERROR ? strings.fallbackUnavailable : strings[status];
     const icon = busy ? 'busy' : status === 'verified' || status === 'fallback' ? status : '';
@@ -443,11 +451,21 @@ export class TencentCaptchaElement extends LitElement {
       if (run !== this.#run) return;
     }
     this.#commit('ready');
+    // What is left of show-timeout after the load: a ceiling from show(), not from the script's arrival.
+    config.showTimeout = Math.max(1, config.showTimeout - (Date.now() - this.#startedAt));
+    // The legacy SDK says nothing when its box appears: it counts as shown at once.
+    this._shown = driver.name === 'legacy';
     // The modern driver reports one outcome per show (a late SDK callback after its show watchdog, or
     // a repeated one, never arrives here); the legacy SDK may call back again after a close.
-    const failed = driver.show(config, (outcome) => {
-      if (run === this.#run) this.#commit(outcome.status, outcome);
-    });
+    const failed = driver.show(
+      config,
+      (outcome) => {
+        if (run === this.#run) this.#commit(outcome.status, outcome);
+      },
+      () => {
+        if (run === this.#run) this._shown = true;
+      },
+    );
     if (failed) {
       if (run === this.#run) this.#commit('fallback', createFallback(driver.name, config, failed));
       return;
@@ -589,12 +607,13 @@ export class TencentCaptchaElement extends LitElement {
     const { lang, page } = resolveLang(this);
     const type = this.type === 'embed' ? 'embed' : 'popup';
     const timeout = Number(this.loadTimeout);
+    const showTimeout = positive(this.showTimeout, DEFAULT_SHOW_TIMEOUT);
     return {
       appId,
       src,
       nonce: this.nonce || undefined,
-      loadTimeout: Number.isFinite(timeout) && timeout >= 0 ? timeout : DEFAULT_LOAD_TIMEOUT,
-      showTimeout: positive(this.showTimeout, DEFAULT_SHOW_TIMEOUT),
+      loadTimeout: Math.min(Number.isFinite(timeout) && timeout >= 0 ? timeout : DEFAULT_LOAD_TIMEOUT, showTimeout),
+      showTimeout,
       type,
       lang: page ? lang : undefined,
       darkMode: this.darkMode,
