@@ -95,13 +95,14 @@ describe('<tencent-captcha> when Tencent\'s script fails', () => {
     expect(requestsFor(url), 'one attempt and one retry').to.equal(2);
     expect(scriptsFor(url), 'failed <script> elements are removed').to.equal(0);
 
-    // The failed load was evicted: the next show() tries again, and now the script is there.
+    // The failed load was evicted: the next show() tries again, under a cache-busting URL of its own, and now the script is there.
     await clearFaults();
     const verified = oneEvent(el, 'verified');
     await el.show();
     expect(el.status).to.equal('verifying');
-    expect(requestsFor(url)).to.equal(3);
-    expect(scriptsFor(url)).to.equal(1);
+    expect(requestsFor(url)).to.equal(2);
+    expect(scriptsFor(url)).to.equal(0);
+    expect([...document.scripts].filter((s) => s.src.startsWith(`${url}&_tcr=`))).to.have.length(1);
     await solve();
     expect((await verified).detail.ticket).to.match(/^tr03/);
   });
