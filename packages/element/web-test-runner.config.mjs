@@ -145,5 +145,5 @@ async function sourceLocales(context, next) {
 export default await definePackageBrowserConfig(import.meta.dirname, {
   plugins: [emulatorPlugin()],
   middleware: [sourceLocales],
-  groups: [{ name: 'firefox', files: FIREFOX_FILES, browsers: [firefox] }],
+  groups: [{ name: 'firefox', files: process.env.WTR_FIREFOX_FILES?.split(',') ?? FIREFOX_FILES, browsers: [firefox] }],
 });

@@ -16,6 +16,7 @@ import { createModernDriver } from './drivers/modern.js';
 import { createLegacyDriver, isMobileLegacyScript } from './drivers/legacy.js';
 import { isRtl, observeLang, resolveLang, stringsFor } from './i18n/index.js';
 import { styles } from './tencent-captcha.styles.js';
+import { afterPageLoad } from './page-load.js';
 
 /** Where Tencent's script comes from when `src` is not set. */
 export const CaptchaRegion = {
@@ -584,9 +585,12 @@ export class TencentCaptchaElement extends LitElement {
     return this.type === 'embed' || (this.driver === 'legacy' && !this.#mobile());
   }
 
+  readonly #autoStartLater = (): void => this.#autoStart();
+
   #autoStart(): void {
     if (this.isConnected && !this.#stopped && this._status === 'idle' && this.#autoStarts() && this.appId && !this.#isDisabled()) {
-      void this.show();
+      // Never before the page's `load`: a hanging script or challenge frame would hold it back.
+      if (afterPageLoad(this.ownerDocument, this.#autoStartLater)) void this.show();
     }
   }
 
