@@ -147,6 +147,7 @@ export class TencentCaptchaElement extends LitElement {
     _status: { state: true, attribute: false },
     _formDisabled: { state: true, attribute: false },
     _shown: { state: true, attribute: false },
+    _invalid: { state: true, attribute: false },
   };
 
   /** Your CaptchaAppId (digits, from Tencent's console). Required. */
@@ -200,6 +201,8 @@ export class TencentCaptchaElement extends LitElement {
   #startedAt = 0;
   /** The challenge of the current run is on screen (the SDK's `ready`); until then the element shows it is waiting. */
   private _shown = false;
+  /** A submission was blocked by `required` (the `invalid` event), until a ticket or a reset. */
+  private _invalid = false;
   #expiry: ReturnType<typeof setTimeout> | undefined;
   /** The status message says the last ticket expired (until the next change). */
   #expiredNotice = false;
@@ -361,6 +364,11 @@ export class TencentCaptchaElement extends LitElement {
     return this.#restart();
   }
 
+  constructor() {
+    super();
+    this.addEventListener('invalid', () => (this._invalid = true));
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.#unobserveLang = observeLang(() => this.requestUpdate());
@@ -411,19 +419,23 @@ export class TencentCaptchaElement extends LitElement {
     const label = status === 'verified' ? strings.triggerVerified : done && status !== 'error' ? strings.triggerRetry : strings.trigger;
     // The legacy SDK's own trigger on desktop waits for a click: nothing to say until then.
     const sdkTrigger = status === 'verifying' && this.type !== 'embed' && this.#autoStarts();
-    const message = busy
+    const invalid = this._invalid && this.required && !this.#result;
+    const message = invalid
+      ? strings.required
+      : busy
       ? strings.loading
       : status === 'idle' || sdkTrigger
         ? this.#expiredNotice ? strings.expired : ''
         : status === 'fallback' && this.#result?.status === 'fallback' && this.#result.errorCode === CONFIG_ERROR ? strings.fallbackUnavailable : strings[status];
     const icon = busy ? 'busy' : status === 'verified' || status === 'fallback' ? status : '';
     // Compact markup: Lit templates ship as written.
+    const aria = invalid ? 'true' : nothing;
     const trigger =
       !this.#autoStarts() || done
-        ? html`<slot name="trigger" @click=${this.#onTrigger}><button part="button" type="button" ?disabled=${this.#isDisabled()} aria-disabled=${status === 'verified' ? 'true' : nothing} aria-busy=${busy ? 'true' : nothing}><span part="icon" class=${icon} aria-hidden="true"></span><span part="label">${label}</span></button></slot>`
+        ? html`<slot name="trigger" @click=${this.#onTrigger}><button part="button" type="button" ?disabled=${this.#isDisabled()} aria-disabled=${status === 'verified' ? 'true' : nothing} aria-busy=${busy ? 'true' : nothing} aria-invalid=${aria} aria-describedby="s"><span part="icon" class=${icon} aria-hidden="true"></span><span part="label">${label}</span></button></slot>`
         : nothing;
     // Right to left in ar/he/ur (an inherited `dir="rtl"` reaches the shadow tree by itself); the host's own `dir` wins.
-    return html`<div part="base" dir=${isRtl(lang) && !this.dir ? 'rtl' : nothing}>${trigger}<slot name="captcha"></slot><div part="status" role="status">${message}</div></div>`;
+    return html`<div part="base" dir=${isRtl(lang) && !this.dir ? 'rtl' : nothing}>${trigger}<slot name="captcha"></slot><div part="status" role="status" id="s" tabindex=${trigger === nothing ? -1 : nothing} aria-invalid=${trigger === nothing ? aria : nothing}>${message}</div></div>`;
   }
 
   readonly #onTrigger = (): void => {
@@ -480,6 +492,7 @@ export class TencentCaptchaElement extends LitElement {
     const before = this.#result?.ticket;
     this._status = status;
     this.#result = outcome && (outcome.status === 'verified' || outcome.status === 'fallback') ? outcome : undefined;
+    if (this.#result || status === 'idle') this._invalid = false;
     this.#expiredNotice = outcome?.status === 'expired';
     clearTimeout(this.#expiry);
     const result = this.#result;
@@ -568,7 +581,8 @@ export class TencentCaptchaElement extends LitElement {
   #anchor(): HTMLElement | undefined {
     const slot = this.renderRoot?.querySelector?.<HTMLSlotElement>('slot[name="trigger"]');
     const slotted = slot?.assignedElements()[0];
-    return (slotted as HTMLElement | undefined) ?? this.renderRoot?.querySelector?.<HTMLElement>('[part="button"]') ?? undefined;
+    // Without a trigger (embed), the status region (tabindex -1): the browser must be able to focus the anchor.
+    return (slotted as HTMLElement | undefined) ?? this.renderRoot?.querySelector?.<HTMLElement>('[part="button"],[part="status"]') ?? undefined;
   }
 
   #isDisabled(): boolean {
