@@ -10,7 +10,8 @@ import {
   type ExpiredDetail,
   type TencentCaptchaVerification,
 } from './events.js';
-import { DEFAULT_LOAD_TIMEOUT, SdkLoadError } from './sdk-loader.js';
+import { DEFAULT_LOAD_TIMEOUT, SdkLoadError, loadTencentSdk } from './sdk-loader.js';
+import { DEFAULT_PRELOAD, armPreload, type PreloadMode } from './preload.js';
 import { createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './drivers/driver.js';
 import { createModernDriver } from './drivers/modern.js';
 import { createLegacyDriver, isMobileLegacyScript } from './drivers/legacy.js';
@@ -143,6 +144,7 @@ export class TencentCaptchaElement extends LitElement {
     src: {},
     region: {},
     driver: {},
+    preload: {},
     options: { attribute: false },
     _status: { state: true, attribute: false },
     _formDisabled: { state: true, attribute: false },
@@ -183,6 +185,9 @@ export class TencentCaptchaElement extends LitElement {
   /** `modern`: the `TencentCaptcha` SDK. `legacy`: the 天御 `capInit` SDK (needs `src`). */
   driver: 'modern' | 'legacy' = 'modern';
 
+  /** When to load Tencent's script ahead of the first `show()` (popup, modern SDK): `none`, `intent` (pointer, touch or focus on the element), `visible` (scrolled into view) or `eager` (once the page has loaded). Read when the element connects. */
+  preload: PreloadMode = DEFAULT_PRELOAD;
+
   /** Extra SDK options (`needFeedBack`, `loading`, `ready`, `showFn`, `verifyFn`, `aidEncryptedType`, legacy `themeColor`, …). The attributes win. */
   options: Readonly<Record<string, unknown>> = {};
 
@@ -199,6 +204,7 @@ export class TencentCaptchaElement extends LitElement {
   #unobserveLang: (() => void) | undefined;
   /** When the current run started (tickets are counted from then), and the timer that drops its ticket. */
   #startedAt = 0;
+  #disarmPreload: (() => void) | undefined;
   /** The challenge of the current run is on screen (the SDK's `ready`); until then the element shows it is waiting. */
   private _shown = false;
   /** A submission was blocked by `required` (the `invalid` event), until a ticket or a reset. */
@@ -378,6 +384,8 @@ export class TencentCaptchaElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#disarmPreload?.();
+    this.#disarmPreload = undefined;
     this.#unobserveLang?.();
     // A popup or embedded challenge must not outlive the element; a finished result stays (the element may just be moving).
     if (PENDING.includes(this._status)) this.#cancel();
@@ -408,6 +416,10 @@ export class TencentCaptchaElement extends LitElement {
   protected override updated(): void {
     this.#syncForm();
     this.#autoStart();
+    if (!this.#disarmPreload && !this.#autoStarts() && this.driver !== 'legacy') {
+      const config = this.#config();
+      if (config) this.#disarmPreload = armPreload(this, this.preload, config.src, () => void loadTencentSdk({ src: config.src, nonce: config.nonce, timeout: config.loadTimeout }).catch(() => {}));
+    }
   }
 
   protected override render() {
