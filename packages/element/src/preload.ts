@@ -10,7 +10,7 @@ import { afterPageLoad } from './page-load.js';
 export const PreloadMode = {
   /** Only on `show()`. */
   None: 'none',
-  /** When a pointer enters, a touch starts on, or focus moves into the element. */
+  /** When a pointer (mouse, pen or touch) enters, or focus moves into the element. */
   Intent: 'intent',
   /** When the element scrolls into view. */
   Visible: 'visible',
@@ -27,14 +27,14 @@ const hinted = new Set<string>();
 
 /** `<link rel="preconnect">` to the script's origin and, for Tencent's own script, its challenge CDN; once per page. */
 export function preconnect(doc: Document, src: string): void {
-  let origin: string;
+  let origin = '';
   try {
     origin = new URL(src, doc.baseURI).origin;
   } catch {
-    return;
+    // Not a URL: the load itself will fail and fall back; nothing to hint.
   }
-  for (const href of origin.endsWith('.captcha.qcloud.com') ? [origin, 'https://turing.captcha.gtimg.com'] : [origin]) {
-    if (hinted.has(href)) continue;
+  for (const href of [origin, origin.endsWith('.captcha.qcloud.com') ? 'https://turing.captcha.gtimg.com' : '']) {
+    if (!href.startsWith('http') || hinted.has(href)) continue;
     hinted.add(href);
     const link = doc.createElement('link');
     link.rel = 'preconnect';
@@ -49,7 +49,7 @@ export function preconnect(doc: Document, src: string): void {
  */
 export function armPreload(host: HTMLElement, mode: string, src: string, load: () => void): () => void {
   const doc = host.ownerDocument;
-  let armed = mode !== PreloadMode.None;
+  let armed = mode !== 'none';
   if (armed) preconnect(doc, src);
   const cleanups: (() => void)[] = [];
   const disarm = () => {
@@ -62,13 +62,13 @@ export function armPreload(host: HTMLElement, mode: string, src: string, load: (
       load();
     }
   };
-  if (mode === PreloadMode.Eager) fire();
-  else if (mode === PreloadMode.Visible) {
+  if (mode === 'eager') fire();
+  else if (mode === 'visible') {
     const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && fire());
     observer.observe(host);
     cleanups.push(() => observer.disconnect());
   } else if (armed) {
-    for (const type of ['pointerenter', 'touchstart', 'focusin']) {
+    for (const type of ['pointerenter', 'focusin']) {
       host.addEventListener(type, fire, { passive: true });
       cleanups.push(() => host.removeEventListener(type, fire));
     }

@@ -432,7 +432,7 @@ export class TencentCaptchaElement extends LitElement {
     // The legacy SDK's own trigger on desktop waits for a click: nothing to say until then.
     const sdkTrigger = status === 'verifying' && this.type !== 'embed' && this.#autoStarts();
     const invalid = this._invalid && this.required && !this.#result;
-    const message = invalid
+    const message = invalid && !this.#expiredNotice
       ? strings.required
       : busy
       ? strings.loading
