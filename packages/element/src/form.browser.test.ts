@@ -108,8 +108,15 @@ describe('<tencent-captcha> in a form', () => {
         expect(anchor!.getAttribute('aria-invalid')).to.equal('true');
       }
       const status = el.shadowRoot!.querySelector('[role="status"]')!;
-      expect(status.textContent).to.equal('Please complete the captcha.');
-      if (type === 'popup') expect(button!.getAttribute('aria-describedby')).to.equal(status.id);
+      if (type === 'popup') {
+        // Nothing under way: the status region, which describes the button, says what is missing.
+        expect(status.textContent).to.equal('Please complete the captcha.');
+        expect(button!.getAttribute('aria-describedby')).to.equal(status.id);
+      } else {
+        // The embedded challenge is on its way or on screen: the focused region says so.
+        expect(status.textContent).to.be.oneOf(['Loading the captcha…', 'Complete the captcha challenge.']);
+      }
+      expect(el.validationMessage).to.equal('Please complete the captcha.');
       await expect(el).to.be.accessible();
       el.reset();
     });

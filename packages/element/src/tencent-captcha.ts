@@ -432,7 +432,8 @@ export class TencentCaptchaElement extends LitElement {
     // The legacy SDK's own trigger on desktop waits for a click: nothing to say until then.
     const sdkTrigger = status === 'verifying' && this.type !== 'embed' && this.#autoStarts();
     const invalid = this._invalid && this.required && !this.#result;
-    const message = invalid && !this.#expiredNotice
+    // The validation message while nothing is under way; once the user started, the progress.
+    const message = invalid && !this.#expiredNotice && (status === 'idle' || status === 'closed')
       ? strings.required
       : busy
       ? strings.loading
