@@ -25,6 +25,10 @@ await build({
   // Published dist of the dependencies, as a consumer's bundler would see them (no `source` condition).
   conditions: ['browser', 'import', 'default'],
   plugins: [minifyCssTemplates, bundleLocaleLoader],
+  // Importing the bundle on a server (Node, a Worker) must not throw: Lit's browser build extends
+  // `HTMLElement` and walks `document` as it loads. Module-scope stand-ins shadow the globals only
+  // where they are missing (browsers keep theirs), and `define` registers nothing without a registry.
+  banner: { js: 'const{HTMLElement=class{},document={createTreeWalker(){}}}=globalThis;' },
   logLevel: 'warning',
 });
 // The map names Lit and protocol by their paths in this monorepo: make them package-relative.

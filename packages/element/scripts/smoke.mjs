@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Smoke test of the built package from a consumer's point of view (run by `lint:pkg`, after build):
 // 1. Node imports dist/index.js without a DOM and without registering anything; dist/define.js
-//    registers the tag (in Lit's server-side registry);
+//    registers the tag (in Lit's server-side registry); dist/bundle.js imports without throwing and
+//    without leaving a fake DOM behind;
 // 2. the manifest is there and describes <tencent-captcha>;
 // 3. an app using the element from React JSX, Vue templates and the DOM type-checks against dist/.
 import assert from 'node:assert/strict';
@@ -19,6 +20,10 @@ assert.equal('document' in globalThis, false, 'importing touched the DOM');
 assert.equal(globalThis.customElements?.get('tencent-captcha'), undefined, 'importing registered the tag');
 await import(resolve(root, 'dist/define.js'));
 assert.equal(customElements.get('tencent-captcha'), element.TencentCaptchaElement);
+
+// dist/bundle.js (Lit's browser build inside) imported by a server, in a fresh Node without any DOM.
+const bundleImport = `const m = await import(${JSON.stringify(resolve(root, 'dist/bundle.js'))}); if (typeof m.TencentCaptchaElement !== 'function' || 'document' in globalThis || 'HTMLElement' in globalThis) process.exit(3);`;
+execFileSync(process.execPath, ['--input-type=module', '-e', bundleImport], { stdio: 'inherit' });
 
 const manifest = JSON.parse(await readFile(resolve(root, 'custom-elements.json'), 'utf8'));
 const declaration = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'tencent-captcha');
