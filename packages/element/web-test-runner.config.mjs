@@ -8,6 +8,7 @@ import { signV2 } from '@tencent-captcha/protocol';
 import puppeteer from 'puppeteer-core';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { definePackageBrowserConfig } from '../../wtr.shared.mjs';
+import { createSsrPages } from './test/ssr-pages.mjs';
 
 /**
  * Debian's Firefox ESR over WebDriver BiDi (Playwright's patched Firefox cannot be downloaded here).
@@ -34,10 +35,13 @@ const firefox = chromeLauncher({
 function emulatorPlugin() {
   /** @type {import('@tencent-captcha/emulator').Emulator | undefined} */
   let emulator;
+  /** @type {Awaited<ReturnType<typeof createSsrPages>> | undefined} */
+  let ssr;
   return {
     name: 'tencent-captcha-emulator',
     async serverStart() {
       emulator = await createEmulator({ port: 0, host: '127.0.0.1' });
+      ssr = await createSsrPages();
     },
     async serverStop() {
       await emulator?.close();
@@ -53,6 +57,11 @@ function emulatorPlugin() {
         const clientType = context.query.clientType === '1' ? 1 : 2;
         return legacyScriptUrl(emulator, clientType).then((url) => ({ body: JSON.stringify({ url }), type: 'json' }));
       }
+      if (context.path === '/__ssr.html' && ssr) {
+        const src = `${emulator.sdkUrl}?case=ssr-${String(context.query.case ?? '')}`;
+        return { body: ssr.page({ mode: String(context.query.mode), appId: emulator.appId, src }), type: 'html' };
+      }
+      if (context.path === '/__ssr-bundle.js' && ssr) return { body: ssr.bundle, type: 'js' };
       if (context.path === '/__csp.html') {
         const strictDynamic = context.query['strict-dynamic'] !== '0';
         const nonce = randomBytes(16).toString('base64');

@@ -409,6 +409,19 @@ export class TencentCaptchaElement extends LitElement {
     this._formDisabled = disabled;
   }
 
+  /** @internal */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    const server = [...(this.shadowRoot?.childNodes ?? [])];
+    const root = super.createRenderRoot();
+    // Declarative shadow DOM from a server, and no Lit hydrate support to take it over: Lit would
+    // render beside it (two buttons, two live regions). Start afresh instead.
+    if (this.renderOptions.renderBefore) {
+      for (const node of server) node.remove();
+      this.renderOptions.renderBefore = null;
+    }
+    return root;
+  }
+
   protected override willUpdate(): void {
     this.#checkAppId();
   }
@@ -448,7 +461,7 @@ export class TencentCaptchaElement extends LitElement {
         ? html`<slot name="trigger" @click=${this.#onTrigger}><button part="button" type="button" ?disabled=${this.#isDisabled()} aria-disabled=${status === 'verified' ? 'true' : nothing} aria-busy=${busy ? 'true' : nothing} aria-invalid=${aria} aria-describedby="s"><span part="icon" class=${icon} aria-hidden="true"></span><span part="label">${label}</span></button></slot>`
         : nothing;
     // Right to left in ar/he/ur (an inherited `dir="rtl"` reaches the shadow tree by itself); the host's own `dir` wins.
-    return html`<div part="base" dir=${isRtl(lang) && !this.dir ? 'rtl' : nothing}>${trigger}<slot name="captcha"></slot><div part="status" role="status" id="s" tabindex=${trigger === nothing ? -1 : nothing} aria-invalid=${trigger === nothing ? aria : nothing}>${message}</div></div>`;
+    return html`<div part="base" dir=${isRtl(lang) && !this.dir ? 'rtl' : nothing}>${trigger}<slot name="captcha"></slot><div part="status" role="status" id="s" tabindex=${trigger === nothing ? -1 : nothing} aria-invalid=${trigger === nothing ? aria : nothing}>${message || nothing}</div></div>`;
   }
 
   readonly #onTrigger = (): void => {
