@@ -25,6 +25,8 @@ const FIREFOX_FILES = [
   'src/preload.browser.test.ts',
   'src/form.browser.test.ts',
   'src/hydrate.browser.test.ts',
+  'src/focus-ring.browser.test.ts',
+  'src/load-retry.browser.test.ts',
 ];
 const firefox = chromeLauncher({
   puppeteer,
