@@ -156,5 +156,7 @@ async function sourceLocales(context, next) {
 export default await definePackageBrowserConfig(import.meta.dirname, {
   plugins: [emulatorPlugin()],
   middleware: [sourceLocales],
+  // One browser at a time: the emulator's fault switches are page-wide state shared by every test.
+  concurrentBrowsers: 1,
   groups: [{ name: 'firefox', files: process.env.WTR_FIREFOX_FILES?.split(',') ?? FIREFOX_FILES, browsers: [firefox] }],
 });
