@@ -98,7 +98,8 @@ interface Waiter {
  * @attr name - Prefix of the form fields (`<name>-ticket`, `<name>-randstr`); default `tencent-captcha`. Property `name`.
  * @attr {boolean} required - Blocks form submission until verified or fallen back. Property `required`.
  * @attr {boolean} disabled - Disables the trigger and `show()`; a disabled control is not submitted. Property `disabled`.
- * @attr show-timeout - ms from `show()` until the challenge must have appeared (the SDK's `ready`), else a fallback with errorCode 1002 (`reason: 'sdk_show_timeout'`). Default 10000. Property `showTimeout`.
+ * @attr show-timeout - ms from the first `show()` (script load included) until the challenge must have appeared (the SDK's `ready`), else a fallback with errorCode 1002 (`reason: 'sdk_show_timeout'`), or 1001 while the script still loads: a ceiling that clicks and further `show()` calls do not restart. Default 10000. Property `showTimeout`.
+ * @attr preload - When to load Tencent's script before the first `show()`: `none`, `intent` (default: a pointer entering or focus reaching the element), `visible` (in view) or `eager` (after the page's `load`). Never before the page's `load`. Property `preload`.
  * @attr ticket-lifetime - Seconds a ticket stays in the form (less a 10 % margin, at most 15 s) before it is dropped with an `expired` event. Default 300. Property `ticketLifetime`.
  * @attr nonce - CSP nonce for the `<script>` that loads Tencent's SDK (needed under `script-src 'nonce-…'` without `'strict-dynamic'`). Read through the `nonce` property, which survives the browser's nonce hiding.
  *
@@ -170,7 +171,7 @@ export class TencentCaptchaElement extends LitElement {
   /** ms to wait for Tencent's script (retry included) before falling back with errorCode 1001. */
   loadTimeout = DEFAULT_LOAD_TIMEOUT;
 
-  /** ms from `show()` until the challenge must have appeared (the SDK's `ready` callback) before falling back with errorCode 1002. */
+  /** ms from the first `show()` (load included) until the challenge must have appeared (the SDK's `ready` callback) before falling back with errorCode 1002: a ceiling, not restarted by clicks. */
   showTimeout = DEFAULT_SHOW_TIMEOUT;
 
   /** Seconds a ticket stays in the form before it is dropped (`expired` event, back to `idle`); less a margin of 10 %, at most 15 s. */
@@ -185,7 +186,7 @@ export class TencentCaptchaElement extends LitElement {
   /** `modern`: the `TencentCaptcha` SDK. `legacy`: the 天御 `capInit` SDK (needs `src`). */
   driver: 'modern' | 'legacy' = 'modern';
 
-  /** When to load Tencent's script ahead of the first `show()` (popup, modern SDK): `none`, `intent` (pointer, touch or focus on the element), `visible` (scrolled into view) or `eager` (once the page has loaded). Read when the element connects. */
+  /** When to load Tencent's script ahead of the first `show()` (popup, modern SDK): `none`, `intent` (a pointer, mouse or touch, entering or focus reaching the element), `visible` (scrolled into view) or `eager` (once the page has loaded). Read when the element first renders. */
   preload: PreloadMode = DEFAULT_PRELOAD;
 
   /** Extra SDK options (`needFeedBack`, `loading`, `ready`, `showFn`, `verifyFn`, `aidEncryptedType`, legacy `themeColor`, …). The attributes win. */
@@ -293,7 +294,8 @@ export class TencentCaptchaElement extends LitElement {
 
   /**
    * Loads Tencent's script if needed and shows the challenge. Never rejects: failures end in the
-   * `fallback` state and event. Does nothing while disabled or already loading.
+   * `fallback` state and event. Does nothing while disabled or while a show is under way (loading, or
+   * the challenge on its way or on screen): that neither restarts it nor its `show-timeout`.
    */
   show(): Promise<void> {
     // A show under way is not restarted (nor its show-timeout, a ceiling from the first call).
