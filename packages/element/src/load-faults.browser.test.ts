@@ -62,6 +62,18 @@ describe('<tencent-captcha> when Tencent\'s script fails', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('show-timeout is a ceiling over the load too: a hanging script falls back within it, long before load-timeout', async () => {
+    await setSdkFault({ kind: 'script-hang' });
+    const el = await fixture<TencentCaptchaElement>(html`<tencent-captcha app-id=${e.appId} src=${src()} load-timeout="6000" show-timeout="700"></tencent-captcha>`);
+    const fallback = oneEvent(el, 'fallback');
+    const started = performance.now();
+    void el.show();
+    const { detail } = await fallback;
+    // Late timers (Firefox under load) may add up to ~0.7 s; the load-timeout would be 6 s.
+    expect(performance.now() - started).to.be.within(650, 3000);
+    expect(detail).to.include({ errorCode: 1001, reason: 'sdk_load_timeout' });
+  });
+
   it('a script that throws → fallback 1001 at once, without a second evaluation', async () => {
     await setSdkFault({ kind: 'script-throw' });
     const stop = ignoreScriptErrors(/injected fault script-throw|^Script error\.$/);
