@@ -12,8 +12,11 @@ import { createSsrPages } from './test/ssr-pages.mjs';
 
 /**
  * Debian's Firefox ESR over WebDriver BiDi (Playwright's patched Firefox cannot be downloaded here).
- * It runs the files of FIREFOX_FILES: the promises of issue 21 (timeouts, retries, page load,
- * validation, forms) plus the core flows, so that both engines keep them.
+ * It runs the files of FIREFOX_FILES: the promises of issue 21 (show ceiling, retries, page load,
+ * preload, validation, SSR upgrade, focus ring) plus the core flows, CSP and the value binding, so
+ * that both engines keep them. Not here: options.browser.test.ts (Chromium's media emulation),
+ * legacy and real-sdk (Chromium-only harness). WTR_FIREFOX_FILES (comma-separated) overrides the
+ * list while developing.
  */
 const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const FIREFOX_FILES = [
@@ -27,6 +30,9 @@ const FIREFOX_FILES = [
   'src/hydrate.browser.test.ts',
   'src/focus-ring.browser.test.ts',
   'src/load-retry.browser.test.ts',
+  'src/csp.browser.test.ts',
+  'src/value.browser.test.ts',
+  'src/sdk-loader.browser.test.ts',
 ];
 const firefox = chromeLauncher({
   puppeteer,
