@@ -1,13 +1,15 @@
 /**
  * axe (WCAG 2.x A/AA rules, as axe-core ships them) on the demo page in headless Chromium, in the
  * states a visitor sees: as loaded (the drill panel, the element idle), with the challenge open, and
- * after a drill switch and a fallback (the drill's live status, the event log). Nothing may be found.
+ * after a drill switch and a fallback (the drill's live status, the event log); and the Nest demo's
+ * page as loaded. Nothing may be found.
  */
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import { createDemoServer, type DemoServer } from '@tencent-captcha/demo';
+import { createNestDemoServer } from '@tencent-captcha/nest-demo';
 import { closeChallenge, launchChromium } from './support/browser.ts';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -71,5 +73,18 @@ describe('the demo page under axe', () => {
     await page.locator('tencent-captcha button[part="button"]').click(WAIT);
     await page.locator('#events li[data-event="fallback"]').first().waitFor({ state: 'visible', ...WAIT });
     expect(await violations()).toEqual([]);
+  });
+});
+
+describe('the Nest demo page under axe', () => {
+  it('as loaded: no violations', async () => {
+    const nest = await createNestDemoServer({ port: 0, emulator });
+    try {
+      await page.goto(nest.url, { waitUntil: 'load', timeout: 10_000 });
+      await page.locator('html[data-ready="true"]').waitFor({ state: 'attached', ...WAIT });
+      expect(await violations()).toEqual([]);
+    } finally {
+      await nest.close();
+    }
   });
 });
