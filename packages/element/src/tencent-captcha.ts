@@ -147,10 +147,10 @@ export class TencentCaptchaElement extends LitElement {
     driver: {},
     preload: {},
     options: { attribute: false },
-    _status: { state: true, attribute: false },
-    _formDisabled: { state: true, attribute: false },
-    _shown: { state: true, attribute: false },
-    _invalid: { state: true, attribute: false },
+    _status: { state: true },
+    _formDisabled: { state: true },
+    _shown: { state: true },
+    _invalid: { state: true },
   };
 
   /** Your CaptchaAppId (digits, from Tencent's console). Required. */
