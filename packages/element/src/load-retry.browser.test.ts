@@ -39,7 +39,9 @@ describe('<tencent-captcha> retrying a load that timed out', () => {
     expect((await fallback).detail).to.include({ reason: 'sdk_load_timeout', errorCode: 1001 });
     expect(requested(), 'the first load asks for the URL as given').to.deep.equal([url]);
 
-    // "Try again" while the first request still hangs.
+    // "Try again" while the first request still hangs (with room for a slow machine to serve it).
+    el.loadTimeout = 5000;
+    await el.updateComplete;
     const verified = oneEvent(el, 'verified');
     const retry = el.show();
     expect(requested()).to.have.length(2);

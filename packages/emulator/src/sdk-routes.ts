@@ -84,6 +84,7 @@ export async function serveScriptWithFaults(
   const fault: SdkFault | undefined = ctx.faults.takeSdk('script');
   if (fault?.kind === 'script-hang') {
     req.resume();
+    ctx.hold(res);
     return 'fault script-hang';
   }
   if (fault?.kind === 'script-404') {
@@ -221,6 +222,7 @@ export function createSdkRoutes(ctx: EmulatorContext) {
         // The second stage's frame script under `challenge-hang`: requested, never answered, like
         // Tencent's CDN when it hangs (it holds back a page's `load` if requested before it).
         req.resume();
+        ctx.hold(res);
         return 'second stage hangs';
       }
       const action = /^\/__emulator\/sdk\/(construct|show|verify|refresh|legacy-show)$/.exec(url.pathname)?.[1];
