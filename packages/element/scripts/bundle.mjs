@@ -3,29 +3,14 @@
 // @tencent-captcha/protocol inside, one minified ES module that registers <tencent-captcha> like
 // `define` does. For pages without a bundler: <script type="module" src="…/bundle.js"></script>.
 // English is inside; other languages load from dist/locales/<tag>.js next to it, found through the
-// bundle's own URL (scripts/locale-loader.mjs).
+// bundle's own URL (scripts/locale-loader.mjs). The options are shared with the browser tests' SSR
+// pages (scripts/bundle-options.mjs).
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { minifyCssTemplates } from './minify-css-templates.mjs';
+import { bundleOptions } from './bundle-options.mjs';
 import { packageRelativeSources } from './package-relative-sources.mjs';
-import { bundleLocaleLoader } from './locale-loader.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-await build({
-  entryPoints: [resolve(root, 'src/define.ts')],
-  outfile: resolve(root, 'dist/bundle.js'),
-  bundle: true,
-  minify: true,
-  sourcemap: true,
-  format: 'esm',
-  target: 'es2022',
-  platform: 'browser',
-  charset: 'utf8',
-  legalComments: 'none',
-  // Published dist of the dependencies, as a consumer's bundler would see them (no `source` condition).
-  conditions: ['browser', 'import', 'default'],
-  plugins: [minifyCssTemplates, bundleLocaleLoader],
-  logLevel: 'warning',
-});
+await build({ ...bundleOptions, outfile: resolve(root, 'dist/bundle.js'), sourcemap: true });
 // The map names Lit and protocol by their paths in this monorepo: make them package-relative.
 packageRelativeSources(resolve(root, 'dist/bundle.js.map'), root);

@@ -17,10 +17,14 @@ import { build } from 'esbuild';
 import { externalLocaleLoader } from './locale-loader.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-// 7 KB since the show watchdog, ticket expiry and the misconfiguration warnings (issue 10); with Lit a page stays under 13 KB.
-const BUDGET = 7 * 1024;
-// dist/bundle.js, gzipped: everything a page without a bundler downloads.
-const BUNDLE_BUDGET = 13 * 1024;
+// 7 KB since the show watchdog, ticket expiry and the misconfiguration warnings (issue 10); 8 KB
+// since issue 21 (show-timeout ceiling and busy state, retry cache-busting, embed after the page's
+// load, `preload` + preconnect, the focusable validation anchor, SSR upgrade: +0.79 KB gzipped on top
+// of main's 7.00 KB).
+const BUDGET = 8 * 1024;
+// dist/bundle.js, gzipped: everything a page without a bundler downloads (13 KB until issue 21:
+// +0.78 KB on top of main's 12.98 KB).
+const BUNDLE_BUDGET = 14 * 1024;
 // Strings that only server code (signing, the API host) contains; none may reach the browser.
 const FORBIDDEN = ['TC3-HMAC-SHA256', 'tencentcloudapi', 'tc3_request', 'HmacSHA'];
 

@@ -4,6 +4,7 @@
  */
 import { TencentCaptchaElement } from './tencent-captcha.js';
 
-if (!customElements.get('tencent-captcha')) customElements.define('tencent-captcha', TencentCaptchaElement);
+// No registry (a server importing the bundle): nothing to register.
+if (globalThis.customElements && !customElements.get('tencent-captcha')) customElements.define('tencent-captcha', TencentCaptchaElement);
 
 export { TencentCaptchaElement };

@@ -86,6 +86,42 @@ describe('<tencent-captcha> in a form', () => {
     expectDisasterTicket(String(data.get('tencent-captcha-ticket')), e.appId, 1006);
   });
 
+  for (const type of ['popup', 'embed'] as const) {
+    it(`\`required\` ${type}: a blocked submission focuses a part of the element, which says it is invalid`, async () => {
+      const f = await form(html`<tencent-captcha required type=${type} app-id=${e.appId} src=${e.sdkUrl}></tencent-captcha>`);
+      const el = captchaOf(f);
+      await el.updateComplete;
+      f.querySelector<HTMLButtonElement>('form > button')!.focus();
+      const invalid = oneEvent(el, 'invalid');
+      expect(await submit(f)).to.equal(undefined);
+      await invalid;
+      // The browser moved focus to the validation anchor: inside the element, not left on the submit button.
+      expect(document.activeElement).to.equal(el);
+      const anchor = el.shadowRoot!.activeElement as HTMLElement | null;
+      expect(anchor, 'a focused part in the shadow root').to.not.equal(null);
+      await el.updateComplete;
+      const button = el.shadowRoot!.querySelector('[part="button"]');
+      if (type === 'popup') {
+        expect(anchor).to.equal(button);
+        expect(button!.getAttribute('aria-invalid')).to.equal('true');
+      } else {
+        expect(anchor!.getAttribute('aria-invalid')).to.equal('true');
+      }
+      const status = el.shadowRoot!.querySelector('[role="status"]')!;
+      if (type === 'popup') {
+        // Nothing under way: the status region, which describes the button, says what is missing.
+        expect(status.textContent).to.equal('Please complete the captcha.');
+        expect(button!.getAttribute('aria-describedby')).to.equal(status.id);
+      } else {
+        // The embedded challenge is on its way or on screen: the focused region says so.
+        expect(status.textContent).to.be.oneOf(['Loading the captcha…', 'Complete the captcha challenge.']);
+      }
+      expect(el.validationMessage).to.equal('Please complete the captcha.');
+      await expect(el).to.be.accessible();
+      el.reset();
+    });
+  }
+
   it('`required` blocks submission until verified, with a localized message', async () => {
     const f = await form(html`<tencent-captcha required app-id=${e.appId} src=${e.sdkUrl}></tencent-captcha>`);
     const el = captchaOf(f);

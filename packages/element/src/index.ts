@@ -14,6 +14,7 @@ export {
   fieldNames,
 } from './tencent-captcha.js';
 export { CaptchaStatus } from './status.js';
+export { PreloadMode, DEFAULT_PRELOAD } from './preload.js';
 export {
   TencentCaptchaVerifiedEvent,
   TencentCaptchaFallbackEvent,

@@ -62,6 +62,18 @@ describe('<tencent-captcha> when Tencent\'s script fails', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('show-timeout is a ceiling over the load too: a hanging script falls back within it, long before load-timeout', async () => {
+    await setSdkFault({ kind: 'script-hang' });
+    const el = await fixture<TencentCaptchaElement>(html`<tencent-captcha app-id=${e.appId} src=${src()} load-timeout="6000" show-timeout="700"></tencent-captcha>`);
+    const fallback = oneEvent(el, 'fallback');
+    const started = performance.now();
+    void el.show();
+    const { detail } = await fallback;
+    // Late timers (Firefox under load) may add up to ~0.7 s; the load-timeout would be 6 s.
+    expect(performance.now() - started).to.be.within(650, 3000);
+    expect(detail).to.include({ errorCode: 1001, reason: 'sdk_load_timeout' });
+  });
+
   it('a script that throws → fallback 1001 at once, without a second evaluation', async () => {
     await setSdkFault({ kind: 'script-throw' });
     const stop = ignoreScriptErrors(/injected fault script-throw|^Script error\.$/);
@@ -95,13 +107,14 @@ describe('<tencent-captcha> when Tencent\'s script fails', () => {
     expect(requestsFor(url), 'one attempt and one retry').to.equal(2);
     expect(scriptsFor(url), 'failed <script> elements are removed').to.equal(0);
 
-    // The failed load was evicted: the next show() tries again, and now the script is there.
+    // The failed load was evicted: the next show() tries again, under a cache-busting URL of its own, and now the script is there.
     await clearFaults();
     const verified = oneEvent(el, 'verified');
     await el.show();
     expect(el.status).to.equal('verifying');
-    expect(requestsFor(url)).to.equal(3);
-    expect(scriptsFor(url)).to.equal(1);
+    expect(requestsFor(url)).to.equal(2);
+    expect(scriptsFor(url)).to.equal(0);
+    expect([...document.scripts].filter((s) => s.src.startsWith(`${url}&_tcr=`))).to.have.length(1);
     await solve();
     expect((await verified).detail.ticket).to.match(/^tr03/);
   });

@@ -116,8 +116,7 @@ describe('<tencent-captcha> and the real SDK’s behaviour', () => {
       await expect(el).to.be.accessible();
       // The message goes with the next step.
       await el.show();
-      await el.updateComplete;
-      expect(statusText(el)).to.equal('Complete the captcha challenge.');
+      await until(() => statusText(el) === 'Complete the captcha challenge.', 'the challenge on screen');
       el.reset();
     });
 

@@ -49,6 +49,13 @@ type Kind = 'modern' | 'legacy';
 // In-flight loads only. A finished load is remembered by the global it defined; a failed one is
 // forgotten, so the next call starts over.
 const inflight = new Map<Kind, Promise<unknown>>();
+// Script URLs whose load failed or timed out on this page. A browser hands a second request for the
+// same URL the first one, still pending, so a retry asks for a URL of its own.
+const failed = new Set<string>();
+
+/** `src` with a cache-busting query parameter when an earlier load of it failed (retries only). */
+const attemptUrl = (src: string): string =>
+  failed.has(src) ? `${src}${src.includes('?') ? '&' : '?'}_tcr=${Date.now().toString(36)}` : src;
 
 /** The global `TencentCaptcha` class if the SDK is loaded. */
 export const modernGlobal = (): TencentCaptchaConstructor | undefined => {
@@ -92,6 +99,7 @@ function load<T>(kind: Kind, read: () => T | undefined, options: LoadSdkOptions)
 
 function loadWithDeadline<T>(read: () => T | undefined, options: LoadSdkOptions): Promise<T> {
   const { src, nonce } = options;
+  const url = attemptUrl(src);
   const timeout = options.timeout ?? DEFAULT_LOAD_TIMEOUT;
   const scripts: HTMLScriptElement[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -100,7 +108,7 @@ function loadWithDeadline<T>(read: () => T | undefined, options: LoadSdkOptions)
   const attempt = () =>
     new Promise<void>((resolve, reject) => {
       const script = document.createElement('script');
-      script.src = src;
+      script.src = url;
       script.async = true;
       if (nonce) script.nonce = nonce;
       script.addEventListener('load', () => resolve(), { once: true });
@@ -144,6 +152,7 @@ function loadWithDeadline<T>(read: () => T | undefined, options: LoadSdkOptions)
     (error: unknown) => {
       settled = true;
       clearTimeout(timer);
+      failed.add(src);
       // The page keeps no broken or hung tags. A hung request may still finish later and define the
       // global, which the next call then picks up instead of loading again.
       for (const script of scripts) script.remove();

@@ -3,13 +3,14 @@
  * (`jsx.d.ts`) and Vue (`vue.d.ts`) typings, which add their own event-prop spelling.
  */
 import type { CaptchaRegion } from './tencent-captcha.js';
+import type { PreloadMode } from './preload.js';
 
 /** Attributes (kebab case) and properties (camel case) a template may set on `<tencent-captcha>`. */
 export interface TencentCaptchaTemplateProps {
   'app-id'?: string;
   appId?: string;
   type?: 'popup' | 'embed';
-  'dark-mode'?: boolean | 'force' | 'true' | 'false';
+  'dark-mode'?: boolean | 'force' | 'true' | 'false' | '';
   darkMode?: boolean | 'force';
   'biz-state'?: string;
   bizState?: unknown;
@@ -24,6 +25,7 @@ export interface TencentCaptchaTemplateProps {
   src?: string;
   region?: CaptchaRegion;
   driver?: 'modern' | 'legacy';
+  preload?: PreloadMode;
   name?: string;
   required?: boolean;
   disabled?: boolean;

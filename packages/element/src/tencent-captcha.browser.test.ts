@@ -3,7 +3,7 @@ import './define.js';
 import type { TencentCaptchaElement } from './tencent-captcha.js';
 import { TencentCaptchaClosedEvent, TencentCaptchaFallbackEvent, TencentCaptchaVerifiedEvent } from './events.js';
 import { TencentCaptchaError } from './errors.js';
-import { clearFaults, closeChallenge, emulator, expectDisasterTicket, hook, setSdkFault, solve, type EmulatorInfo } from '../test/emulator.js';
+import { clearFaults, closeChallenge, emulator, expectDisasterTicket, hook, setSdkFault, solve, until, type EmulatorInfo } from '../test/emulator.js';
 
 // One page: the emulator's SDK is loaded by the first test and stays (as on a real page).
 describe('<tencent-captcha> against the emulator', () => {
@@ -61,7 +61,10 @@ describe('<tencent-captcha> against the emulator', () => {
       await shown;
       expect(el.status).to.equal('verifying');
       await el.updateComplete;
-      expect(statusText(el)).to.equal('Complete the captcha challenge.');
+      // Until the SDK says the challenge is on screen, the element says it is still loading.
+      expect(statusText(el)).to.equal('Loading the captcha…');
+      await expect(el).to.be.accessible();
+      await until(() => statusText(el) === 'Complete the captcha challenge.', 'the challenge on screen');
       await expect(el).to.be.accessible();
       await closeChallenge();
     });

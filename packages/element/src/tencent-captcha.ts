@@ -10,12 +10,14 @@ import {
   type ExpiredDetail,
   type TencentCaptchaVerification,
 } from './events.js';
-import { DEFAULT_LOAD_TIMEOUT, SdkLoadError } from './sdk-loader.js';
+import { DEFAULT_LOAD_TIMEOUT, SdkLoadError, loadTencentSdk } from './sdk-loader.js';
+import { DEFAULT_PRELOAD, armPreload, type PreloadMode } from './preload.js';
 import { createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './drivers/driver.js';
 import { createModernDriver } from './drivers/modern.js';
 import { createLegacyDriver, isMobileLegacyScript } from './drivers/legacy.js';
 import { isRtl, observeLang, resolveLang, stringsFor } from './i18n/index.js';
 import { styles } from './tencent-captcha.styles.js';
+import { afterPageLoad } from './page-load.js';
 
 /** Where Tencent's script comes from when `src` is not set. */
 export const CaptchaRegion = {
@@ -96,7 +98,8 @@ interface Waiter {
  * @attr name - Prefix of the form fields (`<name>-ticket`, `<name>-randstr`); default `tencent-captcha`. Property `name`.
  * @attr {boolean} required - Blocks form submission until verified or fallen back. Property `required`.
  * @attr {boolean} disabled - Disables the trigger and `show()`; a disabled control is not submitted. Property `disabled`.
- * @attr show-timeout - ms from `show()` until the challenge must have appeared (the SDK's `ready`), else a fallback with errorCode 1002 (`reason: 'sdk_show_timeout'`). Default 10000. Property `showTimeout`.
+ * @attr show-timeout - ms from the first `show()` (script load included) until the challenge must have appeared (the SDK's `ready`), else a fallback with errorCode 1002 (`reason: 'sdk_show_timeout'`), or 1001 while the script still loads: a ceiling that clicks and further `show()` calls do not restart. Default 10000. Property `showTimeout`.
+ * @attr preload - When to load Tencent's script before the first `show()`: `none`, `intent` (default: a pointer entering or focus reaching the element), `visible` (in view) or `eager` (after the page's `load`). Never before the page's `load`. Property `preload`.
  * @attr ticket-lifetime - Seconds a ticket stays in the form (less a 10 % margin, at most 15 s) before it is dropped with an `expired` event. Default 300. Property `ticketLifetime`.
  * @attr nonce - CSP nonce for the `<script>` that loads Tencent's SDK (needed under `script-src 'nonce-…'` without `'strict-dynamic'`). Read through the `nonce` property, which survives the browser's nonce hiding.
  *
@@ -142,9 +145,12 @@ export class TencentCaptchaElement extends LitElement {
     src: {},
     region: {},
     driver: {},
+    preload: {},
     options: { attribute: false },
-    _status: { state: true, attribute: false },
-    _formDisabled: { state: true, attribute: false },
+    _status: { state: true },
+    _formDisabled: { state: true },
+    _shown: { state: true },
+    _invalid: { state: true },
   };
 
   /** Your CaptchaAppId (digits, from Tencent's console). Required. */
@@ -165,7 +171,7 @@ export class TencentCaptchaElement extends LitElement {
   /** ms to wait for Tencent's script (retry included) before falling back with errorCode 1001. */
   loadTimeout = DEFAULT_LOAD_TIMEOUT;
 
-  /** ms from `show()` until the challenge must have appeared (the SDK's `ready` callback) before falling back with errorCode 1002. */
+  /** ms from the first `show()` (load included) until the challenge must have appeared (the SDK's `ready` callback) before falling back with errorCode 1002: a ceiling, not restarted by clicks. */
   showTimeout = DEFAULT_SHOW_TIMEOUT;
 
   /** Seconds a ticket stays in the form before it is dropped (`expired` event, back to `idle`); less a margin of 10 %, at most 15 s. */
@@ -179,6 +185,9 @@ export class TencentCaptchaElement extends LitElement {
 
   /** `modern`: the `TencentCaptcha` SDK. `legacy`: the 天御 `capInit` SDK (needs `src`). */
   driver: 'modern' | 'legacy' = 'modern';
+
+  /** When to load Tencent's script ahead of the first `show()` (popup, modern SDK): `none`, `intent` (a pointer, mouse or touch, entering or focus reaching the element), `visible` (scrolled into view) or `eager` (once the page has loaded). Read when the element first renders. */
+  preload: PreloadMode = DEFAULT_PRELOAD;
 
   /** Extra SDK options (`needFeedBack`, `loading`, `ready`, `showFn`, `verifyFn`, `aidEncryptedType`, legacy `themeColor`, …). The attributes win. */
   options: Readonly<Record<string, unknown>> = {};
@@ -196,6 +205,11 @@ export class TencentCaptchaElement extends LitElement {
   #unobserveLang: (() => void) | undefined;
   /** When the current run started (tickets are counted from then), and the timer that drops its ticket. */
   #startedAt = 0;
+  #disarmPreload: (() => void) | undefined;
+  /** The challenge of the current run is on screen (the SDK's `ready`); until then the element shows it is waiting. */
+  private _shown = false;
+  /** A submission was blocked by `required` (the `invalid` event), until a ticket or a reset. */
+  private _invalid = false;
   #expiry: ReturnType<typeof setTimeout> | undefined;
   /** The status message says the last ticket expired (until the next change). */
   #expiredNotice = false;
@@ -280,11 +294,16 @@ export class TencentCaptchaElement extends LitElement {
 
   /**
    * Loads Tencent's script if needed and shows the challenge. Never rejects: failures end in the
-   * `fallback` state and event. Does nothing while disabled or already loading.
+   * `fallback` state and event. Does nothing while disabled or while a show is under way (loading, or
+   * the challenge on its way or on screen): that neither restarts it nor its `show-timeout`.
    */
   show(): Promise<void> {
+    // A show under way is not restarted (nor its show-timeout, a ceiling from the first call).
+    return PENDING.includes(this._status) ? (this.#pending ?? Promise.resolve()) : this.#restart();
+  }
+
+  #restart(): Promise<void> {
     if (this.#isDisabled()) return Promise.resolve();
-    if (this._status === 'loading' && this.#pending) return this.#pending;
     this.#stopped = false;
     const pending = this.#start().finally(() => {
       if (this.#pending === pending) this.#pending = undefined;
@@ -350,7 +369,12 @@ export class TencentCaptchaElement extends LitElement {
   /** Discards the result and asks for a fresh challenge (e.g. after the server rejected the ticket): in place through the SDK's own refresh while a challenge is on screen, else `show()` anew. */
   refresh(): Promise<void> {
     if (this._status === 'verifying' && this.#driver?.refresh()) return Promise.resolve();
-    return this.show();
+    return this.#restart();
+  }
+
+  constructor() {
+    super();
+    this.addEventListener('invalid', () => (this._invalid = true));
   }
 
   override connectedCallback(): void {
@@ -362,6 +386,8 @@ export class TencentCaptchaElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#disarmPreload?.();
+    this.#disarmPreload = undefined;
     this.#unobserveLang?.();
     // A popup or embedded challenge must not outlive the element; a finished result stays (the element may just be moving).
     if (PENDING.includes(this._status)) this.#cancel();
@@ -385,6 +411,19 @@ export class TencentCaptchaElement extends LitElement {
     this._formDisabled = disabled;
   }
 
+  /** @internal */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    const server = [...(this.shadowRoot?.childNodes ?? [])];
+    const root = super.createRenderRoot();
+    // Declarative shadow DOM from a server, and no Lit hydrate support to take it over: Lit would
+    // render beside it (two buttons, two live regions). Start afresh instead.
+    if (this.renderOptions.renderBefore) {
+      for (const node of server) node.remove();
+      this.renderOptions.renderBefore = null;
+    }
+    return root;
+  }
+
   protected override willUpdate(): void {
     this.#checkAppId();
   }
@@ -392,6 +431,10 @@ export class TencentCaptchaElement extends LitElement {
   protected override updated(): void {
     this.#syncForm();
     this.#autoStart();
+    if (!this.#disarmPreload && !this.#autoStarts() && this.driver !== 'legacy') {
+      const config = this.#config();
+      if (config) this.#disarmPreload = armPreload(this, this.preload, config.src, () => void loadTencentSdk({ src: config.src, nonce: config.nonce, timeout: config.loadTimeout }).catch(() => {}));
+    }
   }
 
   protected override render() {
@@ -399,22 +442,28 @@ export class TencentCaptchaElement extends LitElement {
     const strings = stringsFor(lang);
     const status = this._status;
     const done = status === 'fallback' || status === 'closed' || status === 'error';
-    const busy = status === 'loading' || status === 'ready';
+    const busy = status === 'loading' || status === 'ready' || (status === 'verifying' && !this._shown);
     const label = status === 'verified' ? strings.triggerVerified : done && status !== 'error' ? strings.triggerRetry : strings.trigger;
     // The legacy SDK's own trigger on desktop waits for a click: nothing to say until then.
     const sdkTrigger = status === 'verifying' && this.type !== 'embed' && this.#autoStarts();
-    const message =
-      status === 'idle' || status === 'ready' || sdkTrigger
+    const invalid = this._invalid && this.required && !this.#result;
+    // The validation message while nothing is under way; once the user started, the progress.
+    const message = invalid && !this.#expiredNotice && (status === 'idle' || status === 'closed')
+      ? strings.required
+      : busy
+      ? strings.loading
+      : status === 'idle' || sdkTrigger
         ? this.#expiredNotice ? strings.expired : ''
         : status === 'fallback' && this.#result?.status === 'fallback' && this.#result.errorCode === CONFIG_ERROR ? strings.fallbackUnavailable : strings[status];
     const icon = busy ? 'busy' : status === 'verified' || status === 'fallback' ? status : '';
     // Compact markup: Lit templates ship as written.
+    const aria = invalid ? 'true' : nothing;
     const trigger =
       !this.#autoStarts() || done
-        ? html`<slot name="trigger" @click=${this.#onTrigger}><button part="button" type="button" ?disabled=${this.#isDisabled()} aria-disabled=${status === 'verified' ? 'true' : nothing} aria-busy=${busy ? 'true' : nothing}><span part="icon" class=${icon} aria-hidden="true"></span><span part="label">${label}</span></button></slot>`
+        ? html`<slot name="trigger" @click=${this.#onTrigger}><button part="button" type="button" ?disabled=${this.#isDisabled()} aria-disabled=${status === 'verified' ? 'true' : nothing} aria-busy=${busy ? 'true' : nothing} aria-invalid=${aria} aria-describedby="s"><span part="icon" class=${icon} aria-hidden="true"></span><span part="label">${label}</span></button></slot>`
         : nothing;
     // Right to left in ar/he/ur (an inherited `dir="rtl"` reaches the shadow tree by itself); the host's own `dir` wins.
-    return html`<div part="base" dir=${isRtl(lang) && !this.dir ? 'rtl' : nothing}>${trigger}<slot name="captcha"></slot><div part="status" role="status">${message}</div></div>`;
+    return html`<div part="base" dir=${isRtl(lang) && !this.dir ? 'rtl' : nothing}>${trigger}<slot name="captcha"></slot><div part="status" role="status" id="s" tabindex=${trigger === nothing ? -1 : nothing} aria-invalid=${trigger === nothing ? aria : nothing}>${message || nothing}</div></div>`;
   }
 
   readonly #onTrigger = (): void => {
@@ -443,11 +492,21 @@ export class TencentCaptchaElement extends LitElement {
       if (run !== this.#run) return;
     }
     this.#commit('ready');
+    // What is left of show-timeout after the load: a ceiling from show(), not from the script's arrival.
+    config.showTimeout = Math.max(1, config.showTimeout - (Date.now() - this.#startedAt));
+    // The legacy SDK says nothing when its box appears: it counts as shown at once.
+    this._shown = driver.name === 'legacy';
     // The modern driver reports one outcome per show (a late SDK callback after its show watchdog, or
     // a repeated one, never arrives here); the legacy SDK may call back again after a close.
-    const failed = driver.show(config, (outcome) => {
-      if (run === this.#run) this.#commit(outcome.status, outcome);
-    });
+    const failed = driver.show(
+      config,
+      (outcome) => {
+        if (run === this.#run) this.#commit(outcome.status, outcome);
+      },
+      () => {
+        if (run === this.#run) this._shown = true;
+      },
+    );
     if (failed) {
       if (run === this.#run) this.#commit('fallback', createFallback(driver.name, config, failed));
       return;
@@ -461,6 +520,7 @@ export class TencentCaptchaElement extends LitElement {
     const before = this.#result?.ticket;
     this._status = status;
     this.#result = outcome && (outcome.status === 'verified' || outcome.status === 'fallback') ? outcome : undefined;
+    if (this.#result || status === 'idle') this._invalid = false;
     this.#expiredNotice = outcome?.status === 'expired';
     clearTimeout(this.#expiry);
     const result = this.#result;
@@ -549,7 +609,8 @@ export class TencentCaptchaElement extends LitElement {
   #anchor(): HTMLElement | undefined {
     const slot = this.renderRoot?.querySelector?.<HTMLSlotElement>('slot[name="trigger"]');
     const slotted = slot?.assignedElements()[0];
-    return (slotted as HTMLElement | undefined) ?? this.renderRoot?.querySelector?.<HTMLElement>('[part="button"]') ?? undefined;
+    // Without a trigger (embed), the status region (tabindex -1): the browser must be able to focus the anchor.
+    return (slotted as HTMLElement | undefined) ?? this.renderRoot?.querySelector?.<HTMLElement>('[part="button"],[part="status"]') ?? undefined;
   }
 
   #isDisabled(): boolean {
@@ -566,9 +627,12 @@ export class TencentCaptchaElement extends LitElement {
     return this.type === 'embed' || (this.driver === 'legacy' && !this.#mobile());
   }
 
+  readonly #autoStartLater = (): void => this.#autoStart();
+
   #autoStart(): void {
     if (this.isConnected && !this.#stopped && this._status === 'idle' && this.#autoStarts() && this.appId && !this.#isDisabled()) {
-      void this.show();
+      // Never before the page's `load`: a hanging script or challenge frame would hold it back.
+      if (afterPageLoad(this.ownerDocument, this.#autoStartLater)) void this.show();
     }
   }
 
@@ -589,12 +653,13 @@ export class TencentCaptchaElement extends LitElement {
     const { lang, page } = resolveLang(this);
     const type = this.type === 'embed' ? 'embed' : 'popup';
     const timeout = Number(this.loadTimeout);
+    const showTimeout = positive(this.showTimeout, DEFAULT_SHOW_TIMEOUT);
     return {
       appId,
       src,
       nonce: this.nonce || undefined,
-      loadTimeout: Number.isFinite(timeout) && timeout >= 0 ? timeout : DEFAULT_LOAD_TIMEOUT,
-      showTimeout: positive(this.showTimeout, DEFAULT_SHOW_TIMEOUT),
+      loadTimeout: Math.min(Number.isFinite(timeout) && timeout >= 0 ? timeout : DEFAULT_LOAD_TIMEOUT, showTimeout),
+      showTimeout,
       type,
       lang: page ? lang : undefined,
       darkMode: this.darkMode,

@@ -14,8 +14,16 @@ import type {
   TencentCaptchaTemplateProps,
 } from './index.js';
 
-/** Attributes, properties and events of `<tencent-captcha>` in Vue templates. */
-export interface TencentCaptchaVueProps extends TencentCaptchaTemplateProps {
+/**
+ * Attributes, properties and events of `<tencent-captcha>` in Vue templates. vue-tsc checks a kebab
+ * attribute against its camel-case prop (`load-timeout="3000"` against `loadTimeout`), so those props
+ * also take the strings HTML allows.
+ */
+export interface TencentCaptchaVueProps extends Omit<TencentCaptchaTemplateProps, 'loadTimeout' | 'showTimeout' | 'ticketLifetime' | 'darkMode'> {
+  loadTimeout?: number | string;
+  showTimeout?: number | string;
+  ticketLifetime?: number | string;
+  darkMode?: boolean | 'force' | 'true' | 'false' | '';
   lang?: string;
   nonce?: string;
   onVerified?: (event: TencentCaptchaVerifiedEvent) => void;

@@ -15,4 +15,12 @@ export interface EmulatorContext {
   url(): string;
   /** Waits `ms`; resolves `false` instead if the emulator closes first. Timers never outlive `close()`. */
   delay(ms: number): Promise<boolean>;
+  /**
+   * Keeps a browser request unanswered for an SDK hang fault (the script, the legacy second stage,
+   * the `challenge-hang` frame script) until SDK faults are cleared, which answers it 503: a browser allows
+   * six connections per host, so hangs left from earlier pages must not starve later ones.
+   */
+  hold(res: import('node:http').ServerResponse): void;
+  /** Answers 503 to every request kept by {@link EmulatorContext.hold}. */
+  releaseHeld(): void;
 }

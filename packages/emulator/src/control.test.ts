@@ -33,6 +33,20 @@ function verify(ticket = emulator.issueTicket()) {
 }
 
 describe('/__emulator/faults', () => {
+  it('DELETE ends the script requests an SDK hang fault still holds, with a 503 (a browser allows six connections per host)', async () => {
+    emulator.faults.set('sdk', { kind: 'script-hang' });
+    let settled = false;
+    const held = rawRequest(emulator.sdkUrl, { method: 'GET' }).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(settled, 'the script request hangs').toBe(false);
+    expect((await control('DELETE', '/__emulator/faults?target=api')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(settled, 'clearing API faults leaves it').toBe(false);
+    expect((await control('DELETE', '/__emulator/faults')).status).toBe(200);
+    expect((await held).status).toBe(503);
+  });
+
+
   it('GET shows empty queues at first', async () => {
     const res = await control('GET', '/__emulator/faults');
     expect(res.status).toBe(200);

@@ -4,7 +4,8 @@
  * - `GET /__emulator` — what this emulator is: URLs and the public app id (no secrets).
  * - `GET /__emulator/faults` — every fault queue.
  * - `POST /__emulator/faults` — `{ target, fault, times? }` or `{ target, sequence }`; answers the new state.
- * - `DELETE /__emulator/faults[?target=api|sdk]` — clears; answers the new state.
+ * - `DELETE /__emulator/faults[?target=api|sdk]` — clears (clearing SDK faults also answers 503 to
+ *   the requests SDK hang faults still hold); answers the new state.
  * - `POST /__emulator/tickets` — `{ appId?, evilLevel?, score? }` issues a ticket as a solved challenge would.
  *
  * Bad input gets HTTP 400 `{ code, message }`.
@@ -122,6 +123,7 @@ export async function handleControlRequest(
         return 'invalid target';
       }
       ctx.faults.clear(target ?? undefined);
+      if (target !== 'api') ctx.releaseHeld();
       sendJson(res, 200, ctx.faults.state(), headers);
       return `cleared ${target ?? 'all'} faults`;
     }

@@ -131,7 +131,18 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   let closed = false;
   let origin = '';
 
+  const held = new Set<import('node:http').ServerResponse>();
   const ctx: EmulatorContext = {
+    hold(res) {
+      held.add(res);
+      res.once('close', () => held.delete(res));
+    },
+    releaseHeld() {
+      // An answer, not a reset: browsers retry a GET whose connection was reset (and would then
+      // get the script, unfaulted), but take a 503 as the failed load it is.
+      for (const res of held) if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('released\n');
+      held.clear();
+    },
     options: resolved,
     faults,
     tickets,

@@ -9,7 +9,8 @@
  *   and `aidEncrypted`, and opens a challenge;
  * - `POST /__emulator/sdk/verify` — checks an answer and issues a real ticket;
  * - `POST /__emulator/sdk/refresh` — a new gap position (the refresh button, `refresh()`);
- * - `POST /__emulator/sdk/legacy-show` — opens a challenge for the legacy `capInit` script.
+ * - `POST /__emulator/sdk/legacy-show` — opens a challenge for the legacy `capInit` script;
+ * - `GET /__emulator/sdk/stage.js` — the hanging second stage of `challenge-hang`: never answered.
  *
  * Bodies are JSON sent as `text/plain` so that browsers need no preflight.
  */
@@ -83,6 +84,7 @@ export async function serveScriptWithFaults(
   const fault: SdkFault | undefined = ctx.faults.takeSdk('script');
   if (fault?.kind === 'script-hang') {
     req.resume();
+    ctx.hold(res);
     return 'fault script-hang';
   }
   if (fault?.kind === 'script-404') {
@@ -215,6 +217,13 @@ export function createSdkRoutes(ctx: EmulatorContext) {
           return 'method not allowed';
         }
         return serveScript(req, res, url.pathname as keyof typeof SDK_SCRIPTS, headers);
+      }
+      if (url.pathname === '/__emulator/sdk/stage.js') {
+        // The second stage's frame script under `challenge-hang`: requested, never answered, like
+        // Tencent's CDN when it hangs (it holds back a page's `load` if requested before it).
+        req.resume();
+        ctx.hold(res);
+        return 'second stage hangs';
       }
       const action = /^\/__emulator\/sdk\/(construct|show|verify|refresh|legacy-show)$/.exec(url.pathname)?.[1];
       if (!action) return undefined;

@@ -39,9 +39,10 @@ export interface CaptchaDriver {
   /**
    * Creates an SDK instance and shows it. Returns why not when the SDK threw (its constructor, `show()`
    * or `capInit`), so the element falls back. `onOutcome` may be called more than once, even before
-   * `show` returns (stale calls are the element's to ignore).
+   * `show` returns (stale calls are the element's to ignore). `onShown`, when the SDK tells, says the
+   * challenge is on screen.
    */
-  show(config: DriverConfig, onOutcome: (outcome: DriverOutcome) => void): FallbackReason | undefined;
+  show(config: DriverConfig, onOutcome: (outcome: DriverOutcome) => void, onShown?: () => void): FallbackReason | undefined;
   /** Asks the SDK for a fresh challenge in place; `false` when it cannot (then the element shows anew). */
   refresh(): boolean;
   /** Tears the SDK's UI down; safe to call repeatedly. */

@@ -116,7 +116,7 @@ export function createModernDriver(): CaptchaDriver {
         Captcha = loaded;
       });
     },
-    show(config, onOutcome) {
+    show(config, onOutcome, onShown) {
       destroy();
       if (!Captcha) return 'sdk_init_error';
       let done = false;
@@ -138,6 +138,7 @@ export function createModernDriver(): CaptchaDriver {
       // Tencent calls `ready` when the challenge is displayed: the watchdog stands down.
       options.ready = (info) => {
         clearTimeout(timer);
+        if (!done) onShown?.();
         if (typeof ready === 'function') ready(info);
       };
       box = config.container;

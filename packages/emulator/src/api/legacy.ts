@@ -249,6 +249,7 @@ export function createLegacyRoutes(ctx: EmulatorContext) {
     const fault = ctx.faults.takeSdk('subscript');
     if (fault?.kind === 'legacy-subscript-hang') {
       req.resume();
+      ctx.hold(res);
       return 'fault legacy-subscript-hang';
     }
     if (fault?.kind === 'legacy-subscript-error') {

@@ -62,7 +62,8 @@ export interface Challenge {
 
 const STYLE_ID = 'tencent-captcha-emulator-style';
 const CSS = `
-.tce-overlay{position:fixed;inset:0;z-index:2147483000;display:flex;align-items:center;justify-content:center;background:rgba(0,0,0,.45)}
+.tce-overlay{position:fixed;inset:0;z-index:2147483000;display:flex;box-sizing:border-box;padding:8px;overflow:auto;overscroll-behavior:contain;background:rgba(0,0,0,.45)}
+.tce-overlay>.tce-box{margin:auto}
 .tce-box{box-sizing:border-box;width:360px;max-width:calc(100vw - 16px);min-height:360px;padding:16px;border-radius:8px;background:#fff;color:#1f2328;
   font:14px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;box-shadow:0 8px 32px rgba(0,0,0,.3);display:flex;flex-direction:column;gap:10px;text-align:start}
 .tce-box[data-mode=embed]{width:300px;min-height:230px;box-shadow:none;border:1px solid #d0d7de}
@@ -189,11 +190,14 @@ export function openChallenge(config: ChallengeConfig): Challenge {
   setTarget(target);
   update();
 
+  // The page's own overflow, restored when the popup goes.
+  const pageOverflow = document.documentElement.style.overflow;
   const teardown = () => {
     if (!open) return;
     open = false;
     if (renderTimer !== undefined) clearTimeout(renderTimer);
     document.removeEventListener('keydown', onKeydown, true);
+    if (overlay) document.documentElement.style.overflow = pageOverflow;
     (overlay ?? box).remove();
     if (restoreFocus?.isConnected) restoreFocus.focus({ preventScroll: true });
   };
@@ -318,6 +322,8 @@ export function openChallenge(config: ChallengeConfig): Challenge {
   if (overlay) {
     overlay.append(box);
     document.body.append(overlay);
+    // The page behind a modal popup does not scroll; the popup scrolls itself on a small screen.
+    document.documentElement.style.overflow = 'hidden';
   } else {
     (config.container ?? document.body).append(box);
   }

@@ -182,6 +182,41 @@ describe('TencentCaptcha (emulated SDK)', () => {
     expect(snapshot).toMatch(/Gap position: \d+/);
   });
 
+  it('fits a 568×320 phone in landscape: the popup scrolls within itself, the page behind stays put', async () => {
+    const small = await context.newPage();
+    try {
+      await small.setViewportSize({ width: 568, height: 320 });
+      await open('<div style="height:3000px">a long page</div>', emulator.sdkUrls.TJCaptcha, small);
+      await small.evaluate((appId) => new (window as any).TencentCaptcha(appId, () => {}, { userLanguage: 'en' }).show(), emulator.appId);
+      const dialog = small.getByRole('dialog', { name: 'Security check' });
+      await dialog.getByRole('slider').waitFor();
+      const box = await dialog.boundingBox();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(568);
+      // Scroll with the wheel over the popup: its bottom (Verify) comes into view, the page does not move.
+      await small.mouse.move(284, 160);
+      for (let i = 0; i < 8; i++) await small.mouse.wheel(0, 400);
+      await small.waitForTimeout(300);
+      const verify = await dialog.getByRole('button', { name: 'Verify' }).boundingBox();
+      expect(verify!.y).toBeGreaterThanOrEqual(0);
+      expect(verify!.y + verify!.height).toBeLessThanOrEqual(320);
+      expect(await small.evaluate(() => window.scrollY)).toBe(0);
+      // Its top (the title and the close button) is reachable again too.
+      for (let i = 0; i < 8; i++) await small.mouse.wheel(0, -400);
+      await small.waitForTimeout(300);
+      const close = await dialog.getByRole('button', { name: 'Close verification' }).boundingBox();
+      expect(close!.y).toBeGreaterThanOrEqual(0);
+      expect(await small.evaluate(() => window.scrollY)).toBe(0);
+      // Closed: the page scrolls again.
+      await small.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      await small.mouse.wheel(0, 400);
+      await small.waitForFunction(() => window.scrollY > 0);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('honours userLanguage: Simplified and Traditional Chinese', async () => {
     await open();
     await page.evaluate((appId) => new (window as any).TencentCaptcha(appId, () => {}, { userLanguage: 'zh-cn' }).show(), emulator.appId);

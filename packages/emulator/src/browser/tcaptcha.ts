@@ -244,6 +244,11 @@ const win = window as unknown as Record<string, unknown>;
       stage.waiters.push({ captcha: this, generation });
       if (stage.started) return;
       stage.started = true;
+      // The frame script from Tencent's CDN, which never arrives: a real pending request in the page.
+      const frameScript = document.createElement('script');
+      frameScript.src = `${origin}/__emulator/sdk/stage.js`;
+      frameScript.async = true;
+      document.head.append(frameScript);
       setTimeout(() => {
         const i = stage.waiters.findIndex(waiting);
         const first = i < 0 ? undefined : stage.waiters.splice(i, 1)[0];
