@@ -107,7 +107,7 @@ describe('secrets', () => {
       await run(main, issue(), 'closed');
     }
     // The breaker opens on hangs and then decides alone.
-    const fragile = make({ ...base, attemptTimeoutMs: 50, deadlineMs: 200, breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 } });
+    const fragile = make({ ...base, attemptTimeoutMs: 50, deadlineMs: 200, breaker: { failureThreshold: 1, halfOpenAfterMs: 60_000 } });
     emulator.faults.set('api', { kind: 'hang' });
     for (let i = 0; i < 3; i++) await run(fragile, issue());
     emulator.faults.clear();

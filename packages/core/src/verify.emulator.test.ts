@@ -235,7 +235,10 @@ describe('verify() against the emulator', () => {
         budgets: { outagePerIp: 100 },
         hooks: { onBreakerOpen: () => events.push('open'), onBreakerClose: () => events.push('close') },
       });
-      for (let i = 0; i < 2; i++) await verifier.verify(ticket());
+      // Two failures a second apart (Date is faked): failures spread over time open the breaker.
+      await verifier.verify(ticket());
+      vi.setSystemTime(Date.now() + 1000);
+      await verifier.verify(ticket());
       expect(verifier.breakerState).toBe('open');
       const latencies: number[] = [];
       for (let i = 0; i < 20; i++) {

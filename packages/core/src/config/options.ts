@@ -143,10 +143,15 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
 
   const budgets = normaliseBudgets(options.budgets);
   const disasterTickets = normaliseDisasterTickets(options.disasterTickets);
-  const br = group(options.breaker, 'breaker', ['failureThreshold', 'halfOpenAfterMs']);
+  const br = group(options.breaker, 'breaker', ['failureThreshold', 'halfOpenAfterMs', 'samplingDurationMs', 'failureRate']);
+  if (br.failureRate !== undefined && !(typeof br.failureRate === 'number' && br.failureRate > 0 && br.failureRate <= 1)) {
+    throw new CaptchaConfigError('invalid_option', 'breaker.failureRate', 'breaker.failureRate must be a number in (0, 1].');
+  }
   const breaker: Required<CaptchaBreakerOptions> = {
     failureThreshold: integer(br.failureThreshold, 'breaker.failureThreshold', 5, 1, 10_000),
     halfOpenAfterMs: integer(br.halfOpenAfterMs, 'breaker.halfOpenAfterMs', 15_000, 1, 3_600_000),
+    samplingDurationMs: integer(br.samplingDurationMs, 'breaker.samplingDurationMs', 5000, 5, 3_600_000),
+    failureRate: (br.failureRate as number | undefined) ?? 0.5,
   };
   const r = group(options.retry, 'retry', ['enabled', 'delayMs']);
   if (r.enabled !== undefined && typeof r.enabled !== 'boolean') {

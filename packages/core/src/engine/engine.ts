@@ -104,6 +104,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     check: (options) => runCheck({ ...checkContext, viaProxy: setup.viaProxy === true, injectedFetch: setup.injectedFetch === true, credentials }, options),
     close: () => {
       telemetry?.close();
+      network.close();
       return transport.close();
     },
   };

@@ -504,7 +504,7 @@ describe('verify()', () => {
   });
 
   describe('circuit breaker (fake timers)', () => {
-    it('opens after consecutive failures, decides without the network while open, and closes after a good probe', async () => {
+    it('opens after failures spread over time, decides without the network while open, and closes after a good probe', async () => {
       useFakeTimers(NOW);
       const onBreakerOpen = vi.fn();
       const onBreakerClose = vi.fn();
@@ -512,9 +512,12 @@ describe('verify()', () => {
         { breaker: { failureThreshold: 3, halfOpenAfterMs: 10_000 }, retry: { enabled: false }, hooks: { onBreakerOpen, onBreakerClose }, now: () => Date.now() },
         [{ status: 500, body: '' }],
       );
-      for (let i = 0; i < 3; i++) await verifier.verify({ ...input, ticket: `${input.ticket}${i}` });
+      for (let i = 0; i < 3; i++) {
+        if (i > 0) await advance(1000);
+        await verifier.verify({ ...input, ticket: `${input.ticket}${i}` });
+      }
       expect(verifier.breakerState).toBe('open');
-      expect(onBreakerOpen).toHaveBeenCalledWith({ state: 'open', at: NOW, cause: 'upstream_error' });
+      expect(onBreakerOpen).toHaveBeenCalledWith({ state: 'open', at: NOW + 2000, cause: 'upstream_error' });
 
       const open = await verifier.verify({ ...input, ticket: `${input.ticket}x` });
       expect(open).toMatchObject({ status: 'degraded', accepted: true, reason: 'breaker_open', attempts: 0, breaker: 'open' });

@@ -1,12 +1,17 @@
 /**
- * One attempt with its timer: the request already holds a connection, so the timer measures Tencent,
- * not our queue. A timer that fires far too late (event-loop lag) makes the attempt `lagged`: our
- * process, not Tencent, was too slow to tell. Releases the connection and reports the outcome (to the
- * breaker, through `settle`) when it settles, whoever still waits for it.
+ * One attempt with its timer. Tencent's silence counts only from when the request was written to the
+ * socket (the transport says when, through `control.onSent`; undici writes a request on a reused
+ * socket only in a later event-loop phase) and only while this process could hear the answer: an
+ * attempt during which the event loop stalled beyond a threshold (stall-monitor.ts), or whose timer
+ * fired far too late, ends `lagged` (→ `overloaded`), never as a failure the breaker counts. A
+ * request not yet written when its timer fires after a stall gets the rest of the call's deadline to
+ * be written and answered. Releases the connection and reports the outcome (to the breaker, through
+ * `settle`) when it settles, whoever still waits for it.
  */
 import type { AttemptSummary, VerificationSpan, VerifierTelemetry } from '../operations/telemetry.js';
 import type { AttemptOutcome, SigningKey, UpstreamClient } from './describe-captcha-result.js';
 import type { ValidInput } from '../decision/input.js';
+import type { StallMonitor } from './stall-monitor.js';
 import type { TransportControl } from './transport.js';
 import { describeLocalFault } from './local-fault.js';
 
@@ -25,6 +30,8 @@ export interface AttemptRequest {
   /** The API key to sign with. */
   key: SigningKey;
   timeoutMs: number;
+  /** When the whole network part must have answered (`performance.now()` time): no timer goes past it. */
+  deadline: number;
   control: TransportControl;
   /** Set when the caller went away: the outcome then proves nothing. */
   cancelled: { value: boolean };
@@ -38,6 +45,7 @@ export interface AttemptSetup {
   client: UpstreamClient;
   telemetry: VerifierTelemetry | null;
   redact: (text: string) => string;
+  stalls: StallMonitor;
 }
 
 /**
@@ -49,31 +57,53 @@ export function runAttempt(
   request: AttemptRequest,
   settle: (outcome: AttemptOutcome | 'lagged' | 'cancelled') => void,
 ): Promise<AttemptOutcome | 'lagged'> {
-  const { client, telemetry, redact } = setup;
-  const { input, extra, key, timeoutMs, control, cancelled, parent, attempt } = request;
+  const { client, telemetry, redact, stalls } = setup;
+  const { input, extra, key, timeoutMs, deadline, control, cancelled, parent, attempt } = request;
   return new Promise((resolve) => {
     let done = false;
-    const due = performance.now() + timeoutMs;
+    const started = performance.now();
+    let sentAt = -1;
+    control.onSent = () => {
+      sentAt = performance.now();
+    };
+    stalls.start();
+    let due = started + timeoutMs;
     const span = parent ? telemetry!.startAttempt(parent, attempt) : null;
     const finish = (outcome: AttemptOutcome | 'lagged'): void => {
       if (done) return;
       done = true;
+      clearTimeout(timer);
+      stalls.end();
       settle(cancelled.value ? 'cancelled' : outcome);
       if (span) telemetry!.endAttempt(span, summarizeAttempt(outcome, cancelled.value));
       resolve(outcome);
     };
-    const timer = setTimeout(() => {
-      const lag = performance.now() - due;
+    const threshold = Math.max(MIN_TIMER_LAG_MS, timeoutMs / 4);
+    const arm = (at: number): ReturnType<typeof setTimeout> => {
+      due = at;
+      return setTimeout(onTimer, Math.max(1, at - performance.now()));
+    };
+    const onTimer = (): void => {
+      const now = performance.now();
+      const lag = now - due;
+      const stalled = lag > threshold || stalls.longestStallSince(started) > threshold;
+      // The clock runs from the write; a request a stall kept from being written gets the rest of
+      // the deadline (its own timeout once written).
+      const next = sentAt >= 0 ? Math.min(sentAt + timeoutMs, deadline) : stalled ? Math.min(now + timeoutMs, deadline) : now;
+      if (next - now >= 1) {
+        timer = arm(next);
+        return;
+      }
       // One turn of grace: if the answer is already in the socket (a busy event loop ran the timer
       // before reading it), the poll phase delivers it before this check runs.
       nextTurn(() => {
         if (done) return;
         control.cancel?.(ATTEMPT_TIMED_OUT);
-        // A timer this late means our process, not Tencent, was too slow to tell.
-        const late = lag > Math.max(MIN_TIMER_LAG_MS, timeoutMs / 4);
-        finish(late ? 'lagged' : { kind: 'failure', failure: 'upstream_timeout', detail: 'timed out', notSent: false });
+        // Our process, not Tencent, was too slow to tell.
+        finish(stalled ? 'lagged' : { kind: 'failure', failure: 'upstream_timeout', detail: 'timed out', notSent: false });
       });
-    }, timeoutMs);
+    };
+    let timer = arm(due);
     client.call(input, control, extra, key).then(
       (outcome) => {
         clearTimeout(timer);

@@ -1,6 +1,6 @@
 /**
- * The verifier's circuit breaker: its strategy (breaker-strategy.ts; consecutive failures by default)
- * opens it; while open, verification
+ * The verifier's circuit breaker: its strategy (breaker-strategy.ts; by default failures spread over
+ * time, sampling-breaker.ts) opens it; while open, verification
  * decides without the network; after `halfOpenAfterMs` one request probes, and its outcome closes or
  * re-opens it.
  *
@@ -11,7 +11,7 @@
  */
 import type { BreakerState } from '../types/verdict.js';
 import type { BreakerStrategy } from './breaker-strategy.js';
-import { consecutiveBreaker } from './consecutive-breaker.js';
+import { samplingBreaker } from './sampling-breaker.js';
 
 /** What {@link Breaker.admit} decides for one request. */
 export type BreakerAdmission = 'pass' | 'probe' | 'blocked';
@@ -20,6 +20,14 @@ export type BreakerAdmission = 'pass' | 'probe' | 'blocked';
 export interface BreakerListener {
   onOpen(at: number): void;
   onClose(at: number): void;
+}
+
+/** The breaker's settings (the validated `breaker` option). */
+export interface BreakerOptions {
+  failureThreshold: number;
+  halfOpenAfterMs: number;
+  samplingDurationMs: number;
+  failureRate: number;
 }
 
 /** A breaker with one probe at a time; when it opens is its strategy's call. */
@@ -39,13 +47,14 @@ export interface Breaker {
 
 /**
  * Creates a breaker; `now` is Unix milliseconds (Date.now, so fake timers move it). The strategy
- * defaults to `failureThreshold` consecutive failures.
+ * defaults to {@link samplingBreaker}: at least `failureThreshold` failures, at a rate of at least
+ * `failureRate`, spread over the last `samplingDurationMs`.
  */
 export function createBreaker(
-  options: { failureThreshold: number; halfOpenAfterMs: number },
+  options: BreakerOptions,
   listener: BreakerListener,
   now: () => number = Date.now,
-  strategy: BreakerStrategy = consecutiveBreaker(options.failureThreshold),
+  strategy: BreakerStrategy = samplingBreaker({ durationMs: options.samplingDurationMs, minimumFailures: options.failureThreshold, failureRate: options.failureRate }, now),
 ): Breaker {
   let state: BreakerState = 'closed';
   let openedAt = 0;

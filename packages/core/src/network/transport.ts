@@ -26,6 +26,11 @@ export interface TransportRequest {
  */
 export interface TransportControl {
   cancel: ((reason: Error) => void) | null;
+  /**
+   * Set by the verifier; the transport calls it once the request has been written to the socket
+   * (undici), or as it hands the request to `fetch` (which cannot tell).
+   */
+  onSent?: (() => void) | null;
 }
 
 /** One response; the body is read completely (undici needs it consumed to reuse the socket). */
@@ -73,6 +78,7 @@ export function createFetchTransport(endpoint: string, fetchFn: FetchLike, conne
     async send({ headers, body }, control) {
       const controller = new AbortController();
       control.cancel = (reason) => controller.abort(reason);
+      control.onSent?.();
       let pending: ReturnType<FetchLike>;
       try {
         pending = fetchFn(endpoint, { method: 'POST', headers, body, signal: controller.signal });

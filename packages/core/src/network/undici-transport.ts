@@ -81,6 +81,10 @@ class CappedHandler {
     this.settled = true;
     this.reject(error);
   }
+  /** undici wrote the whole request to the socket: from now on, silence is Tencent's. */
+  onRequestSent(): void {
+    this.control.onSent?.();
+  }
   onUpgrade(): void {}
   private fail(error: Error): void {
     if (this.settled) return;

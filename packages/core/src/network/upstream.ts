@@ -20,8 +20,9 @@ import type { VerdictReason } from '../types/reasons.js';
 import type { BreakerState } from '../types/verdict.js';
 import { abortableDelay, orAbort } from './abort.js';
 import { runAttempt, type AttemptRequest, type AttemptSetup } from './attempt.js';
-import { createBreaker, type Breaker, type BreakerAdmission } from './breaker.js';
+import { createBreaker, type Breaker, type BreakerAdmission, type BreakerOptions } from './breaker.js';
 import { isRetryable, isUpstreamFailure, type AttemptOutcome, type SigningKey, type UpstreamClient } from './describe-captcha-result.js';
+import { createStallMonitor } from './stall-monitor.js';
 import { createDispatchQueue, type DispatchQueue } from './dispatch-queue.js';
 import type { Transport, TransportControl } from './transport.js';
 
@@ -57,7 +58,7 @@ export interface NetworkSetup {
   attemptTimeoutMs: number;
   maxConnections: number;
   maxQueued: number;
-  breaker: { failureThreshold: number; halfOpenAfterMs: number };
+  breaker: BreakerOptions;
   retry: { enabled: boolean; delayMs: number };
   events: NetworkEvents;
   telemetry: VerifierTelemetry | null;
@@ -73,6 +74,8 @@ export interface Network {
   readonly msUntilProbe: number;
   /** The last failure's detail (`ECONNREFUSED`, `timed out`, `HTTP 502`, an API error code). */
   readonly lastFailureDetail: string | null;
+  /** Stops the stall monitor's heartbeat. */
+  close(): void;
 }
 
 /** Creates the network part of one verifier. */
@@ -88,7 +91,8 @@ export function createNetwork(setup: NetworkSetup): Network {
     onOpen: (at) => events.breakerOpened(at, failureCause, failureDetail),
     onClose: (at) => events.breakerClosed(at),
   });
-  const attemptSetup = { client: setup.client, telemetry: setup.telemetry, redact: setup.redact };
+  const stalls = createStallMonitor();
+  const attemptSetup = { client: setup.client, telemetry: setup.telemetry, redact: setup.redact, stalls };
 
   /** Records what an attempt that reached Tencent says about Tencent's health. */
   const record = (admission: BreakerAdmission, outcome: AttemptOutcome | 'lagged' | 'cancelled'): void => {
@@ -126,7 +130,7 @@ export function createNetwork(setup: NetworkSetup): Network {
         // 2. The attempt, timed from here: the request now holds a connection to Tencent.
         attempts++;
         const timeoutMs = Math.max(1, Math.min(attemptTimeoutMs, deadline - performance.now()));
-        const outcome = await cancellableAttempt({ setup: attemptSetup, admission, signal, record }, { input, extra, key, timeoutMs, parent: span, attempt: attempts });
+        const outcome = await cancellableAttempt({ setup: attemptSetup, admission, signal, record }, { input, extra, key, timeoutMs, deadline, parent: span, attempt: attempts });
         if (outcome === 'lagged') return { outcome: { kind: 'overloaded', detail: 'event_loop_lag' }, attempts };
         last = outcome;
         // 3. At most one retry (see retryDelay).
@@ -151,6 +155,9 @@ export function createNetwork(setup: NetworkSetup): Network {
     },
     get lastFailureDetail() {
       return failureDetail;
+    },
+    close() {
+      stalls.stop();
     },
   };
 }

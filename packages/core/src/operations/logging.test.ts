@@ -59,6 +59,7 @@ describe('default logging (no logger option)', () => {
     useFakeTimers(NOW);
     const { verifier, tencent } = setup({ breaker: { failureThreshold: 2, halfOpenAfterMs: 1000 } }, [{ status: 502, body: 'bad gateway' }]);
     await verifier.verify(input);
+    await advance(1000);
     await verifier.verify({ ...input, ticket: `${input.ticket}2` });
     expect(verifier.breakerState).toBe('open');
     const opened = consoleSpies.warn.mock.calls.find((c) => String(c[0]).includes('breaker opened'));

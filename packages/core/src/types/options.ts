@@ -31,8 +31,19 @@ export interface CaptchaDisasterTicketOptions {
 }
 /** The circuit breaker (one per verifier). */
 export interface CaptchaBreakerOptions {
-  /** Consecutive upstream failures that open the breaker. @default 5 */
+  /**
+   * Upstream failures within `samplingDurationMs` needed to open the breaker. The failures must also
+   * make up at least `failureRate` of the requests that reached Tencent and be spread over time (seen
+   * in at least three of the five equal parts of `samplingDurationMs`, or in `failureThreshold`
+   * parts when it is 1 or 2), so with the default one burst of failures,
+   * however large, never opens it, while a real outage opens it about 2 s after its first failure
+   * is seen (with the default duration). @default 5
+   */
   failureThreshold?: number;
+  /** The duration over which failures are judged, in ms. @default 5000 */
+  samplingDurationMs?: number;
+  /** Share of the requests within `samplingDurationMs` that must have failed (0–1]. @default 0.5 */
+  failureRate?: number;
   /** How long the breaker stays open before one probe request is let through, in ms. @default 15000 */
   halfOpenAfterMs?: number;
 }
