@@ -24,6 +24,7 @@ export const COMMON_OPTION_KEYS = [
   'storeTimeoutMs',
   'maxConnections',
   'maxQueued',
+  'maxInFlightPerClient',
   'maxEvilLevel',
   'maxScore',
   'mode',
@@ -135,6 +136,7 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
   const storeTimeoutMs = integer(options.storeTimeoutMs, 'storeTimeoutMs', Math.min(250, Math.floor(deadlineMs / 4)), 1, deadlineMs - 1);
   const maxConnections = integer(options.maxConnections, 'maxConnections', 64, 1, 4096);
   const maxQueued = integer(options.maxQueued, 'maxQueued', 1024, 0, 1_000_000);
+  const maxInFlightPerClient = integer(options.maxInFlightPerClient, 'maxInFlightPerClient', 16, 1, 1_000_000);
   const maxEvilLevel = integer(options.maxEvilLevel, 'maxEvilLevel', 99, 0, 100);
   const maxScore = integer(options.maxScore, 'maxScore', 100, 0, 100);
   const mode = options.mode ?? 'adaptive';
@@ -183,6 +185,7 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
       storeTimeoutMs,
       maxConnections,
       maxQueued,
+      maxInFlightPerClient,
       maxEvilLevel,
       maxScore,
       mode,

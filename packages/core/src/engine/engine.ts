@@ -75,6 +75,7 @@ export function createVerifierEngine(setup: VerifierEngineSetup): CaptchaVerifie
     attemptTimeoutMs: resolved.attemptTimeoutMs,
     maxConnections: resolved.maxConnections,
     maxQueued: resolved.maxQueued,
+    maxInFlightPerClient: resolved.maxInFlightPerClient,
     breaker: resolved.breaker,
     retry: resolved.retry,
     events,

@@ -2,8 +2,10 @@
  * The network part as one object with one call: input → outcome. It knows nothing of budgets,
  * policies or verdicts. The chain (design §3.2a, house-style "A pipeline of policies"):
  *
- *   breaker (breaker.ts: blocked while open) → admission (dispatch-queue.ts: a connection, at once or
- *   from a bounded queue) → one attempt with its timer (attempt.ts) → at most one retry
+ *   per-client cap (a client over `maxInFlightPerClient` calls is `overloaded` alone) → breaker
+ *   (breaker.ts: blocked while open) → admission (dispatch-queue.ts: a connection, at once or from a
+ *   bounded queue, round-robin between clients) → one attempt with its timer (attempt.ts) → at most
+ *   one retry
  *
  * - a request that cannot get a connection in time is `overloaded`, never counted by the breaker;
  * - the attempt timer starts when the request holds a connection, so local waiting never looks like
@@ -30,7 +32,7 @@ import type { Transport, TransportControl } from './transport.js';
 export type NetworkOutcome =
   | AttemptOutcome
   | { kind: 'breaker_open' }
-  | { kind: 'overloaded'; detail: 'queue_full' | 'queue_timeout' | 'event_loop_lag' };
+  | { kind: 'overloaded'; detail: 'client_limit' | 'queue_full' | 'queue_timeout' | 'event_loop_lag' };
 
 /** The network part's result. */
 export interface NetworkResult {
@@ -58,6 +60,8 @@ export interface NetworkSetup {
   attemptTimeoutMs: number;
   maxConnections: number;
   maxQueued: number;
+  /** Calls one client (its IP's budget key) may have here at once; past it, `overloaded` for it alone. */
+  maxInFlightPerClient: number;
   breaker: BreakerOptions;
   retry: { enabled: boolean; delayMs: number };
   events: NetworkEvents;
@@ -114,7 +118,25 @@ export function createNetwork(setup: NetworkSetup): Network {
     return result;
   };
 
+  // Calls in here per client: an entry exists only while that client has one.
+  const inFlight = new Map<string, number>();
+  const maxPerClient = setup.maxInFlightPerClient;
+
   async function call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null, key: SigningKey): Promise<NetworkResult> {
+    const client = input.ipBudgetKey;
+    const held = inFlight.get(client) ?? 0;
+    if (held >= maxPerClient) return { outcome: { kind: 'overloaded', detail: 'client_limit' }, attempts: 0 };
+    inFlight.set(client, held + 1);
+    try {
+      return await callAdmitted(input, extra, signal, started, span, key);
+    } finally {
+      const left = inFlight.get(client)! - 1;
+      if (left > 0) inFlight.set(client, left);
+      else inFlight.delete(client);
+    }
+  }
+
+  async function callAdmitted(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null, key: SigningKey): Promise<NetworkResult> {
     const admission = breaker.admit();
     if (admission === 'blocked') return { outcome: { kind: 'breaker_open' }, attempts: 0 };
     const deadline = started + networkBudgetMs;
@@ -124,7 +146,7 @@ export function createNetwork(setup: NetworkSetup): Network {
       for (;;) {
         // 1. A connection: at once when one is free, else from the bounded queue.
         const waitMs = attempts === 0 ? Math.min(maxQueueWaitMs, deadline - performance.now() - attemptTimeoutMs) : deadline - performance.now();
-        const admitted = admit(queue, breaker, admission, waitMs, signal);
+        const admitted = admit(queue, breaker, admission, waitMs, signal, input.ipBudgetKey);
         const slot = typeof admitted === 'object' ? await admitted : admitted;
         if (slot !== true) return end(attempts > 0 && last ? { outcome: last, attempts } : { outcome: { kind: 'overloaded', detail: slot }, attempts });
         // 2. The attempt, timed from here: the request now holds a connection to Tencent.
@@ -209,8 +231,8 @@ function retryDelay(retry: { enabled: boolean; delayMs: number }, state: RetrySt
  * A connection for the next attempt: `true` at once, `queue_full`, or a promise of `true` or
  * `queue_timeout`. When none comes the admission is released.
  */
-function admit(queue: DispatchQueue, breaker: Breaker, admission: BreakerAdmission, waitMs: number, signal: AbortSignal | undefined): true | 'queue_full' | Promise<true | 'queue_timeout'> {
-  const slot = queue.acquire(Math.floor(waitMs));
+function admit(queue: DispatchQueue, breaker: Breaker, admission: BreakerAdmission, waitMs: number, signal: AbortSignal | undefined, client: string): true | 'queue_full' | Promise<true | 'queue_timeout'> {
+  const slot = queue.acquire(Math.floor(waitMs), client);
   if (slot === 'queue_full') {
     breaker.release(admission);
     return 'queue_full';

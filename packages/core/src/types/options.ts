@@ -190,6 +190,13 @@ export interface CaptchaVerifierOptions {
    * @default 1024
    */
   maxQueued?: number;
+  /**
+   * Verifications one client (one IPv4 address, or one IPv6 /64) may have waiting for or talking to
+   * Tencent at once. Past it, that client's verification is `overloaded` (503) at once, and no one
+   * else's: one client cannot fill the queue in front of Tencent. Waiting verifications get
+   * connections in turn per client (round-robin), not first come first served. @default 16
+   */
+  maxInFlightPerClient?: number;
   /** Highest `EvilLevel` a verified ticket may have (Tencent: 100 = malicious). @default 99 */
   maxEvilLevel?: number;
   /** Highest `Score` (0–100, higher is riskier) a verified ticket may have. @default 100 (no limit) */
@@ -254,6 +261,7 @@ export interface ResolvedCaptchaVerifierOptions {
   storeTimeoutMs: number;
   maxConnections: number;
   maxQueued: number;
+  maxInFlightPerClient: number;
   maxEvilLevel: number;
   maxScore: number;
   mode: CaptchaMode;
