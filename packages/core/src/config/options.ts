@@ -207,13 +207,18 @@ export function normaliseCommonOptions(options: Partial<CaptchaVerifierOptions>)
 
 /** Validates the `budgets` option, with its defaults. */
 function normaliseBudgets(value: unknown): Required<CaptchaBudgetOptions> {
-  const b = group(value, 'budgets', ['windowSeconds', 'perIp', 'global', 'outagePerIp', 'outageGlobal']);
+  const b = group(value, 'budgets', ['windowSeconds', 'perIp', 'global', 'outagePerIp', 'outageGlobal', 'appGlobal', 'outageAppGlobal']);
+  const global = integer(b.global, 'budgets.global', 30, 0, 1_000_000_000);
+  const outageGlobal = integer(b.outageGlobal, 'budgets.outageGlobal', 1200, 0, 1_000_000_000);
   return {
     windowSeconds: integer(b.windowSeconds, 'budgets.windowSeconds', 60, 1, 86_400),
     perIp: integer(b.perIp, 'budgets.perIp', 3, 0, 1_000_000_000),
-    global: integer(b.global, 'budgets.global', 30, 0, 1_000_000_000),
+    global,
     outagePerIp: integer(b.outagePerIp, 'budgets.outagePerIp', 20, 0, 1_000_000_000),
-    outageGlobal: integer(b.outageGlobal, 'budgets.outageGlobal', 1200, 0, 1_000_000_000),
+    outageGlobal,
+    // Across every budget scope: by default the tier's global budget (n routes do not make n × it).
+    appGlobal: integer(b.appGlobal, 'budgets.appGlobal', global, 0, 1_000_000_000),
+    outageAppGlobal: integer(b.outageAppGlobal, 'budgets.outageAppGlobal', outageGlobal, 0, 1_000_000_000),
   };
 }
 

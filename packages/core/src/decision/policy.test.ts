@@ -94,10 +94,12 @@ describe('storeRequestParts() and settleDegraded()', () => {
     expect(parts.counters).toEqual([
       { scope: 'per_ip', key: `${APP}:budget:default:ip:4:1.2.3.4:${window}`, limit: 2, ttlMs: (window + 1) * 60_000 - NOW - 15_000 + 1000 },
       { scope: 'global', key: `${APP}:budget:default:global:${window}`, limit: 9, ttlMs: (window + 1) * 60_000 - NOW - 15_000 + 1000 },
+      // The app-wide cap: one key per tier and window across every scope (default: the tier's global).
+      { scope: 'app', key: `${APP}:budget:app:healthy:${window}`, limit: 9, ttlMs: (window + 1) * 60_000 - NOW - 15_000 + 1000 },
     ]);
     expect(parts.replayKey).toBe(`${APP}:replay:tr03x*`);
     expect(parts.replayTtlMs).toBe(330_000);
-    expect(storeRequestParts({ options: resolved, tier: 'outage', ticket: 't', randstr: '@r', ipBudgetKey: 'k', budgetScope: 'default', disasterTicket: null, nowMs: NOW }).counters.map((c) => c.limit)).toEqual([5, 99]);
+    expect(storeRequestParts({ options: resolved, tier: 'outage', ticket: 't', randstr: '@r', ipBudgetKey: 'k', budgetScope: 'default', disasterTicket: null, nowMs: NOW }).counters.map((c) => c.limit)).toEqual([5, 99, 99]);
   });
 
   it('remembers a disaster ticket until it expires', () => {

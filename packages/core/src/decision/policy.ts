@@ -189,6 +189,7 @@ export function storeRequestParts(context: {
   const ttlMs = windowEndsMs - nowMs + 1000;
   const perIp = tier === 'healthy' ? options.budgets.perIp : options.budgets.outagePerIp;
   const global = tier === 'healthy' ? options.budgets.global : options.budgets.outageGlobal;
+  const appGlobal = tier === 'healthy' ? options.budgets.appGlobal : options.budgets.outageAppGlobal;
   const { maxAgeSeconds, clockSkewSeconds } = options.disasterTickets;
   // A ticket stays refused for as long as it could still be presented.
   const validUntilMs = context.disasterTicket
@@ -204,6 +205,9 @@ export function storeRequestParts(context: {
     counters: [
       { scope: 'per_ip', key: `${ns}:budget:${context.budgetScope}:ip:${context.ipBudgetKey}:${window}`, limit: perIp, ttlMs },
       { scope: 'global', key: `${ns}:budget:${context.budgetScope}:global:${window}`, limit: global, ttlMs },
+      // Across every scope: n routes do not make n × the global budget, and the store only ever holds
+      // entries for what this cap accepts (design §3.2a). Last, so a spent route budget is named first.
+      { scope: 'app', key: `${ns}:budget:app:${tier}:${window}`, limit: appGlobal, ttlMs },
     ],
     windowEndsMs,
   };

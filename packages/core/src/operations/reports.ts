@@ -122,7 +122,7 @@ function storeReports({ log, safeHook, telemetry, resolved, redact }: ReportCont
       telemetry?.degradedAccepted(tier);
     },
     budgetExhausted({ scope, limit, tier, userIp, cause }) {
-      if (scope === 'global') telemetry?.budgetExhausted(tier);
+      if (scope !== 'per_ip') telemetry?.budgetExhausted(tier);
       safeHook('onBudgetExhausted', { scope, limit, windowSeconds: resolved.budgets.windowSeconds, tier, userIp, cause });
       log('warn', 'captcha degraded budget exhausted', { scope, limit, tier }, `budget_exhausted:${scope}`);
     },

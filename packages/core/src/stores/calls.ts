@@ -21,7 +21,7 @@ export interface StoreEvents {
   /** A degraded acceptance was committed. */
   degradedCommitted(tier: 'healthy' | 'outage'): void;
   /** A budget is spent for the current window. */
-  budgetExhausted(event: { scope: 'per_ip' | 'global'; limit: number; tier: 'healthy' | 'outage'; userIp: string; cause: VerdictReason }): void;
+  budgetExhausted(event: { scope: 'per_ip' | 'global' | 'app'; limit: number; tier: 'healthy' | 'outage'; userIp: string; cause: VerdictReason }): void;
   /** The store could not remember the ticket, so the degraded acceptance was refused. */
   storeCannotRemember(): void;
   /** A store call failed (`timedOut`: it did not answer within `timeoutMs`). */

@@ -6,8 +6,11 @@
 
 /** One budget counter the decision must respect. */
 export interface BudgetCounter {
-  /** Which budget this is; reported back when it is the one that is spent. */
-  scope: 'per_ip' | 'global';
+  /**
+   * Which budget this is; reported back when it is the one that is spent. `per_ip` and `global` are
+   * per budget scope (route); `app` is the app-wide cap across all scopes.
+   */
+  scope: 'per_ip' | 'global' | 'app';
   /** Store key of the counter for the current window (already includes the window index). */
   key: string;
   /** Acceptances allowed in the window. `0` means none. */

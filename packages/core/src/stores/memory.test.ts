@@ -145,8 +145,9 @@ describe('verify() with a full memory store', () => {
   it('refuses a degraded acceptance it cannot remember (store_unavailable), and never reopens an accepted ticket', async () => {
     const tencent = createFakeTencent();
     tencent.reply({ apiError: 'InternalError' });
-    // One acceptance writes three entries: the replay entry, the per-IP and the global counter.
-    const store = createMemoryStore({ maxEntries: 3 });
+    // One acceptance writes four entries: the replay entry, the per-IP, the scope's global and the
+    // app-wide counter.
+    const store = createMemoryStore({ maxEntries: 4 });
     const verifier = createCaptchaVerifier({ ...CREDENTIALS, endpoint: ENDPOINT, fetch: tencent.fetch, store, retry: { enabled: false }, budgets: { perIp: 100, global: 100 } });
     const input = { ticket: 'tr03first*', randstr: '@EcL', userIp: '203.0.113.7' };
     await expect(verifier.verify(input)).resolves.toMatchObject({ accepted: true, reason: 'upstream_internal_error' });

@@ -312,3 +312,26 @@ describe('two verifiers sharing one Redis store', () => {
     ]);
   });
 });
+
+describe('the app-wide cap in Redis (issue 18 point 3)', () => {
+  it('holds across 200 budget scopes in the script: one IP gets no more than the healthy global budget, and the keys stay bounded', async () => {
+    const tencent = createFakeTencent();
+    tencent.reply({ captchaCode: 21, captchaMsg: 'diff' });
+    const store = createRedisStore({ client: redis, keyPrefix: newPrefix() });
+    const verifier = createCaptchaVerifier({ ...CREDENTIALS, endpoint: ENDPOINT, fetch: tencent.fetch, store, retry: { enabled: false }, logger: false });
+    const second = Math.floor(Date.now() / 1000);
+    const verdicts = [];
+    for (let i = 0; i < 400; i++) {
+      const input = { ticket: `trerror_1001_${CREDENTIALS.captchaAppId}_${second}`, randstr: `@forged${i}`, userIp: '198.51.100.7' };
+      verdicts.push(await verifier.verify(input, { budgetScope: `/p${i % 200}` }));
+    }
+    const accepted = verdicts.filter((v) => v.accepted).length;
+    // Before: all 400 (2 per scope, under the per-scope budget of 3). Now the app-wide healthy cap, 30.
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThanOrEqual(30);
+    expect(verdicts.filter((v) => !v.accepted).every((v) => v.reason === 'budget_exhausted')).toBe(true);
+    // Keys only for what was accepted: a replay entry and at most three counters each.
+    expect((await scan(`${prefix}*`)).length).toBeLessThanOrEqual(4 * 30);
+    await verifier.close();
+  });
+});

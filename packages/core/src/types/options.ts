@@ -21,6 +21,13 @@ export interface CaptchaBudgetOptions {
   outagePerIp?: number;
   /** In total per window during an outage (breaker open, or mode `open`). @default 1200 */
   outageGlobal?: number;
+  /**
+   * In total per window across every budget scope (route) while Tencent looks healthy: n routes do
+   * not make n × `global`. It also bounds what the store must remember. @default `global`
+   */
+  appGlobal?: number;
+  /** In total per window across every budget scope during an outage. @default `outageGlobal` */
+  outageAppGlobal?: number;
 }
 /** Checks of disaster tickets (`trerror_<code>_<appid>_<unixSeconds>`). */
 export interface CaptchaDisasterTicketOptions {
@@ -73,7 +80,8 @@ export interface BreakerEvent {
 }
 /** Payload of {@link CaptchaHooks.onBudgetExhausted}. */
 export interface BudgetExhaustedEvent {
-  scope: 'per_ip' | 'global';
+  /** `per_ip` and `global` are per budget scope; `app` is the app-wide cap across all scopes. */
+  scope: 'per_ip' | 'global' | 'app';
   limit: number;
   windowSeconds: number;
   /** `healthy` (breaker closed, small budget) or `outage` (breaker open or mode `open`). */
