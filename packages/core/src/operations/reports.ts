@@ -135,7 +135,7 @@ function storeReports({ log, safeHook, telemetry, resolved, redact }: ReportCont
       safeHook('onStoreError', { error, timedOut });
     },
     claimNotRecorded() {
-      log('warn', 'captcha store could not record a verified ticket; a second use would not be refused', {}, 'store_claim');
+      log('warn', 'captcha store could not record a verified ticket: refused (store_unavailable), as a second use could not be refused', {}, 'store_claim');
     },
   };
 }

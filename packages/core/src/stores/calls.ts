@@ -50,7 +50,10 @@ export interface StoreCalls {
     budgetScope: string,
     signal: AbortSignal | undefined,
   ): Promise<{ decision: FinalDecision; windowEndsMs: number }>;
-  /** For APIs that accept a ticket twice: a verified decision becomes `ticket_reused` on a second use. */
+  /**
+   * For APIs that accept a ticket twice: a verified decision becomes `ticket_reused` on a second use,
+   * and `store_unavailable` when its use cannot be recorded (fail closed).
+   */
   claim(input: ValidInput, decision: FinalDecision, signal: AbortSignal | undefined): Promise<FinalDecision>;
 }
 
@@ -96,9 +99,11 @@ export function createStoreCalls(setup: StoreCallsSetup): StoreCalls {
         signal,
       );
       if (answer === 'already_used') return { type: 'final', reason: 'ticket_reused', accepted: false, branch: 'replay_guard', cause: null };
-      // Tencent verified it; a store that cannot answer must not block the business (design §3.3).
-      if (answer !== 'claimed') events.claimNotRecorded();
-      return decision;
+      if (answer === 'claimed') return decision;
+      // Tencent accepts this ticket twice: a use that cannot be recorded could be verified again, so
+      // it fails closed (issue 18: Redis down or the memory store full verified one ticket twice).
+      events.claimNotRecorded();
+      return { type: 'final', reason: 'store_unavailable', accepted: false, branch: 'store_failure', cause: null };
     },
   };
 }
