@@ -212,6 +212,20 @@ describe('getScriptUrl()', () => {
   });
 });
 
+describe('attack: one client floods getScriptUrl()', () => {
+  it('300 page views from one client while Tencent answers in 400 ms leave other clients served, not overloaded', async () => {
+    const verifier = legacyVerifier();
+    emulator.faults.set('api', { kind: 'latency', ms: 400 });
+    const flood = Array.from({ length: 300 }, () => verifier.getScriptUrl({ clientType: 'pc', userIp: '198.51.100.9' }).then(() => 'url', (e: LegacyScriptUrlError) => e.code));
+    const legit = await Promise.all(Array.from({ length: 10 }, (_, i) => verifier.getScriptUrl({ clientType: 'pc', userIp: `203.0.113.${20 + i}` })));
+    expect(legit.every((url) => url.startsWith('http'))).toBe(true);
+    const outcomes = await Promise.all(flood);
+    // The flooding client alone was held to its share (maxInFlightPerClient, 16).
+    expect(outcomes.filter((o) => o === 'url')).toHaveLength(16);
+    expect(outcomes.filter((o) => o === 'overloaded')).toHaveLength(284);
+  });
+});
+
 function closedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

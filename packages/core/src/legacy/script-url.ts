@@ -108,6 +108,11 @@ export interface ScriptUrlClientOptions {
   deadlineMs: number;
   /** Calls in flight at once; more are refused as `overloaded`. */
   maxInFlight: number;
+  /**
+   * Calls in flight at once for one client (its IP's budget key; calls without `userIp` share one
+   * key); more are refused as `overloaded` for that client alone.
+   */
+  maxInFlightPerClient: number;
   /** Removes secrets from text that came from outside. */
   redact: (text: string) => string;
 }
@@ -116,8 +121,10 @@ export interface ScriptUrlClientOptions {
 export function createScriptUrlClient(options: ScriptUrlClientOptions): (input: LegacyScriptUrlInput, callOptions?: LegacyScriptUrlOptions) => Promise<string> {
   const context = signingContext(options);
   const shared = sharedActionParams(options.legacy);
-  const { transport, deadlineMs, maxInFlight, redact } = options;
+  const { transport, deadlineMs, maxInFlight, maxInFlightPerClient, redact } = options;
   let inFlight = 0;
+  // Calls in flight per client: one client's page views cannot take every slot (issue 18 point 4).
+  const perClient = new Map<string, number>();
 
   const ask = async (body: string, control: TransportControl): Promise<string> => {
     let status: number;
@@ -168,13 +175,18 @@ export function createScriptUrlClient(options: ScriptUrlClientOptions): (input: 
       isHttps: input.https === false ? 0 : 1,
       clientType: clientType === 'mobile' ? 1 : 2,
     };
+    let client = '';
     if (input.userIp !== undefined) {
       const ip = typeof input.userIp === 'string' ? parseIp(input.userIp.trim()) : undefined;
       if (!ip) throw new LegacyScriptUrlError('invalid_input', 'userIp must be an IPv4 or IPv6 address.');
       params.userIp = ip.address;
+      client = ip.budgetKey;
     }
+    const held = perClient.get(client) ?? 0;
+    if (held >= maxInFlightPerClient) throw new LegacyScriptUrlError('overloaded', 'Too many script URL requests in flight from this client.');
     if (inFlight >= maxInFlight) throw new LegacyScriptUrlError('overloaded', 'Too many script URL requests in flight.');
     inFlight++;
+    perClient.set(client, held + 1);
     const control: TransportControl = { cancel: null };
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
@@ -204,6 +216,9 @@ export function createScriptUrlClient(options: ScriptUrlClientOptions): (input: 
       clearTimeout(timer);
       if (onAbort) signal?.removeEventListener('abort', onAbort);
       inFlight--;
+      const left = perClient.get(client)! - 1;
+      if (left > 0) perClient.set(client, left);
+      else perClient.delete(client);
     }
   };
 }

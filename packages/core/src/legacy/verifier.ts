@@ -78,6 +78,7 @@ export function createLegacyCaptchaVerifier(options: LegacyCaptchaVerifierOption
     now,
     deadlineMs: resolved.deadlineMs,
     maxInFlight: resolved.maxConnections,
+    maxInFlightPerClient: resolved.maxInFlightPerClient,
     redact,
   });
   const legacyOptions = Object.freeze({ ...legacy });
