@@ -86,7 +86,7 @@ export function runAttempt(
     const onTimer = (): void => {
       const now = performance.now();
       const lag = now - due;
-      const stalled = lag > threshold || stalls.longestStallSince(started) > threshold;
+      const stalled = lag > threshold || stalls.blockedSince(started) > threshold;
       // The clock runs from the write; a request a stall kept from being written gets the rest of
       // the deadline (its own timeout once written).
       const next = sentAt >= 0 ? Math.min(sentAt + timeoutMs, deadline) : stalled ? Math.min(now + timeoutMs, deadline) : now;

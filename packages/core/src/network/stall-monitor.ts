@@ -12,7 +12,9 @@
 /** Heartbeat interval in ms. */
 const BEAT_MS = 50;
 /** Stalls remembered (the most recent ones; an attempt only looks back over its own run). */
-const KEPT = 16;
+const KEPT = 64;
+/** A beat this much later than due is a stall (ms). */
+const MIN_STALL_MS = 20;
 
 /** Watches the event loop for stalls. */
 export interface StallMonitor {
@@ -21,10 +23,11 @@ export interface StallMonitor {
   /** An attempt ended: the last one stops the heartbeat. */
   end(): void;
   /**
-   * The longest stall, in ms, that overlapped the time since `since` (a `performance.now()` value),
-   * counting a stall still going on now (the heartbeat has not run for a while).
+   * How long, in ms, the event loop was blocked since `since` (a `performance.now()` value): the
+   * stalls that overlapped that time, added up (many short stalls delay an answer as one long one
+   * does), counting a stall still going on now (the heartbeat has not run for a while).
    */
-  longestStallSince(since: number): number;
+  blockedSince(since: number): number;
   /** Stops the heartbeat whatever is in flight (the verifier was closed). */
   stop(): void;
 }
@@ -42,7 +45,7 @@ export function createStallMonitor(): StallMonitor {
     const now = performance.now();
     const blocked = now - lastBeat - BEAT_MS;
     lastBeat = now;
-    if (blocked < BEAT_MS) return;
+    if (blocked < MIN_STALL_MS) return;
     ends[next] = now;
     lengths[next] = blocked;
     next = (next + 1) % KEPT;
@@ -61,13 +64,13 @@ export function createStallMonitor(): StallMonitor {
       if (timer) clearInterval(timer);
       timer = undefined;
     },
-    longestStallSince(since) {
+    blockedSince(since) {
       const now = performance.now();
-      let longest = timer ? Math.max(0, now - Math.max(lastBeat, since) - BEAT_MS) : 0;
+      let blocked = timer ? Math.max(0, now - Math.max(lastBeat, since) - BEAT_MS) : 0;
       for (let i = 0; i < KEPT; i++) {
-        if (ends[i]! > since) longest = Math.max(longest, Math.min(lengths[i]!, ends[i]! - since));
+        if (ends[i]! > since) blocked += Math.min(lengths[i]!, ends[i]! - since);
       }
-      return longest;
+      return blocked;
     },
     stop() {
       inFlight = 0;
