@@ -16,6 +16,11 @@ export const CREDENTIALS = {
 };
 
 export const USER_IP = '203.0.113.7';
+/**
+ * 256 client IPs, one per call in turn: 64 calls in flight come from 64 clients, as in a real app
+ * (core admits at most `maxInFlightPerClient`, 16 by default, per client IP at once).
+ */
+const CLIENT_IPS = Array.from({ length: 256 }, (_, i) => `203.0.113.${i}`);
 export const RANDSTR = '@bench1';
 /** A distinct, well-formed ticket per call. */
 export const ticketFor = (i) => `tr03bench${i.toString(36)}*`;
@@ -135,7 +140,7 @@ export function createCore(port, { fetch, ...options } = {}) {
   return {
     verifier,
     async call(i) {
-      const v = await verifier.verify({ ticket: ticketFor(i), randstr: RANDSTR, userIp: USER_IP });
+      const v = await verifier.verify({ ticket: ticketFor(i), randstr: RANDSTR, userIp: CLIENT_IPS[i & 255] });
       if (v.reason !== 'verified' || v.attempts !== 1) throw new Error(`core: unexpected verdict ${v.reason} (${v.attempts} attempts)`);
     },
     close: () => verifier.close(),

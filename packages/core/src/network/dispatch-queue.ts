@@ -44,15 +44,21 @@ export interface DispatchQueue {
   readonly waiting: number;
 }
 
-/** Creates a queue with `slots` slots and room for `maxQueued` waiting requests. */
-export function createDispatchQueue(slots: number, maxQueued: number): DispatchQueue {
-  let active = 0;
+/** The waiting requests, one lane per client, and whose turn is next. */
+interface Lanes {
+  /** Adds a waiter to its client's lane. */
+  add(client: string, waiter: Waiter): void;
+  /** The next live waiter of the lane whose turn it is (the lanes rotate); `undefined` when none. */
+  next(): Waiter | undefined;
+  /** A waiter timed out where it stands: dropped when passed over, or when they pile up. */
+  timedOut(live: number): void;
+}
+
+function createLanes(): Lanes {
   const lanes = new Map<string, Lane>();
   // Lanes with waiters, in the order they get their next turn.
   let ring: Lane[] = [];
   let ringHead = 0;
-  // Waiters that have neither been granted a slot nor timed out.
-  let live = 0;
   // Timed-out waiters still held in their lanes.
   let dead = 0;
 
@@ -70,37 +76,58 @@ export function createDispatchQueue(slots: number, maxQueued: number): DispatchQ
     ringHead = 0;
     dead = 0;
   };
-
-  /** The next live waiter of the lane whose turn it is, rotating the lanes. */
-  const nextWaiter = (): Waiter | undefined => {
-    while (ringHead < ring.length) {
-      const lane = ring[ringHead++]!;
-      let found: Waiter | undefined;
-      while (lane.head < lane.waiters.length) {
-        const w = lane.waiters[lane.head++]!;
-        if (!w.settled) {
-          found = w;
-          break;
-        }
-        dead--;
-      }
-      // Skip over timed-out waiters so a lane that is left holds a live one, or goes.
-      while (lane.head < lane.waiters.length && lane.waiters[lane.head]!.settled) {
-        lane.head++;
-        dead--;
-      }
-      if (lane.head < lane.waiters.length) ring.push(lane);
-      else lanes.delete(lane.key);
-      if (ringHead > 1024 && ringHead * 2 > ring.length) {
-        ring = ring.slice(ringHead);
-        ringHead = 0;
-      }
-      if (found) return found;
+  /** Moves a lane's head past timed-out waiters; the first live one, if any. */
+  const skipDead = (lane: Lane): Waiter | undefined => {
+    while (lane.head < lane.waiters.length) {
+      const w = lane.waiters[lane.head]!;
+      if (!w.settled) return w;
+      lane.head++;
+      dead--;
     }
-    ring = [];
-    ringHead = 0;
     return undefined;
   };
+
+  return {
+    add(client, waiter) {
+      let lane = lanes.get(client);
+      if (!lane) {
+        lane = { key: client, waiters: [], head: 0 };
+        lanes.set(client, lane);
+        ring.push(lane);
+      }
+      lane.waiters.push(waiter);
+    },
+    next() {
+      while (ringHead < ring.length) {
+        const lane = ring[ringHead++]!;
+        const found = skipDead(lane);
+        if (found) lane.head++;
+        // A lane that still holds a live waiter goes to the back of the ring; an empty one goes.
+        if (skipDead(lane)) ring.push(lane);
+        else lanes.delete(lane.key);
+        if (ringHead > 1024 && ringHead * 2 > ring.length) {
+          ring = ring.slice(ringHead);
+          ringHead = 0;
+        }
+        if (found) return found;
+      }
+      ring = [];
+      ringHead = 0;
+      return undefined;
+    },
+    timedOut(live) {
+      dead++;
+      if (dead > 2 * live + 1024) compact();
+    },
+  };
+}
+
+/** Creates a queue with `slots` slots and room for `maxQueued` waiting requests. */
+export function createDispatchQueue(slots: number, maxQueued: number): DispatchQueue {
+  let active = 0;
+  const lanes = createLanes();
+  // Waiters that have neither been granted a slot nor timed out.
+  let live = 0;
 
   return {
     acquire(maxWaitMs, client = '') {
@@ -110,29 +137,20 @@ export function createDispatchQueue(slots: number, maxQueued: number): DispatchQ
       }
       if (live >= maxQueued || maxWaitMs <= 0) return 'queue_full';
       live++;
-      let lane = lanes.get(client);
-      if (!lane) {
-        lane = { key: client, waiters: [], head: 0 };
-        lanes.set(client, lane);
-        ring.push(lane);
-      }
-      const waiters = lane.waiters;
       return new Promise<boolean>((resolve) => {
         const waiter: Waiter = { grant: resolve, timer: undefined, settled: false };
         waiter.timer = setTimeout(() => {
           if (waiter.settled) return;
           waiter.settled = true;
           live--;
-          dead++;
-          // Timed-out waiters stay in their lane until passed over; keep them from piling up.
-          if (dead > 2 * live + 1024) compact();
+          lanes.timedOut(live);
           resolve(false);
         }, maxWaitMs);
-        waiters.push(waiter);
+        lanes.add(client, waiter);
       });
     },
     release() {
-      const next = nextWaiter();
+      const next = lanes.next();
       if (!next) {
         active--;
         return;

@@ -118,22 +118,11 @@ export function createNetwork(setup: NetworkSetup): Network {
     return result;
   };
 
-  // Calls in here per client: an entry exists only while that client has one.
-  const inFlight = new Map<string, number>();
-  const maxPerClient = setup.maxInFlightPerClient;
-
-  async function call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null, key: SigningKey): Promise<NetworkResult> {
-    const client = input.ipBudgetKey;
-    const held = inFlight.get(client) ?? 0;
-    if (held >= maxPerClient) return { outcome: { kind: 'overloaded', detail: 'client_limit' }, attempts: 0 };
-    inFlight.set(client, held + 1);
-    try {
-      return await callAdmitted(input, extra, signal, started, span, key);
-    } finally {
-      const left = inFlight.get(client)! - 1;
-      if (left > 0) inFlight.set(client, left);
-      else inFlight.delete(client);
-    }
+  const clients = createClientLimit(setup.maxInFlightPerClient);
+  /** The per-client cap first: a client over it is overloaded alone, before the breaker and the queue. */
+  function call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null, key: SigningKey): Promise<NetworkResult> {
+    if (!clients.enter(input.ipBudgetKey)) return Promise.resolve({ outcome: { kind: 'overloaded', detail: 'client_limit' }, attempts: 0 });
+    return callAdmitted(input, extra, signal, started, span, key).finally(() => clients.leave(input.ipBudgetKey));
   }
 
   async function callAdmitted(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null, key: SigningKey): Promise<NetworkResult> {
@@ -225,6 +214,24 @@ function retryDelay(retry: { enabled: boolean; delayMs: number }, state: RetrySt
   if (state.attempts > 1 || !retry.enabled || !isRetryable(state.outcome) || state.breakerState !== 'closed') return null;
   if (retry.delayMs > 0 && state.deadline - performance.now() <= retry.delayMs) return null;
   return retry.delayMs;
+}
+
+/** Calls in flight per client, up to `max` each; an entry exists only while its client has a call. */
+function createClientLimit(max: number): { enter(client: string): boolean; leave(client: string): void } {
+  const inFlight = new Map<string, number>();
+  return {
+    enter(client) {
+      const held = inFlight.get(client) ?? 0;
+      if (held >= max) return false;
+      inFlight.set(client, held + 1);
+      return true;
+    },
+    leave(client) {
+      const left = inFlight.get(client)! - 1;
+      if (left > 0) inFlight.set(client, left);
+      else inFlight.delete(client);
+    },
+  };
 }
 
 /**
