@@ -119,15 +119,15 @@ export function createNetwork(setup: NetworkSetup): Network {
   };
 
   const clients = createClientLimit(setup.maxInFlightPerClient);
-  /** The per-client cap first: a client over it is overloaded alone, before the breaker and the queue. */
-  function call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null, key: SigningKey): Promise<NetworkResult> {
-    if (!clients.enter(input.ipBudgetKey)) return Promise.resolve({ outcome: { kind: 'overloaded', detail: 'client_limit' }, attempts: 0 });
-    return callAdmitted(input, extra, signal, started, span, key).finally(() => clients.leave(input.ipBudgetKey));
-  }
 
-  async function callAdmitted(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null, key: SigningKey): Promise<NetworkResult> {
+  async function call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null, key: SigningKey): Promise<NetworkResult> {
+    // The per-client cap first: a client over it is overloaded alone, before the breaker and the queue.
+    if (!clients.enter(input.ipBudgetKey)) return { outcome: { kind: 'overloaded', detail: 'client_limit' }, attempts: 0 };
     const admission = breaker.admit();
-    if (admission === 'blocked') return { outcome: { kind: 'breaker_open' }, attempts: 0 };
+    if (admission === 'blocked') {
+      clients.leave(input.ipBudgetKey);
+      return { outcome: { kind: 'breaker_open' }, attempts: 0 };
+    }
     const deadline = started + networkBudgetMs;
     let attempts = 0;
     let last: AttemptOutcome | undefined;
@@ -153,6 +153,8 @@ export function createNetwork(setup: NetworkSetup): Network {
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       throw error;
+    } finally {
+      clients.leave(input.ipBudgetKey);
     }
   }
 
