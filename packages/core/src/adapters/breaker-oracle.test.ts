@@ -29,14 +29,15 @@ describe('client-facing refusals while the breaker is open', () => {
       logger: false,
       retry: { enabled: false },
       retryAfterSeconds: 10,
-      breaker: { failureThreshold: 3, halfOpenAfterMs: 37_000 },
+      // Threshold 1: the one failure opens it (the default needs failures spread over seconds).
+      breaker: { failureThreshold: 1, halfOpenAfterMs: 37_000 },
       hooks: { onVerdict: (event) => void events.push(event) },
     });
     try {
       tencent.reply({ status: 500, body: '' });
       const answers: Response[] = [];
-      // Closed mode: each failure is refused with 503 while the breaker is still closed…
-      for (let i = 0; i < 3; i += 1) answers.push(createVerdictResponse(await verifyFetchRequest(verifier, request(), { getUserIp, mode: 'closed' })));
+      // Closed mode: the failure is refused with 503 while the breaker is still closed…
+      for (let i = 0; i < 1; i += 1) answers.push(createVerdictResponse(await verifyFetchRequest(verifier, request(), { getUserIp, mode: 'closed' })));
       expect(verifier.breakerState).toBe('open');
       // …and, now that it is open, without the network.
       const whileOpen = await verifyFetchRequest(verifier, request(), { getUserIp, mode: 'closed' });
