@@ -105,7 +105,7 @@ export function createNetwork(setup: NetworkSetup): Network {
     if (outcome === 'lagged' || outcome === 'cancelled' || outcome.kind === 'local_fault') return breaker.release(admission);
     if (isUpstreamFailure(outcome)) {
       failureCause = causeOfFailure(outcome);
-      failureDetail = outcome.kind === 'failure' ? outcome.detail : outcome.kind === 'api_error' ? outcome.code : `CaptchaCode ${outcome.response.CaptchaCode}`;
+      failureDetail = detailOfFailure(outcome);
       breaker.failure(admission);
     } else {
       breaker.success(admission);
@@ -117,7 +117,6 @@ export function createNetwork(setup: NetworkSetup): Network {
     if (result.outcome.kind === 'failure') events.upstreamFailed(result.outcome.detail, result.outcome.failure);
     return result;
   };
-
   const clients = createClientLimit(setup.maxInFlightPerClient);
 
   async function call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null, key: SigningKey): Promise<NetworkResult> {
@@ -258,6 +257,12 @@ function admit(queue: DispatchQueue, breaker: Breaker, admission: BreakerAdmissi
     if (!gaveUp) breaker.release(admission);
     return 'queue_timeout';
   });
+}
+
+/** The failure's detail for logs: `ECONNREFUSED`, `timed out`, `HTTP 502`, an API error code, a CaptchaCode. */
+function detailOfFailure(o: AttemptOutcome): string {
+  if (o.kind === 'api_error') return o.code;
+  return o.kind === 'answer' ? `CaptchaCode ${o.response.CaptchaCode}` : o.detail;
 }
 
 function causeOfFailure(o: AttemptOutcome): VerdictReason | null {
