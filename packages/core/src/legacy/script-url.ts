@@ -117,6 +117,70 @@ export interface ScriptUrlClientOptions {
   redact: (text: string) => string;
 }
 
+/** One CaptchaIframeQuery on the wire, its answer read into the script URL or a typed error. */
+async function askScriptUrl(
+transport: ScriptUrlClientOptions['transport'],
+redact: ScriptUrlClientOptions['redact'],
+body: string,
+control: TransportControl,
+): Promise<string> {
+  let status: number;
+  let text: string;
+  try {
+    ({ status, body: text } = await transport.send({ headers: { ...LEGACY_FORM_HEADERS }, body }, control));
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'RESPONSE_TOO_LARGE') {
+      throw new LegacyScriptUrlError('upstream_error', 'CaptchaIframeQuery answered more than the size cap.');
+    }
+    throw new LegacyScriptUrlError('unreachable', `CaptchaIframeQuery could not be sent (${isConnectFailure(error) ? 'connection refused' : 'network error'}).`);
+  }
+  const parsed = parseLegacyAnswer(status, text);
+  if (!parsed.ok) {
+    const o = parsed.outcome;
+    if (o.kind === 'api_error') throw new LegacyScriptUrlError('rate_limited', 'CaptchaIframeQuery was throttled (HTTP 429).');
+    throw new LegacyScriptUrlError('upstream_error', `CaptchaIframeQuery gave no usable answer (${o.kind === 'failure' ? o.detail : 'unknown'}).`);
+  }
+  const { code, message, json } = parsed;
+  if (code !== 0) {
+    const kind = classifyLegacyCode(code);
+    const mapped: LegacyScriptUrlErrorCode = kind === 'unavailable' ? 'upstream_error' : kind;
+    throw new LegacyScriptUrlError(mapped, `CaptchaIframeQuery answered code ${code}${message ? `: ${redact(message).slice(0, 200)}` : ''}.`, { legacyCode: code });
+  }
+  const url = typeof json.url === 'string' ? json.url : '';
+  let parsedUrl: URL | undefined;
+  try {
+    parsedUrl = new URL(url);
+  } catch {
+    parsedUrl = undefined;
+  }
+  if (!parsedUrl || (parsedUrl.protocol !== 'https:' && parsedUrl.protocol !== 'http:')) {
+    throw new LegacyScriptUrlError('upstream_error', 'CaptchaIframeQuery answered code 0 without a script URL.');
+  }
+  return parsedUrl.href;
+}
+
+/** The call's parameters and its client key (per-client admission), from validated input. */
+function scriptUrlParams(shared: Record<string, string | number>, input: LegacyScriptUrlInput): { params: Record<string, string | number>; client: string } {
+  const given = input as Partial<LegacyScriptUrlInput> | undefined;
+  const clientType = given?.clientType ?? (typeof given?.userAgent === 'string' ? detectLegacyClientType(given.userAgent) : undefined);
+  if (clientType !== 'pc' && clientType !== 'mobile') {
+    throw new LegacyScriptUrlError('invalid_input', "Pass clientType ('pc' or 'mobile') or the request's userAgent.");
+  }
+  const params: Record<string, string | number> = {
+    ...shared,
+    isHttps: input.https === false ? 0 : 1,
+    clientType: clientType === 'mobile' ? 1 : 2,
+  };
+  let client = '';
+  if (input.userIp !== undefined) {
+    const ip = typeof input.userIp === 'string' ? parseIp(input.userIp.trim()) : undefined;
+    if (!ip) throw new LegacyScriptUrlError('invalid_input', 'userIp must be an IPv4 or IPv6 address.');
+    params.userIp = ip.address;
+    client = ip.budgetKey;
+  }
+  return { params, client };
+}
+
 /** Creates `getScriptUrl`. */
 export function createScriptUrlClient(options: ScriptUrlClientOptions): (input: LegacyScriptUrlInput, callOptions?: LegacyScriptUrlOptions) => Promise<string> {
   const context = signingContext(options);
@@ -126,62 +190,10 @@ export function createScriptUrlClient(options: ScriptUrlClientOptions): (input: 
   // Calls in flight per client: one client's page views cannot take every slot (issue 18 point 4).
   const perClient = new Map<string, number>();
 
-  const ask = async (body: string, control: TransportControl): Promise<string> => {
-    let status: number;
-    let text: string;
-    try {
-      ({ status, body: text } = await transport.send({ headers: { ...LEGACY_FORM_HEADERS }, body }, control));
-    } catch (error) {
-      if ((error as { code?: unknown } | null)?.code === 'RESPONSE_TOO_LARGE') {
-        throw new LegacyScriptUrlError('upstream_error', 'CaptchaIframeQuery answered more than the size cap.');
-      }
-      throw new LegacyScriptUrlError('unreachable', `CaptchaIframeQuery could not be sent (${isConnectFailure(error) ? 'connection refused' : 'network error'}).`);
-    }
-    const parsed = parseLegacyAnswer(status, text);
-    if (!parsed.ok) {
-      const o = parsed.outcome;
-      if (o.kind === 'api_error') throw new LegacyScriptUrlError('rate_limited', 'CaptchaIframeQuery was throttled (HTTP 429).');
-      throw new LegacyScriptUrlError('upstream_error', `CaptchaIframeQuery gave no usable answer (${o.kind === 'failure' ? o.detail : 'unknown'}).`);
-    }
-    const { code, message, json } = parsed;
-    if (code !== 0) {
-      const kind = classifyLegacyCode(code);
-      const mapped: LegacyScriptUrlErrorCode = kind === 'unavailable' ? 'upstream_error' : kind;
-      throw new LegacyScriptUrlError(mapped, `CaptchaIframeQuery answered code ${code}${message ? `: ${redact(message).slice(0, 200)}` : ''}.`, { legacyCode: code });
-    }
-    const url = typeof json.url === 'string' ? json.url : '';
-    let parsedUrl: URL | undefined;
-    try {
-      parsedUrl = new URL(url);
-    } catch {
-      parsedUrl = undefined;
-    }
-    if (!parsedUrl || (parsedUrl.protocol !== 'https:' && parsedUrl.protocol !== 'http:')) {
-      throw new LegacyScriptUrlError('upstream_error', 'CaptchaIframeQuery answered code 0 without a script URL.');
-    }
-    return parsedUrl.href;
-  };
-
   return async function getScriptUrl(input, callOptions) {
     const signal = callOptions?.signal;
     if (signal?.aborted) throw signal.reason;
-    const given = input as Partial<LegacyScriptUrlInput> | undefined;
-    const clientType = given?.clientType ?? (typeof given?.userAgent === 'string' ? detectLegacyClientType(given.userAgent) : undefined);
-    if (clientType !== 'pc' && clientType !== 'mobile') {
-      throw new LegacyScriptUrlError('invalid_input', "Pass clientType ('pc' or 'mobile') or the request's userAgent.");
-    }
-    const params: Record<string, string | number> = {
-      ...shared,
-      isHttps: input.https === false ? 0 : 1,
-      clientType: clientType === 'mobile' ? 1 : 2,
-    };
-    let client = '';
-    if (input.userIp !== undefined) {
-      const ip = typeof input.userIp === 'string' ? parseIp(input.userIp.trim()) : undefined;
-      if (!ip) throw new LegacyScriptUrlError('invalid_input', 'userIp must be an IPv4 or IPv6 address.');
-      params.userIp = ip.address;
-      client = ip.budgetKey;
-    }
+    const { params, client } = scriptUrlParams(shared, input);
     const held = perClient.get(client) ?? 0;
     if (held >= maxInFlightPerClient) throw new LegacyScriptUrlError('overloaded', 'Too many script URL requests in flight from this client.');
     if (inFlight >= maxInFlight) throw new LegacyScriptUrlError('overloaded', 'Too many script URL requests in flight.');
@@ -210,7 +222,7 @@ export function createScriptUrlClient(options: ScriptUrlClientOptions): (input: 
         };
         signal?.addEventListener('abort', onAbort, { once: true });
         if (signal?.aborted) onAbort();
-        ask(body, control).then(resolve, reject);
+        askScriptUrl(transport, redact, body, control).then(resolve, reject);
       });
     } finally {
       clearTimeout(timer);

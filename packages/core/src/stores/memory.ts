@@ -40,34 +40,40 @@ interface Entry {
 /** How many entries one write that needs room looks at for expired ones (bounded work per write). */
 const EVICTION_SCAN = 32;
 
-/** Creates the in-memory store. Budgets and the replay guard are per process with it. */
-export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  const maxEntries = options.maxEntries ?? 50_000;
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer');
+/**
+ * The bounded entry table behind the memory store: live lookups that drop what expired, writes that
+ * keep write order, and room made only by dropping expired entries (never a live one).
+ */
+class EntryTable {
   // A Map iterates in insertion order; re-inserting on write makes it least-recently-written first.
-  const entries = new Map<string, Entry>();
+  readonly entries = new Map<string, Entry>();
   // A sweep that resumes where the last one stopped, so successive writes of a full store look at
   // different entries (long-lived replay entries at the front cannot hide expired counters behind them).
-  let sweep: Iterator<[string, Entry]> | undefined;
+  #sweep: Iterator<[string, Entry]> | undefined;
+  /** Counters found by one acceptance (a scratch array: acceptances run synchronously). */
+  readonly found: (Entry | undefined)[] = [];
 
-  const live = (key: string, now: number): Entry | undefined => {
-    const e = entries.get(key);
+  constructor(readonly maxEntries: number) {}
+
+  live(key: string, now: number): Entry | undefined {
+    const e = this.entries.get(key);
     if (e && e.expiresAt <= now) {
-      entries.delete(key);
+      this.entries.delete(key);
       return undefined;
     }
     return e;
-  };
+  }
 
   /** Frees room for `needed` new entries by dropping expired ones only; false if it could not. */
-  const makeRoom = (needed: number, now: number): boolean => {
+  makeRoom(needed: number, now: number): boolean {
+    const entries = this.entries;
     let scanned = 0;
     let wrapped = false;
-    while (entries.size + needed > maxEntries && scanned < EVICTION_SCAN) {
-      sweep ??= entries.entries();
-      const next = sweep.next();
+    while (entries.size + needed > this.maxEntries && scanned < EVICTION_SCAN) {
+      this.#sweep ??= entries.entries();
+      const next = this.#sweep.next();
       if (next.done) {
-        sweep = undefined;
+        this.#sweep = undefined;
         if (wrapped) break;
         wrapped = true;
         continue;
@@ -76,73 +82,83 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       const [k, e] = next.value;
       if (e.expiresAt <= now) entries.delete(k);
     }
-    return entries.size + needed <= maxEntries;
-  };
+    return entries.size + needed <= this.maxEntries;
+  }
 
-  const found: (Entry | undefined)[] = [];
+  write(key: string, value: number, expiresAt: number): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt });
+  }
+}
 
-  const write = (key: string, value: number, expiresAt: number): void => {
-    entries.delete(key);
-    entries.set(key, { value, expiresAt });
-  };
+/** Whether a store call may still commit (throws on an aborted signal or a bad deadline). */
+function mayCommit(deadlineMs: number, callOptions: StoreCallOptions | undefined): boolean {
+  const signal = callOptions?.signal;
+  if (signal?.aborted) throw signal.reason;
+  if (typeof deadlineMs !== 'number' || Number.isNaN(deadlineMs)) throw new TypeError('deadlineMs must be a number');
+  // Past the deadline the verifier has already answered: committing now would spend a budget (or
+  // mark a ticket used) for a request it refused.
+  return Date.now() < deadlineMs;
+}
 
-  const begin = (deadlineMs: number, callOptions: StoreCallOptions | undefined): boolean => {
-    const signal = callOptions?.signal;
-    if (signal?.aborted) throw signal.reason;
-    if (typeof deadlineMs !== 'number' || Number.isNaN(deadlineMs)) throw new TypeError('deadlineMs must be a number');
-    // Past the deadline the verifier has already answered: committing now would spend a budget (or
-    // mark a ticket used) for a request it refused.
-    return Date.now() < deadlineMs;
-  };
+/** One degraded acceptance, check-and-set in one synchronous run (nothing can interleave). */
+function acceptDegradedIn(table: EntryTable, request: DegradedAcceptanceRequest): DegradedAcceptanceResult {
+  const now = request.nowMs;
+  if (table.live(request.replayKey, now)) return { accepted: false, refusal: 'replayed' };
+  // Entries this acceptance adds: the replay key, and each counter not yet in this window. The
+  // counters found are kept so each key is looked up once.
+  const found = table.found;
+  let needed = 1;
+  const counters = request.counters;
+  for (let i = 0; i < counters.length; i++) {
+    const c = counters[i]!;
+    const e = table.live(c.key, now);
+    if ((e?.value ?? 0) >= c.limit) {
+      found.length = 0;
+      return { accepted: false, refusal: 'budget_exhausted', scope: c.scope, limit: c.limit };
+    }
+    found[i] = e;
+    if (!e) needed++;
+  }
+  if (!table.makeRoom(needed, now)) {
+    found.length = 0;
+    return { accepted: false, refusal: 'cannot_remember' };
+  }
+  table.write(request.replayKey, 1, now + request.replayTtlMs);
+  for (let i = 0; i < counters.length; i++) {
+    // A live counter is counted in place: re-inserting the hot global counter on every acceptance
+    // cost most of the time with the breaker open (nothing is evicted by write order any more).
+    // makeRoom() drops only expired entries, so a counter found live above is still there.
+    const e = found[i];
+    if (e) e.value++;
+    else table.write(counters[i]!.key, 1, now + counters[i]!.ttlMs);
+  }
+  found.length = 0;
+  return { accepted: true };
+}
 
+/** Creates the in-memory store. Budgets and the replay guard are per process with it. */
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const maxEntries = options.maxEntries ?? 50_000;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer');
+  const table = new EntryTable(maxEntries);
   return {
     local: true,
     get size() {
-      return entries.size;
+      return table.entries.size;
     },
 
     async acceptDegraded(request: DegradedAcceptanceRequest, callOptions?: StoreCallOptions): Promise<DegradedAcceptanceResult> {
-      // Synchronous from here on: nothing can interleave, so the check-and-set is atomic.
-      if (!begin(request.deadlineMs, callOptions)) return { accepted: false, refusal: 'cannot_remember' };
-      const now = request.nowMs;
-      if (live(request.replayKey, now)) return { accepted: false, refusal: 'replayed' };
-      // Entries this acceptance adds: the replay key, and each counter not yet in this window. The
-      // counters found are kept (a scratch array: this runs synchronously) so each key is looked up once.
-      let needed = 1;
-      const counters = request.counters;
-      for (let i = 0; i < counters.length; i++) {
-        const c = counters[i]!;
-        const e = live(c.key, now);
-        if ((e?.value ?? 0) >= c.limit) {
-          found.length = 0;
-          return { accepted: false, refusal: 'budget_exhausted', scope: c.scope, limit: c.limit };
-        }
-        found[i] = e;
-        if (!e) needed++;
-      }
-      if (!makeRoom(needed, now)) {
-        found.length = 0;
-        return { accepted: false, refusal: 'cannot_remember' };
-      }
-      write(request.replayKey, 1, now + request.replayTtlMs);
-      for (let i = 0; i < counters.length; i++) {
-        // A live counter is counted in place: re-inserting the hot global counter on every acceptance
-        // cost most of the time with the breaker open (nothing is evicted by write order any more).
-        // makeRoom() drops only expired entries, so a counter found live above is still there.
-        const e = found[i];
-        if (e) e.value++;
-        else write(counters[i]!.key, 1, now + counters[i]!.ttlMs);
-      }
-      found.length = 0;
-      return { accepted: true };
+      if (!mayCommit(request.deadlineMs, callOptions)) return { accepted: false, refusal: 'cannot_remember' };
+      return acceptDegradedIn(table, request);
     },
 
     async claimTicket(request: TicketClaimRequest, callOptions?: StoreCallOptions): Promise<TicketClaimResult> {
-      if (!begin(request.deadlineMs, callOptions)) return 'cannot_remember';
+      if (!mayCommit(request.deadlineMs, callOptions)) return 'cannot_remember';
       const now = request.nowMs;
-      if (live(request.key, now)) return 'already_used';
-      if (!makeRoom(1, now)) return 'cannot_remember';
-      write(request.key, 1, now + request.ttlMs);
+      if (table.live(request.key, now)) return 'already_used';
+      if (!table.makeRoom(1, now)) return 'cannot_remember';
+      table.write(request.key, 1, now + request.ttlMs);
       return 'claimed';
     },
   };
