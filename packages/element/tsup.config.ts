@@ -12,7 +12,8 @@ const locales = Object.fromEntries(
 );
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', define: 'src/define.ts', ...locales },
+  // The legacy driver too: dist/drivers/legacy.js, imported on the first legacy show().
+  entry: { index: 'src/index.ts', define: 'src/define.ts', 'drivers/legacy': 'src/drivers/legacy.ts', ...locales },
   format: ['esm'],
   target: 'es2022',
   platform: 'browser',

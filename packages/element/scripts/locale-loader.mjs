@@ -28,3 +28,20 @@ export const bundleLocaleLoader = {
     }));
   },
 };
+
+/**
+ * The legacy 天御 driver (src/drivers/legacy.ts) is a module of its own, `dist/drivers/legacy.js`
+ * (a tsup entry that imports nothing at run time), which the element imports on the first legacy
+ * `show()`. dist/bundle.js and the size script leave that import external, so it stays
+ * `import("./drivers/legacy.js")`: relative to the importing module's own URL, like the language
+ * modules, so a copied dist/ or a CDN needs no setup.
+ * @type {import('esbuild').Plugin}
+ */
+export const externalLegacyDriver = {
+  name: 'external-legacy-driver',
+  setup(build) {
+    build.onResolve({ filter: /\/drivers\/legacy\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './drivers/legacy.js', external: true } : undefined,
+    );
+  },
+};

@@ -14,17 +14,19 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { externalLocaleLoader } from './locale-loader.mjs';
+import { externalLegacyDriver, externalLocaleLoader } from './locale-loader.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-// 7 KB since the show watchdog, ticket expiry and the misconfiguration warnings (issue 10); 8 KB
-// since issue 21 (show-timeout ceiling and busy state, retry cache-busting, embed after the page's
-// load, `preload` + preconnect, the focusable validation anchor, SSR upgrade: +0.79 KB gzipped on top
-// of main's 7.00 KB).
-const BUDGET = 8 * 1024;
-// dist/bundle.js, gzipped: everything a page without a bundler downloads (13 KB until issue 21:
-// +0.78 KB on top of main's 12.98 KB).
-const BUNDLE_BUDGET = 14 * 1024;
+// 7 KB since the show watchdog, ticket expiry and the misconfiguration warnings (issue 10). Issue 21
+// (show-timeout ceiling and busy state, retry cache-busting, embed after the page's load, `preload` +
+// preconnect, the focusable validation anchor, SSR upgrade) took it to 7.69 KB; the legacy driver,
+// loaded on demand since (dist/drivers/legacy.js), brings it back to 7.26 KB. 7.5 KB until the last
+// 0.26 KB is found: the target stays 7 KB.
+const BUDGET = 7.5 * 1024;
+// dist/bundle.js, gzipped: everything a page without a bundler downloads. Issue 23 asks for 13 KB;
+// issue 21 took it to 13.64 KB, the on-demand legacy driver to 13.23 KB. 13.5 KB until the last
+// 0.23 KB is found.
+const BUNDLE_BUDGET = 13.5 * 1024;
 // Strings that only server code (signing, the API host) contains; none may reach the browser.
 const FORBIDDEN = ['TC3-HMAC-SHA256', 'tencentcloudapi', 'tc3_request', 'HmacSHA'];
 
@@ -38,7 +40,7 @@ async function measure(external) {
     platform: 'browser',
     write: false,
     external,
-    plugins: [externalLocaleLoader],
+    plugins: [externalLocaleLoader, externalLegacyDriver],
     logLevel: 'silent',
     legalComments: 'none',
     charset: 'utf8',
