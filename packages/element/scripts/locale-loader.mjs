@@ -30,18 +30,22 @@ export const bundleLocaleLoader = {
 };
 
 /**
- * The legacy 天御 driver (src/drivers/legacy.ts) is a module of its own, `dist/drivers/legacy.js`
- * (a tsup entry that imports nothing at run time), which the element imports on the first legacy
- * `show()`. dist/bundle.js and the size script leave that import external, so it stays
- * `import("./drivers/legacy.js")`: relative to the importing module's own URL, like the language
- * modules, so a copied dist/ or a CDN needs no setup.
- * @type {import('esbuild').Plugin}
+ * Modules the element imports on demand with a plain `import()`, each in dist/ under this name and
+ * self-contained (scripts/bundle.mjs builds them, what they take of @tencent-captcha/protocol
+ * inside): `drivers/legacy.js`, the legacy 天御 driver, on the first legacy `show()`, and
+ * `preload-visible.js`, the IntersectionObserver of `preload="visible"`. Every build leaves these
+ * imports external, so they stay `import("./drivers/legacy.js")`, relative to the importing module's
+ * own URL like the language modules: a copied dist/ or a CDN needs no setup.
  */
-export const externalLegacyDriver = {
-  name: 'external-legacy-driver',
+export const ON_DEMAND = { 'drivers/legacy': 'src/drivers/legacy.ts', 'preload-visible': 'src/preload-visible.ts' };
+
+/** @type {import('esbuild').Plugin} */
+export const externalOnDemand = {
+  name: 'external-on-demand',
   setup(build) {
-    build.onResolve({ filter: /\/drivers\/legacy\.js$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: './drivers/legacy.js', external: true } : undefined,
-    );
+    for (const name of Object.keys(ON_DEMAND)) {
+      const filter = new RegExp(`/${name.split('/').pop()}\\.js$`);
+      build.onResolve({ filter }, (args) => (args.kind === 'dynamic-import' ? { path: `./${name}.js`, external: true } : undefined));
+    }
   },
 };

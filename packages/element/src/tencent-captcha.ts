@@ -14,7 +14,7 @@ import { DEFAULT_LOAD_TIMEOUT, SdkLoadError, legacyGlobal, loadLegacySdk, loadTe
 import { DEFAULT_PRELOAD, armPreload, type PreloadMode } from './preload.js';
 import { createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './drivers/driver.js';
 import { createModernDriver } from './drivers/modern.js';
-import { isMobileLegacyScript, legacyLayout } from './drivers/legacy-layout.js';
+import { isMobileLegacyScript } from './drivers/legacy-layout.js';
 import { isRtl, observeLang, resolveLang, stringsFor } from './i18n/index.js';
 import { styles } from './tencent-captcha.styles.js';
 import { afterPageLoad } from './page-load.js';
@@ -67,7 +67,7 @@ const positive = (value: unknown, fallback: number): number => {
 
 /** Imports `drivers/legacy.js` (next to the element's script, like the language modules) and makes a legacy driver. */
 const legacyDriver = async (): Promise<CaptchaDriver> =>
-  (await import('./drivers/legacy.js')).createLegacyDriver({ legacyGlobal, loadLegacySdk, createFallback, legacyLayout });
+  (await import('./drivers/legacy.js')).createLegacyDriver({ legacyGlobal, loadLegacySdk, createFallback });
 
 /** Small screens, where the legacy SDK must go full screen: used only when its script URL does not say (`clientype`). */
 export const MOBILE_QUERY = '(max-width: 767px), (hover: none) and (pointer: coarse)';

@@ -28,18 +28,17 @@
 import type { LegacyCapInitOptions, LegacyCaptchaGlobals, LegacyCaptchaResult } from '@tencent-captcha/protocol';
 import type { legacyGlobal, loadLegacySdk } from '../sdk-loader.js';
 import type { CaptchaDriver, DriverConfig, DriverOutcome, createFallback } from './driver.js';
-import type { legacyLayout } from './legacy-layout.js';
+import { legacyLayout } from './legacy-layout.js';
 
 /**
  * What the driver takes from the element's own code. This module loads on demand (only pages that
- * use the legacy SDK fetch it: `dist/drivers/legacy.js`, next to `bundle.js` too), so it imports
- * nothing at run time and shares the element's script loader (one per page) rather than a copy of it.
+ * use the legacy SDK fetch it: `dist/drivers/legacy.js`, next to `bundle.js` too, built with what it
+ * takes of `@tencent-captcha/protocol` inside), so it imports nothing of the element and shares the element's script loader (one per page) rather than a copy of it.
  */
 export interface LegacyDriverDeps {
   legacyGlobal: typeof legacyGlobal;
   loadLegacySdk: typeof loadLegacySdk;
   createFallback: typeof createFallback;
-  legacyLayout: typeof legacyLayout;
 }
 
 /** The legacy SDK's `lang`: 2052 simplified Chinese, 1028 traditional Chinese, 1033 English. */
@@ -71,7 +70,7 @@ export function classifyLegacyResult(
 }
 
 /** A driver for `capInit`. The legacy SDK is a page-wide singleton, so use one legacy element per page. */
-export function createLegacyDriver({ legacyGlobal, loadLegacySdk, createFallback, legacyLayout }: LegacyDriverDeps): CaptchaDriver {
+export function createLegacyDriver({ legacyGlobal, loadLegacySdk, createFallback }: LegacyDriverDeps): CaptchaDriver {
   let sdk: LegacyCaptchaGlobals | undefined;
   /** The box with layout styles applied (from the start of loading on desktop). */
   let box: HTMLElement | undefined;
