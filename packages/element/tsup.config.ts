@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 // Shared with scripts/bundle.mjs (dist/bundle.js, Lit inside).
 import { minifyCssTemplates } from './scripts/minify-css-templates.mjs';
-import { externalLocaleLoader } from './scripts/locale-loader.mjs';
+import { externalLocaleLoader, externalOnDemand } from './scripts/locale-loader.mjs';
 
 // One module per language: dist/locales/<tag>.js, imported on demand (src/i18n/load-locale.js).
 const locales = Object.fromEntries(
@@ -12,6 +12,7 @@ const locales = Object.fromEntries(
 );
 
 export default defineConfig({
+  // The on-demand modules (dist/drivers/legacy.js, dist/preload-visible.js) are scripts/bundle.mjs's.
   entry: { index: 'src/index.ts', define: 'src/define.ts', ...locales },
   format: ['esm'],
   target: 'es2022',
@@ -25,5 +26,5 @@ export default defineConfig({
   esbuildOptions(options) {
     options.charset = 'utf8';
   },
-  esbuildPlugins: [minifyCssTemplates, externalLocaleLoader],
+  esbuildPlugins: [minifyCssTemplates, externalLocaleLoader, externalOnDemand],
 });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { createLegacyCaptchaVerifier } from '@tencent-captcha/core';
 import { createEmulator, type Emulator } from '@tencent-captcha/emulator';
 import { collectPageErrors, launchChromium, solveChallenge } from './support/browser.ts';
 import { serveLoginApp, type LoginServer } from './support/login-server.ts';
@@ -47,7 +48,17 @@ beforeAll(async () => {
   if (!tarball) throw new Error('pnpm pack wrote no tarball');
   execFileSync('tar', ['-xzf', join(scratch, tarball), '-C', scratch]);
   [browser, emulator] = await Promise.all([launchChromium(), createEmulator({ port: 0 })]);
-  site = await serveLoginApp(scratch, emulator, { '/': page(emulator.sdkUrl, emulator.appId) });
+  const legacy = createLegacyCaptchaVerifier({ endpoint: emulator.legacyApiUrl, captchaAppId: emulator.appId, secretId: emulator.secretId, secretKey: emulator.secretKey });
+  let legacySrc: string;
+  try {
+    legacySrc = await legacy.getScriptUrl({ clientType: 'pc', userIp: '127.0.0.1' });
+  } finally {
+    await legacy.close();
+  }
+  site = await serveLoginApp(scratch, emulator, {
+    '/': page(emulator.sdkUrl, emulator.appId),
+    '/legacy': page(legacySrc, emulator.appId).replace('<tencent-captcha ', '<tencent-captcha driver="legacy" '),
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -85,6 +96,26 @@ it('the packed bundle.js alone (no import map, no bundler) renders the element; 
     await Promise.all([tab.waitForURL('**/api/login', WAIT), tab.locator('#submit').click(WAIT)]);
     const answer = JSON.parse((await tab.locator('body').textContent()) ?? '{}') as unknown;
     expect(answer).toMatchObject({ status: 'verified', accepted: true, fields: { username: 'alice', 'tencent-captcha-ticket': ticket } });
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+it('the legacy 天御 driver comes from the package beside bundle.js (dist/drivers/legacy.js), only for a legacy element', async () => {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  const errors = collectPageErrors(tab);
+  try {
+    const scripts: string[] = [];
+    tab.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    await tab.goto(new URL('/legacy', site.url).href, { waitUntil: 'load', timeout: 15_000 });
+    // On PC the legacy SDK draws its own trigger after the page's load: the driver module loads first.
+    await tab.waitForFunction(() => (document.querySelector('tencent-captcha') as HTMLElement & { status: string }).status === 'verifying', null, WAIT);
+    const ours = scripts.filter((path) => path.startsWith('/package/'));
+    expect(ours).toEqual(['/package/dist/bundle.js', '/package/dist/drivers/legacy.js']);
     expect(errors).toEqual([]);
   } finally {
     await context.close();

@@ -1,7 +1,7 @@
 // The esbuild options of dist/bundle.js, shared by scripts/bundle.mjs and the browser tests' SSR pages.
 import { resolve } from 'node:path';
 import { minifyCssTemplates } from './minify-css-templates.mjs';
-import { bundleLocaleLoader } from './locale-loader.mjs';
+import { bundleLocaleLoader, externalOnDemand } from './locale-loader.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -17,7 +17,7 @@ export const bundleOptions = {
   legalComments: 'none',
   // Published dist of the dependencies, as a consumer's bundler would see them (no `source` condition).
   conditions: ['browser', 'import', 'default'],
-  plugins: [minifyCssTemplates, bundleLocaleLoader],
+  plugins: [minifyCssTemplates, bundleLocaleLoader, externalOnDemand],
   // Importing the bundle on a server (Node, a Worker) must not throw: Lit's browser build extends
   // `HTMLElement` and walks `document` as it loads. Module-scope stand-ins shadow the globals only
   // where they are missing (browsers keep theirs), and `define` registers nothing without a registry.

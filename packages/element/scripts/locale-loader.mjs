@@ -28,3 +28,24 @@ export const bundleLocaleLoader = {
     }));
   },
 };
+
+/**
+ * Modules the element imports on demand with a plain `import()`, each in dist/ under this name and
+ * self-contained (scripts/bundle.mjs builds them, what they take of @tencent-captcha/protocol
+ * inside): `drivers/legacy.js`, the legacy 天御 driver, on the first legacy `show()`, and
+ * `preload-visible.js`, the IntersectionObserver of `preload="visible"`. Every build leaves these
+ * imports external, so they stay `import("./drivers/legacy.js")`, relative to the importing module's
+ * own URL like the language modules: a copied dist/ or a CDN needs no setup.
+ */
+export const ON_DEMAND = { 'drivers/legacy': 'src/drivers/legacy.ts', 'preload-visible': 'src/preload-visible.ts' };
+
+/** @type {import('esbuild').Plugin} */
+export const externalOnDemand = {
+  name: 'external-on-demand',
+  setup(build) {
+    for (const name of Object.keys(ON_DEMAND)) {
+      const filter = new RegExp(`/${name.split('/').pop()}\\.js$`);
+      build.onResolve({ filter }, (args) => (args.kind === 'dynamic-import' ? { path: `./${name}.js`, external: true } : undefined));
+    }
+  },
+};

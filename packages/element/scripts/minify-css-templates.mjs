@@ -16,6 +16,9 @@ export const minifyCssTemplates = {
           .replace(/\s*([{};,])\s*/g, '$1')
           .replace(/:\s+/g, ':')
           .replace(/;}/g, '}')
+          // `[part='icon']` → `[part=icon]` (an identifier needs no quotes), `0.5em` → `.5em`.
+          .replace(/=(['"])(-?[A-Za-z_][\w-]*)\1\]/g, '=$2]')
+          .replace(/([\s:,(])0\.(\d)/g, '$1.$2')
           .trim();
         return `css\`${css}\``;
       });

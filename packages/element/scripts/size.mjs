@@ -6,7 +6,9 @@
 //      tree-shaken from protocol's published dist;
 //   3. plus Lit: everything the page downloads.
 // 4. dist/bundle.js (`@tencent-captcha/element/bundle`, Lit inside) as shipped, gzipped.
-// 5. each language module, dist/locales/<tag>.js, as shipped: a page downloads the one it needs, on
+// 5. each module only some pages load, on demand: dist/drivers/legacy.js (the legacy 天御 driver, on
+//    its first show) and dist/preload-visible.js (`preload="visible"`), as shipped; 1–4 leave them out.
+// 6. each language module, dist/locales/<tag>.js, as shipped: a page downloads the one it needs, on
 //    demand (so 1–3 leave the loader's import of them out, as a bundler's code splitting would).
 // Writes dist/size.json; with --readme, rewrites the table between the size markers in README.md.
 // Fails when the own code exceeds the budget, or when server-side code leaks into the bundle.
@@ -14,17 +16,19 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { externalLocaleLoader } from './locale-loader.mjs';
+import { ON_DEMAND, externalOnDemand, externalLocaleLoader } from './locale-loader.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-// 7 KB since the show watchdog, ticket expiry and the misconfiguration warnings (issue 10); 8 KB
-// since issue 21 (show-timeout ceiling and busy state, retry cache-busting, embed after the page's
-// load, `preload` + preconnect, the focusable validation anchor, SSR upgrade: +0.79 KB gzipped on top
-// of main's 7.00 KB).
-const BUDGET = 8 * 1024;
-// dist/bundle.js, gzipped: everything a page without a bundler downloads (13 KB until issue 21:
-// +0.78 KB on top of main's 12.98 KB).
-const BUNDLE_BUDGET = 14 * 1024;
+// 7 KB since the show watchdog, ticket expiry and the misconfiguration warnings (issue 10). Issue 21
+// added code every page runs (show-timeout ceiling and busy state, retry cache-busting, embed after
+// the page's load, `preload="intent"` + preconnect, the focusable validation anchor, SSR upgrade:
+// 7.69 KB). What only some pages need loads on demand (ON_DEMAND: the legacy driver,
+// `preload="visible"`), which brings it to 7.16 KB; 7.25 KB covers that and no more.
+const BUDGET = 7.25 * 1024;
+// dist/bundle.js, gzipped: everything a page without a bundler downloads. Issue 23 asks for 13 KB;
+// issue 21 took it to 13.64 KB, the on-demand modules bring it to 13.09 KB. 13.25 KB until the
+// last 0.09 KB is found: the target stays 13 KB.
+const BUNDLE_BUDGET = 13.25 * 1024;
 // Strings that only server code (signing, the API host) contains; none may reach the browser.
 const FORBIDDEN = ['TC3-HMAC-SHA256', 'tencentcloudapi', 'tc3_request', 'HmacSHA'];
 
@@ -38,7 +42,7 @@ async function measure(external) {
     platform: 'browser',
     write: false,
     external,
-    plugins: [externalLocaleLoader],
+    plugins: [externalLocaleLoader, externalOnDemand],
     logLevel: 'silent',
     legalComments: 'none',
     charset: 'utf8',
@@ -62,6 +66,14 @@ const locales = await Promise.all(
   }),
 );
 
+// The modules only some pages load (the legacy driver, `preload="visible"`), as shipped.
+const onDemand = await Promise.all(
+  Object.keys(ON_DEMAND).map(async (name) => {
+    const code = await readFile(resolve(root, `dist/${name}.js`));
+    return { file: `${name}.js`, min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+  }),
+);
+
 const leaks = FORBIDDEN.filter((s) => withLit.code.includes(s) || bundleCode.includes(s));
 if (leaks.length > 0) {
   console.error(`size: server-side code reached the browser bundle (found ${leaks.join(', ')})`);
@@ -74,6 +86,7 @@ const report = {
   withProtocol: { minified: withProtocol.min, gzip: withProtocol.gzip },
   withLit: { minified: withLit.min, gzip: withLit.gzip },
   bundle: { minified: bundle.min, gzip: bundle.gzip },
+  onDemand: Object.fromEntries(onDemand.map((m) => [m.file, { size: m.min, gzip: m.gzip }])),
   locales: Object.fromEntries(locales.map((l) => [l.file, { size: l.min, gzip: l.gzip }])),
   budget: BUDGET,
   bundleBudget: BUNDLE_BUDGET,
@@ -87,6 +100,7 @@ const table = [
   `| + what it uses of \`@tencent-captcha/protocol\` | ${kb(withProtocol.min)} | ${kb(withProtocol.gzip)} |`,
   `| + Lit 3 (all a page downloads) | ${kb(withLit.min)} | **${kb(withLit.gzip)}** |`,
   `| \`@tencent-captcha/element/bundle\` (\`dist/bundle.js\`, all of it, no bundler) | ${kb(bundle.min)} | **${kb(bundle.gzip)}** |`,
+  ...onDemand.map((m) => `| + \`dist/${m.file}\`, loaded on demand (as shipped) | ${kb(m.min)} | ${kb(m.gzip)} |`),
   ...locales.map((l) => `| + \`dist/locales/${l.file}\`, loaded on demand (as shipped) | ${kb(l.min)} | ${kb(l.gzip)} |`),
 ].join('\n');
 console.log(table);

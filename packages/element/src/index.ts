@@ -41,6 +41,6 @@ export {
 } from './sdk-loader.js';
 export { toUserLanguage } from './drivers/modern.js';
 export { disasterTicketPrefixFor } from './drivers/driver.js';
-export { legacyLayout } from './drivers/legacy.js';
+export { legacyLayout } from './drivers/legacy-layout.js';
 export { registerTranslation, type TencentCaptchaStrings } from './i18n/index.js';
 export type { TencentCaptchaTemplateProps } from './template-props.js';

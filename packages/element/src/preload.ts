@@ -64,9 +64,8 @@ export function armPreload(host: HTMLElement, mode: string, src: string, load: (
   };
   if (mode === 'eager') fire();
   else if (mode === 'visible') {
-    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && fire());
-    observer.observe(host);
-    cleanups.push(() => observer.disconnect());
+    // On demand (next to the element's script, like the language modules): only this mode needs it.
+    void import('./preload-visible.js').then(({ whenVisible }) => armed && cleanups.push(whenVisible(host, fire)), () => {});
   } else if (armed) {
     for (const type of ['pointerenter', 'focusin']) {
       host.addEventListener(type, fire, { passive: true });

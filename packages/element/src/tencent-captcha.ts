@@ -10,11 +10,11 @@ import {
   type ExpiredDetail,
   type TencentCaptchaVerification,
 } from './events.js';
-import { DEFAULT_LOAD_TIMEOUT, SdkLoadError, loadTencentSdk } from './sdk-loader.js';
+import { DEFAULT_LOAD_TIMEOUT, SdkLoadError, legacyGlobal, loadLegacySdk, loadTencentSdk } from './sdk-loader.js';
 import { DEFAULT_PRELOAD, armPreload, type PreloadMode } from './preload.js';
 import { createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './drivers/driver.js';
 import { createModernDriver } from './drivers/modern.js';
-import { createLegacyDriver, isMobileLegacyScript } from './drivers/legacy.js';
+import { isMobileLegacyScript } from './drivers/legacy-layout.js';
 import { isRtl, observeLang, resolveLang, stringsFor } from './i18n/index.js';
 import { styles } from './tencent-captcha.styles.js';
 import { afterPageLoad } from './page-load.js';
@@ -64,6 +64,10 @@ const positive = (value: unknown, fallback: number): number => {
   const n = Number(value);
   return Number.isFinite(n) && n > 0 ? n : fallback;
 };
+
+/** Imports `drivers/legacy.js` (next to the element's script, like the language modules) and makes a legacy driver. */
+const legacyDriver = async (): Promise<CaptchaDriver> =>
+  (await import('./drivers/legacy.js')).createLegacyDriver({ legacyGlobal, loadLegacySdk, createFallback });
 
 /** Small screens, where the legacy SDK must go full screen: used only when its script URL does not say (`clientype`). */
 export const MOBILE_QUERY = '(max-width: 767px), (hover: none) and (pointer: coarse)';
@@ -474,9 +478,21 @@ export class TencentCaptchaElement extends LitElement {
     const run = ++this.#run;
     this.#startedAt = Date.now();
     const config = this.#config();
-    const driver = this.#driverFor();
-    driver.destroy();
+    let driver = this.#driverFor();
+    driver?.destroy();
     if (!config) return this.#commit('error');
+    if (!driver) {
+      // The legacy driver is a module of its own, loaded on the first legacy show (one request).
+      this.#commit('loading');
+      try {
+        driver = await legacyDriver();
+      } catch {
+        if (run === this.#run) this.#commit('fallback', createFallback('legacy', config, 'sdk_load_error'));
+        return;
+      }
+      if (run !== this.#run) return;
+      this.#driver = driver;
+    }
     // `loading` only when the script really has to load: no flash of it when the SDK is there.
     const loading = driver.load(config);
     if (loading) {
@@ -636,11 +652,12 @@ export class TencentCaptchaElement extends LitElement {
     }
   }
 
-  #driverFor(): CaptchaDriver {
+  /** The driver `driver` asks for; `undefined` when it is the legacy one and not made yet (`legacyDriver()`). */
+  #driverFor(): CaptchaDriver | undefined {
     const name = this.driver === 'legacy' ? 'legacy' : 'modern';
     if (this.#driver?.name !== name) {
       this.#driver?.destroy();
-      this.#driver = name === 'legacy' ? createLegacyDriver() : createModernDriver();
+      this.#driver = name === 'legacy' ? undefined : createModernDriver();
     }
     return this.#driver;
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LEGACY_LAYOUT } from '@tencent-captcha/protocol';
-import { classifyLegacyResult, legacyLayout, toLegacyLang } from './legacy.js';
+import { classifyLegacyResult, toLegacyLang } from './legacy.js';
+import { legacyLayout } from './legacy-layout.js';
 
 describe('legacyLayout()', () => {
   it('gives the PC trigger box at least 362×40, sized from the start', () => {

@@ -25,20 +25,20 @@
  * callback has none, `capGetTicket()`'s is used; when neither has one, it is `''` (the legacy
  * verifier does not require it).
  */
-import { LEGACY_LAYOUT, type LegacyCapInitOptions, type LegacyCaptchaGlobals, type LegacyCaptchaResult } from '@tencent-captcha/protocol';
-import { legacyGlobal, loadLegacySdk } from '../sdk-loader.js';
-import { createFallback, type CaptchaDriver, type DriverConfig, type DriverOutcome } from './driver.js';
+import type { LegacyCapInitOptions, LegacyCaptchaGlobals, LegacyCaptchaResult } from '@tencent-captcha/protocol';
+import type { legacyGlobal, loadLegacySdk } from '../sdk-loader.js';
+import type { CaptchaDriver, DriverConfig, DriverOutcome, createFallback } from './driver.js';
+import { legacyLayout } from './legacy-layout.js';
 
-/** Whether a legacy script URL is a mobile one (`clientype=1`) or a PC one (`2`); `undefined` when it does not say. */
-export function isMobileLegacyScript(src: string): boolean | undefined {
-  const code = /[?&]clientype=([12])\b/.exec(src)?.[1];
-  return code ? code === '1' : undefined;
-}
-
-/** Inline styles of the legacy SDK's box on PC (CSS property names in camelCase); on mobile the SDK covers the screen itself. */
-export function legacyLayout(type: 'popup' | 'embed'): Record<string, string> {
-  const { width, height } = type === 'embed' ? LEGACY_LAYOUT.embed : LEGACY_LAYOUT.pcTrigger;
-  return { width: `${width}px`, height: `${height}px`, minWidth: `${width}px`, minHeight: `${height}px` };
+/**
+ * What the driver takes from the element's own code. This module loads on demand (only pages that
+ * use the legacy SDK fetch it: `dist/drivers/legacy.js`, next to `bundle.js` too, built with what it
+ * takes of `@tencent-captcha/protocol` inside), so it imports nothing of the element and shares the element's script loader (one per page) rather than a copy of it.
+ */
+export interface LegacyDriverDeps {
+  legacyGlobal: typeof legacyGlobal;
+  loadLegacySdk: typeof loadLegacySdk;
+  createFallback: typeof createFallback;
 }
 
 /** The legacy SDK's `lang`: 2052 simplified Chinese, 1028 traditional Chinese, 1033 English. */
@@ -70,7 +70,7 @@ export function classifyLegacyResult(
 }
 
 /** A driver for `capInit`. The legacy SDK is a page-wide singleton, so use one legacy element per page. */
-export function createLegacyDriver(): CaptchaDriver {
+export function createLegacyDriver({ legacyGlobal, loadLegacySdk, createFallback }: LegacyDriverDeps): CaptchaDriver {
   let sdk: LegacyCaptchaGlobals | undefined;
   /** The box with layout styles applied (from the start of loading on desktop). */
   let box: HTMLElement | undefined;
