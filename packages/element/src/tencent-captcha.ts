@@ -545,7 +545,7 @@ export class TencentCaptchaElement extends LitElement {
       this.#expiry = setTimeout(() => this.#expireIfDue(), this.#startedAt + lifetime - expiryMargin(lifetime) - Date.now());
       if (result.status === 'fallback' && result.errorCode === CONFIG_ERROR) {
         console.warn(
-          `<tencent-captcha>: errorCode 1006: Tencent has no config for app-id ${result.appId}: check app-id (or aid-encrypted, arrears).`,
+          `<tencent-captcha>: errorCode 1006: no Tencent config for app-id ${result.appId} (or aid-encrypted, arrears).`,
         );
       }
     }
