@@ -22,5 +22,7 @@ export const bundleOptions = {
   // `HTMLElement` and walks `document` as it loads. Module-scope stand-ins shadow the globals only
   // where they are missing (browsers keep theirs), and `define` registers nothing without a registry.
   banner: { js: 'const{HTMLElement=class{},document={createTreeWalker(){}}}=globalThis;' },
+  // The element's private reactive state: renamed in the bundle only (nothing outside reads it).
+  mangleProps: /^_(status|shown|invalid|formDisabled)$/,
   logLevel: 'warning',
 };

@@ -26,9 +26,9 @@ const root = resolve(import.meta.dirname, '..');
 // `preload="visible"`), which brings it to 7.16 KB; 7.25 KB covers that and no more.
 const BUDGET = 7.25 * 1024;
 // dist/bundle.js, gzipped: everything a page without a bundler downloads. Issue 23 asks for 13 KB;
-// issue 21 took it to 13.64 KB, the on-demand modules bring it to 13.09 KB. 13.25 KB until the
-// last 0.09 KB is found: the target stays 13 KB.
-const BUNDLE_BUDGET = 13.25 * 1024;
+// issue 21 took it to 13.64 KB, the on-demand modules bring it to 13.05 KB, the element's disaster
+// ticket written without protocol's input checks (and a few shared helpers) to 12.87 KB.
+const BUNDLE_BUDGET = 13 * 1024;
 // Strings that only server code (signing, the API host) contains; none may reach the browser.
 const FORBIDDEN = ['TC3-HMAC-SHA256', 'tencentcloudapi', 'tc3_request', 'HmacSHA'];
 

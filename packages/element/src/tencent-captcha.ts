@@ -541,8 +541,7 @@ export class TencentCaptchaElement extends LitElement {
     clearTimeout(this.#expiry);
     const result = this.#result;
     if (result) {
-      const lifetime = positive(this.ticketLifetime, DEFAULT_TICKET_LIFETIME) * 1000;
-      this.#expiry = setTimeout(() => this.#expireIfDue(), this.#startedAt + lifetime - expiryMargin(lifetime) - Date.now());
+      this.#expiry = setTimeout(() => this.#expireIfDue(), this.#expiresAt() - Date.now());
       if (result.status === 'fallback' && result.errorCode === CONFIG_ERROR) {
         console.warn(
           `<tencent-captcha>: errorCode 1006: no Tencent config for app-id ${result.appId} (or aid-encrypted, arrears).`,
@@ -576,11 +575,16 @@ export class TencentCaptchaElement extends LitElement {
   /** Drops the ticket once its lifetime (less the margin) has passed: `expired`, back to `idle`. */
   #expireIfDue(): void {
     const result = this.#result;
-    const lifetime = positive(this.ticketLifetime, DEFAULT_TICKET_LIFETIME) * 1000;
-    if (!result || Date.now() < this.#startedAt + lifetime - expiryMargin(lifetime)) return;
+    if (!result || Date.now() < this.#expiresAt()) return;
     this.#run++;
     this.#driver?.destroy();
     this.#commit('idle', { status: 'expired', ticket: result.ticket, appId: result.appId, previous: result.status, driver: result.driver });
+  }
+
+  /** When the current run's ticket is dropped: its lifetime (less the margin) after the run started. */
+  #expiresAt(): number {
+    const lifetime = positive(this.ticketLifetime, DEFAULT_TICKET_LIFETIME) * 1000;
+    return this.#startedAt + lifetime - expiryMargin(lifetime);
   }
 
   /** Without a valid `app-id` nothing can work: say so to the developer at once, and show the error state. */
