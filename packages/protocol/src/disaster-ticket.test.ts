@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildDisasterTicket,
+  formatDisasterTicket,
   createDisasterRandstr,
   createDisasterResult,
   isDisasterTicket,
@@ -50,6 +51,14 @@ describe('parseDisasterTicket()', () => {
     const r = parseDisasterTicket(input);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toBe(error);
+  });
+});
+
+describe('formatDisasterTicket()', () => {
+  it('writes the same ticket as buildDisasterTicket, which parses back to its parts', () => {
+    const t = formatDisasterTicket('terror_', 1002, '199999164', 1700000000);
+    expect(t).toBe(buildDisasterTicket({ errorCode: 1002, appId: '199999164', prefix: 'terror_', timestamp: 1700000000 }));
+    expect(parseDisasterTicket(t)).toMatchObject({ ok: true, ticket: { prefix: 'terror_', errorCode: 1002, appId: '199999164', timestamp: 1700000000 } });
   });
 });
 

@@ -97,6 +97,15 @@ export interface BuildDisasterTicketInput {
   suffix?: string;
 }
 
+/**
+ * The disaster-ticket format itself, `<prefix><errorCode>_<appId>_<unixSeconds>`, with no checks: for
+ * callers whose parts are already valid (the element, whose app id is checked once and whose error
+ * codes are integers) and that should not carry {@link buildDisasterTicket}'s checks in every page.
+ */
+export function formatDisasterTicket(prefix: DisasterTicketPrefix, errorCode: number, appId: string, unixSeconds: number = Math.floor(Date.now() / 1000)): string {
+  return `${prefix}${errorCode}_${appId}_${unixSeconds}`;
+}
+
 /** Builds a disaster ticket in Tencent's standard format (always with the `_` before the timestamp). */
 export function buildDisasterTicket(input: BuildDisasterTicketInput): string {
   const { errorCode, appId, prefix = 'trerror_', suffix } = input;
@@ -105,7 +114,7 @@ export function buildDisasterTicket(input: BuildDisasterTicketInput): string {
   if (!DIGITS.test(String(appId))) throw new RangeError('appId must be digits');
   if (!Number.isInteger(timestamp) || timestamp < 0) throw new RangeError('timestamp must be whole Unix seconds');
   if (suffix !== undefined && !/^[A-Za-z0-9]{1,64}$/.test(suffix)) throw new RangeError('suffix must be 1-64 letters or digits');
-  return `${prefix}${errorCode}_${appId}_${timestamp}${suffix === undefined ? '' : `_${suffix}`}`;
+  return `${formatDisasterTicket(prefix, errorCode, String(appId), timestamp)}${suffix === undefined ? '' : `_${suffix}`}`;
 }
 
 /** A randstr as the SDK makes one for disaster results: `'@'` + base-36 digits. */

@@ -57,6 +57,7 @@ export {
   isDisasterTicket,
   parseDisasterTicket,
   buildDisasterTicket,
+  formatDisasterTicket,
   createDisasterRandstr,
   createDisasterResult,
   type DisasterTicket,

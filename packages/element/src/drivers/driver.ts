@@ -3,7 +3,7 @@
  * TCaptcha.js / TJCaptcha.js / TJNCaptcha-global.js) and `legacy.ts` (天御's `capInit`). The element
  * never touches an SDK directly, so both drive the same states and events.
  */
-import { createDisasterRandstr, type DisasterTicketPrefix } from '@tencent-captcha/protocol';
+import { createDisasterRandstr, formatDisasterTicket, type DisasterTicketPrefix } from '@tencent-captcha/protocol';
 import type { CaptchaDriverName, ClosedDetail, FallbackDetail, FallbackReason, VerifiedDetail } from '../events.js';
 
 /** Everything a driver needs to show a challenge, resolved from the element's attributes. */
@@ -74,9 +74,9 @@ export function createFallback(
 ): Mutable<FallbackDetail> {
   const detail: Mutable<FallbackDetail> = {
     status: 'fallback',
-    // protocol's buildDisasterTicket format, without its input checks (and their messages, in every
-    // page's bundle): the element's app id is digits (#config) and its own errorCodes are integers.
-    ticket: `${disasterTicketPrefixFor(config.src)}${errorCode}_${config.appId}_${Math.floor(Date.now() / 1000)}`,
+    // protocol's format without buildDisasterTicket's checks (and their messages, in every page's
+    // bundle): the element's app id is digits (#config) and its own errorCodes are integers.
+    ticket: formatDisasterTicket(disasterTicketPrefixFor(config.src), errorCode, config.appId),
     randstr: createDisasterRandstr(),
     appId: config.appId,
     errorCode,
