@@ -10,4 +10,7 @@ export default {
   outputFileTracingRoot: root,
   // `pnpm typecheck` type-checks this app; the build need not do it again.
   typescript: { ignoreBuildErrors: true },
+  // The test builds into a folder of its own, so that it never meets a `next build` that turbo runs
+  // at the same time (`lint:pkg` pulls every package's build in, this app's included).
+  ...(process.env.NEXT_DIST_DIR ? { distDir: process.env.NEXT_DIST_DIR } : {}),
 };

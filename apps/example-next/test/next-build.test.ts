@@ -13,8 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const appDir = join(import.meta.dirname, '..');
 const next = join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');
-/** A clean environment: no TENCENT* variable, whatever the machine has. */
-const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NEXT_TELEMETRY_DISABLED: '1', NO_COLOR: '1' };
+/**
+ * A clean environment: no TENCENT* variable, whatever the machine has. The build goes to `.next-test`
+ * (next.config.mjs), apart from the app's own `next build`, which turbo may run at the same time.
+ */
+const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NEXT_TELEMETRY_DISABLED: '1', NO_COLOR: '1', NEXT_DIST_DIR: '.next-test' };
 
 async function freePort(): Promise<number> {
   const server = createServer();
