@@ -154,6 +154,27 @@ const TRUST_ALL_WARNING =
 
 const CLIENT_GONE = 'the client closed the connection before the captcha was verified';
 
+/** Refuses options the middleware cannot use, at creation. */
+function validateMiddlewareOptions<Req extends NodeRequestLike>(options: CaptchaMiddlewareOptions<Req>): void {
+  assertKnownKeys(options as unknown as Record<string, unknown>, MIDDLEWARE_OPTION_KEYS);
+  assertRiskLimits(options as unknown as Record<string, unknown>);
+  for (const name of ['getUserIp', 'getTicket', 'getRandstr'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new CaptchaConfigError('invalid_option', name, `${name} must be a function of the request.`);
+  }
+  const scopeOption = options.budgetScope;
+  if (scopeOption !== undefined && typeof scopeOption !== 'function' && !isValidBudgetScope(scopeOption)) {
+    throw new CaptchaConfigError('invalid_option', 'budgetScope', 'budgetScope must be 1 to 128 printable ASCII characters without spaces, or a function of the request.');
+  }
+}
+
+/** Answers a refused verification with its status, headers and JSON body. */
+function sendRefusal(res: NodeResponseLike, verdict: CaptchaVerdict): void {
+  const { status, headers, body } = httpResponseForVerdict(verdict);
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.end(JSON.stringify(body));
+}
+
 /**
  * Creates the middleware. Put a body parser before it for form or JSON posts. The route keeps its own
  * request and response types, and `res.locals.captcha` is typed as the {@link CaptchaVerdict} (through
@@ -174,16 +195,9 @@ export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike,
   verifier: CaptchaVerifier,
   options: CaptchaMiddlewareOptions<Req> = {},
 ): CaptchaRequestHandler<Req, Res> {
-  assertKnownKeys(options as unknown as Record<string, unknown>, MIDDLEWARE_OPTION_KEYS);
-  assertRiskLimits(options as unknown as Record<string, unknown>);
-  for (const name of ['getUserIp', 'getTicket', 'getRandstr'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw new CaptchaConfigError('invalid_option', name, `${name} must be a function of the request.`);
-  }
+  validateMiddlewareOptions(options);
   const respond = options.respond ?? true;
   const scopeOption = options.budgetScope;
-  if (scopeOption !== undefined && typeof scopeOption !== 'function' && !isValidBudgetScope(scopeOption)) {
-    throw new CaptchaConfigError('invalid_option', 'budgetScope', 'budgetScope must be 1 to 128 printable ASCII characters without spaces, or a function of the request.');
-  }
   const instanceScope = `express:${++instances}`;
   const warn = (message: string): void => {
     const logger = options.logger;
@@ -235,11 +249,7 @@ export function captchaMiddleware<Req extends NodeRequestLike = NodeRequestLike,
         if (verdict === undefined) return next();
         if (res.locals) res.locals.captcha = verdict;
         if (verdict.accepted || !respond) return next();
-        if (res.headersSent) return undefined;
-        const { status, headers, body } = httpResponseForVerdict(verdict);
-        res.statusCode = status;
-        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-        res.end(JSON.stringify(body));
+        if (!res.headersSent) sendRefusal(res, verdict);
         return undefined;
       },
       (error: unknown) => {

@@ -82,6 +82,37 @@ export interface Network {
   close(): void;
 }
 
+/** The last upstream failure the breaker counted: what its opening is reported with. */
+interface LastFailure {
+  cause: VerdictReason | null;
+  detail: string | null;
+}
+
+/**
+ * Records what an attempt says about Tencent's health: it gives back the attempt's connection slot and
+ * tells the breaker. Lateness, a cancelled request and our own fault (nothing was sent) say nothing
+ * about Tencent.
+ */
+function healthRecorder(queue: DispatchQueue, breaker: Breaker, lastFailure: LastFailure) {
+  return (admission: BreakerAdmission, outcome: AttemptOutcome | 'lagged' | 'cancelled'): void => {
+    queue.release();
+    if (outcome === 'lagged' || outcome === 'cancelled' || outcome.kind === 'local_fault') return breaker.release(admission);
+    if (isUpstreamFailure(outcome)) {
+      lastFailure.cause = causeOfFailure(outcome);
+      lastFailure.detail = detailOfFailure(outcome);
+      breaker.failure(admission);
+    } else {
+      breaker.success(admission);
+    }
+  };
+}
+
+/** The result, reporting a failure to get an answer. */
+function reportFailure(events: NetworkEvents, result: NetworkResult): NetworkResult {
+  if (result.outcome.kind === 'failure') events.upstreamFailed(result.outcome.detail, result.outcome.failure);
+  return result;
+}
+
 /** Creates the network part of one verifier. */
 export function createNetwork(setup: NetworkSetup): Network {
   const { networkBudgetMs, events } = setup;
@@ -89,34 +120,15 @@ export function createNetwork(setup: NetworkSetup): Network {
   // A request may wait for a connection only as long as its first attempt can still run whole.
   const maxQueueWaitMs = networkBudgetMs - attemptTimeoutMs;
   const queue = createDispatchQueue(Math.min(setup.maxConnections, setup.transport.connections), setup.maxQueued);
-  let failureCause: VerdictReason | null = null;
-  let failureDetail: string | null = null;
+  const lastFailure: LastFailure = { cause: null, detail: null };
   const breaker = createBreaker(setup.breaker, {
-    onOpen: (at) => events.breakerOpened(at, failureCause, failureDetail),
+    onOpen: (at) => events.breakerOpened(at, lastFailure.cause, lastFailure.detail),
     onClose: (at) => events.breakerClosed(at),
   });
   const stalls = createStallMonitor();
   const attemptSetup = { client: setup.client, telemetry: setup.telemetry, redact: setup.redact, stalls };
-
-  /** Records what an attempt that reached Tencent says about Tencent's health. */
-  const record = (admission: BreakerAdmission, outcome: AttemptOutcome | 'lagged' | 'cancelled'): void => {
-    queue.release();
-    // Lateness, a cancelled request and our own fault (nothing was sent) say nothing about Tencent.
-    if (outcome === 'lagged' || outcome === 'cancelled' || outcome.kind === 'local_fault') return breaker.release(admission);
-    if (isUpstreamFailure(outcome)) {
-      failureCause = causeOfFailure(outcome);
-      failureDetail = detailOfFailure(outcome);
-      breaker.failure(admission);
-    } else {
-      breaker.success(admission);
-    }
-  };
-
-  /** The result, reporting a failure to get an answer. */
-  const end = (result: NetworkResult): NetworkResult => {
-    if (result.outcome.kind === 'failure') events.upstreamFailed(result.outcome.detail, result.outcome.failure);
-    return result;
-  };
+  const record = healthRecorder(queue, breaker, lastFailure);
+  const end = (result: NetworkResult): NetworkResult => reportFailure(events, result);
   const clients = createClientLimit(setup.maxInFlightPerClient);
 
   async function call(input: ValidInput, extra: string, signal: AbortSignal | undefined, started: number, span: VerificationSpan | null, key: SigningKey): Promise<NetworkResult> {
@@ -166,7 +178,7 @@ export function createNetwork(setup: NetworkSetup): Network {
       return breaker.msUntilProbe;
     },
     get lastFailureDetail() {
-      return failureDetail;
+      return lastFailure.detail;
     },
     close() {
       stalls.stop();

@@ -108,6 +108,21 @@ export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): P
   return { ok: checks.every((c) => c.status !== 'fail'), endpoint: ctx.endpoint, transport, checks };
 }
 
+/** This server's clock against the `Date` header of `host`'s answer (one-second resolution). */
+function clockCheck(host: string, date: string | undefined, now: number, maxSkewSeconds: number): CaptchaCheck {
+  const serverMs = date ? Date.parse(date) : Number.NaN;
+  if (Number.isNaN(serverMs)) return skip('clock', `${host} sent no Date header to compare with`);
+  const skewSeconds = Math.round((now - serverMs) / 1000);
+  const said = skewSeconds === 0 ? 'agrees with' : `is ${Math.abs(skewSeconds)} s ${skewSeconds > 0 ? 'ahead of' : 'behind'}`;
+  return Math.abs(skewSeconds) <= maxSkewSeconds
+    ? pass('clock', `this server's clock ${said} ${host}'s`)
+    : fail(
+        'clock',
+        `this server's clock ${said} ${host}'s`,
+        "synchronise this server's clock (NTP): Tencent refuses signatures more than 5 minutes off, and disaster-ticket freshness depends on it.",
+      );
+}
+
 /** DNS, TCP/TLS and the clock (from the `Date` header of a plain GET). */
 export async function checkNetwork(
   ctx: Pick<CheckContext, 'endpoint' | 'attemptTimeoutMs' | 'now' | 'viaProxy' | 'injectedFetch'>,
@@ -170,24 +185,7 @@ export async function checkNetwork(
   }
   out.push(pass('connect', `TCP${answer.tls ? ` and TLS (${answer.tls})` : ''} to ${host} works`));
 
-  const serverMs = answer.date ? Date.parse(answer.date) : Number.NaN;
-  if (Number.isNaN(serverMs)) {
-    out.push(skip('clock', `${host} sent no Date header to compare with`));
-  } else {
-    // The header has one-second resolution.
-    const skewSeconds = Math.round((ctx.now() - serverMs) / 1000);
-    const max = options.maxClockSkewSeconds ?? 120;
-    const said = skewSeconds === 0 ? 'agrees with' : `is ${Math.abs(skewSeconds)} s ${skewSeconds > 0 ? 'ahead of' : 'behind'}`;
-    out.push(
-      Math.abs(skewSeconds) <= max
-        ? pass('clock', `this server's clock ${said} ${host}'s`)
-        : fail(
-            'clock',
-            `this server's clock ${said} ${host}'s`,
-            "synchronise this server's clock (NTP): Tencent refuses signatures more than 5 minutes off, and disaster-ticket freshness depends on it.",
-          ),
-    );
-  }
+  out.push(clockCheck(host, answer.date, ctx.now(), options.maxClockSkewSeconds ?? 120));
   return out;
 }
 

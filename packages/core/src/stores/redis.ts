@@ -230,6 +230,24 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 
 const ttlArg = (ms: number): string => String(Math.max(1, Math.ceil(ms)));
 
+/** The acceptance script's answer as a result: 1 accepted, 0 replayed, -i the i-th counter full, null too late. */
+function degradedResult(n: number | null, request: DegradedAcceptanceRequest): DegradedAcceptanceResult {
+  if (n === null) return { accepted: false, refusal: 'cannot_remember' };
+  if (n === 1) return { accepted: true };
+  if (n === 0) return { accepted: false, refusal: 'replayed' };
+  const counter = request.counters[-n - 1];
+  if (!counter) throw new CaptchaStoreError('store_bad_answer', 'unexpected answer from the Redis store script');
+  return { accepted: false, refusal: 'budget_exhausted', scope: counter.scope, limit: counter.limit };
+}
+
+/** The claim script's answer as a result: 1 claimed, 0 already used, null too late. */
+function claimResult(n: number | null): TicketClaimResult {
+  if (n === null) return 'cannot_remember';
+  if (n === 1) return 'claimed';
+  if (n === 0) return 'already_used';
+  throw new CaptchaStoreError('store_bad_answer', 'unexpected answer from the Redis store script');
+}
+
 /** Creates a store on Redis; budgets and the replay guard then hold across all instances using it. */
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const adapter = adapterFor(options.client);
@@ -297,21 +315,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     async acceptDegraded(request: DegradedAcceptanceRequest, callOptions?: StoreCallOptions): Promise<DegradedAcceptanceResult> {
       const keys = [prefix + request.replayKey, ...request.counters.map((c) => prefix + c.key)];
       const args = [ttlArg(request.replayTtlMs), ...request.counters.flatMap((c) => [String(c.limit), ttlArg(c.ttlMs)])];
-      const n = await run(ACCEPT_DEGRADED_SCRIPT_SHA1, ACCEPT_DEGRADED_SCRIPT, keys, args, request.deadlineMs, callOptions);
-      if (n === null) return { accepted: false, refusal: 'cannot_remember' };
-      if (n === 1) return { accepted: true };
-      if (n === 0) return { accepted: false, refusal: 'replayed' };
-      const counter = request.counters[-n - 1];
-      if (!counter) throw new CaptchaStoreError('store_bad_answer', 'unexpected answer from the Redis store script');
-      return { accepted: false, refusal: 'budget_exhausted', scope: counter.scope, limit: counter.limit };
+      return degradedResult(await run(ACCEPT_DEGRADED_SCRIPT_SHA1, ACCEPT_DEGRADED_SCRIPT, keys, args, request.deadlineMs, callOptions), request);
     },
 
     async claimTicket(request: TicketClaimRequest, callOptions?: StoreCallOptions): Promise<TicketClaimResult> {
-      const n = await run(CLAIM_TICKET_SCRIPT_SHA1, CLAIM_TICKET_SCRIPT, [prefix + request.key], [ttlArg(request.ttlMs)], request.deadlineMs, callOptions);
-      if (n === null) return 'cannot_remember';
-      if (n === 1) return 'claimed';
-      if (n === 0) return 'already_used';
-      throw new CaptchaStoreError('store_bad_answer', 'unexpected answer from the Redis store script');
+      return claimResult(await run(CLAIM_TICKET_SCRIPT_SHA1, CLAIM_TICKET_SCRIPT, [prefix + request.key], [ttlArg(request.ttlMs)], request.deadlineMs, callOptions));
     },
   };
 }
