@@ -2,7 +2,7 @@
  * The breaker's opening rule, behind one interface (cockatiel's `breaker/Breaker.ts` shape): the
  * breaker (breaker.ts) owns the states, the half-open probe and the events; a strategy only says, from
  * the outcomes of requests that reached Tencent while the breaker was closed, when to open. A different
- * rule is a new file implementing {@link BreakerStrategy}; see consecutive-breaker.ts for today's.
+ * rule is a new file implementing {@link BreakerStrategy}; see sampling-breaker.ts for the default.
  */
 
 /** When to open the breaker, from the outcomes seen while it is closed. */

@@ -1,6 +1,7 @@
 /**
- * Today's opening rule: `failureThreshold` consecutive upstream failures open the breaker; one
- * success in between starts the count again.
+ * The simplest opening rule: `failureThreshold` consecutive upstream failures open the breaker; one
+ * success in between starts the count again. Not the default (one burst of failures opens it, which an
+ * attacker can cause; see sampling-breaker.ts): kept as an example of a strategy and for tests.
  */
 import type { BreakerStrategy } from './breaker-strategy.js';
 
