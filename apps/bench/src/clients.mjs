@@ -20,7 +20,7 @@ export const USER_IP = '203.0.113.7';
  * 256 client IPs, one per call in turn: 64 calls in flight come from 64 clients, as in a real app
  * (core admits at most `maxInFlightPerClient`, 16 by default, per client IP at once).
  */
-const CLIENT_IPS = Array.from({ length: 256 }, (_, i) => `203.0.113.${i}`);
+export const CLIENT_IPS = Array.from({ length: 256 }, (_, i) => `203.0.113.${i}`);
 export const RANDSTR = '@bench1';
 /** A distinct, well-formed ticket per call. */
 export const ticketFor = (i) => `tr03bench${i.toString(36)}*`;
