@@ -8,7 +8,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as workspaceCore from '@tencent-captcha/core';
 import { CLIENT_IPS, CREDENTIALS, RANDSTR, ticketFor } from './clients.mjs';
-import { median, round, startEndpoint } from './measure.mjs';
+import { pairedAB, startEndpoint } from './measure.mjs';
 
 const [bPath, ...rest] = process.argv.slice(2);
 if (!bPath) throw new Error('usage: node --expose-gc src/ab-core.mjs <path to dist/index.js of B> [pairs] [roundMs] [concurrency]');
@@ -29,33 +29,8 @@ function client(core) {
 
 const a = client(workspaceCore);
 const b = client(other);
-const run = (c) => {
-  globalThis.gc?.();
-  return round(c.call, { concurrency, ms: roundMs, peer: endpoint.cpu });
-};
-await run(a);
-await run(b);
-const cpu = [];
-const rate = [];
-for (let i = 0; i < pairs; i++) {
-  // Alternate which goes first, so neither always gets the warmer (or quieter) slot.
-  let ra, rb;
-  if (i % 2 === 0) {
-    ra = await run(a);
-    rb = await run(b);
-  } else {
-    rb = await run(b);
-    ra = await run(a);
-  }
-  cpu.push(ra.cpuUsPerCall / rb.cpuUsPerCall);
-  rate.push(ra.callsPerSec / rb.callsPerSec);
-}
-const q = (xs, p) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) * p)];
-console.log(JSON.stringify({
-  b: bPath, pairs, roundMs, concurrency,
-  cpuRatio: { median: median(cpu), p25: q(cpu, 0.25), p75: q(cpu, 0.75) },
-  rateRatio: { median: median(rate), p25: q(rate, 0.25), p75: q(rate, 0.75) },
-}, null, 2));
+const ratios = await pairedAB(a.call, b.call, { pairs, roundMs, concurrency, peer: endpoint.cpu });
+console.log(JSON.stringify({ b: bPath, pairs, roundMs, concurrency, ...ratios }, null, 2));
 await a.close();
 await b.close();
 await endpoint.stop();

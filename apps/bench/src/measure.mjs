@@ -112,3 +112,36 @@ export async function interleave(cases, { rounds, warmupMs, roundMs, log = () =>
     };
   });
 }
+
+/**
+ * A paired A/B for a busy machine: a warm-up round of each, then `pairs` pairs of adjacent rounds
+ * (A B, B A, A B, …, so neither always gets the warmer or quieter slot). Returns the median and
+ * quartiles of the per-pair ratios A ÷ B of CPU µs/call and of calls/s.
+ */
+export async function pairedAB(a, b, { pairs, roundMs, concurrency, peer }) {
+  const run = (call) => {
+    globalThis.gc?.();
+    return round(call, { concurrency, ms: roundMs, peer });
+  };
+  await run(a);
+  await run(b);
+  const cpu = [];
+  const rate = [];
+  for (let i = 0; i < pairs; i++) {
+    let ra, rb;
+    if (i % 2 === 0) {
+      ra = await run(a);
+      rb = await run(b);
+    } else {
+      rb = await run(b);
+      ra = await run(a);
+    }
+    cpu.push(ra.cpuUsPerCall / rb.cpuUsPerCall);
+    rate.push(ra.callsPerSec / rb.callsPerSec);
+  }
+  const q = (xs, p) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) * p)];
+  return {
+    cpuRatio: { median: median(cpu), p25: q(cpu, 0.25), p75: q(cpu, 0.75) },
+    rateRatio: { median: median(rate), p25: q(rate, 0.25), p75: q(rate, 0.75) },
+  };
+}
