@@ -54,8 +54,9 @@ describe('<tencent-captcha driver="legacy">', () => {
 
   it('PC popup: the SDK trigger in a box of at least 362×40, sized from the start; solve → verified (ret 0)', async () => {
     const el = await legacy(await legacyScriptUrl());
-    // Sized while the script loads, before the SDK renders anything.
-    await until(() => el.status !== 'idle', 'the element to start');
+    // Sized while the script loads, before the SDK renders anything: the driver (a module loaded on
+    // demand, so not at once on a loaded machine) reserves 362×40 before it asks for Tencent's script.
+    await until(() => el.status !== 'idle' && box(el).getBoundingClientRect().width > 0, 'the element to start and size its box');
     expect(box(el).getBoundingClientRect().width).to.equal(362);
     expect(box(el).getBoundingClientRect().height).to.equal(40);
     await until(() => el.status === 'verifying', 'the legacy SDK to start');
