@@ -12,6 +12,7 @@ import type { CaptchaStore } from './stores/contract.js';
 import { createCaptchaVerifier } from './engine/verifier.js';
 import type { CaptchaVerdict } from './types/verdict.js';
 import type { CaptchaVerifier } from './types/verifier.js';
+import { startEmulatorProcess } from '../test/helpers/emulator-process.js';
 
 type Emulator = Awaited<ReturnType<typeof createEmulator>>;
 let emulator: Emulator;
@@ -96,15 +97,37 @@ describe('attack: lagging the event loop makes Tencent look slow', () => {
   };
 
   it('takes an answer that arrived while the loop was blocked, instead of timing out', async () => {
-    emulator.faults.set('api', { kind: 'latency', ms: 30 });
-    const verifier = verifierFor({ attemptTimeoutMs: 200, deadlineMs: 2000, retry: { enabled: false }, breaker: { failureThreshold: 1 } });
-    await verifier.verify(junk(0)); // warm the connection
-    const t = emulator.issueTicket();
-    const p = verifier.verify({ ticket: t.ticket, randstr: t.randstr, userIp: '203.0.113.1' });
-    await new Promise((r) => setTimeout(r, 10));
-    busy(330); // the answer lands in the socket at ~30 ms; the attempt timer is due at 200 ms
-    await expect(p).resolves.toMatchObject({ status: 'verified' });
-    expect(verifier.breakerState).toBe('closed');
+    // Tencent in a process of its own, so that its answer really lands in the socket while this one is
+    // blocked (an emulator in this process could not answer before the block ends).
+    const remote = await startEmulatorProcess(0);
+    try {
+      const options = { captchaAppId: remote.appId, appSecretKey: remote.appSecretKey, secretId: remote.secretId, secretKey: remote.secretKey, endpoint: remote.apiUrl, logger: false } as const;
+      // Warm the emulator process first with default timeouts (its first answers are slow while it compiles).
+      const warmer = createCaptchaVerifier(options);
+      for (let i = 0; i < 3; i++) await warmer.verify(junk(i));
+      await warmer.close();
+      const verifier = createCaptchaVerifier({ ...options, attemptTimeoutMs: 200, deadlineMs: 2000, retry: { enabled: false }, breaker: { failureThreshold: 1 } });
+      await verifier.verify(junk(0)); // warm the connection
+      expect(verifier.breakerState).toBe('closed');
+      const faults = `${remote.controlUrl}/faults`;
+      await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: 'api', fault: { kind: 'latency', ms: 30 }, times: 1 }) });
+      const t = await remote.issueTicket();
+      const p = verifier.verify({ ticket: t.ticket, randstr: t.randstr, userIp: '203.0.113.1' });
+      // Block once Tencent has the request (it took its one latency fault), not after a fixed wait: on
+      // a loaded machine the request may not be written 10 ms after verify() was called.
+      let pending = 1;
+      for (let i = 0; i < 200 && pending > 0; i++) {
+        pending = ((await (await fetch(faults)).json()) as { api: unknown[] }).api.length;
+        if (pending > 0) await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(pending, 'the emulator got the request').toBe(0);
+      busy(330); // the answer lands in the socket ~30 ms into the block; the attempt timer is due at 200 ms
+      await expect(p).resolves.toMatchObject({ status: 'verified' });
+      expect(verifier.breakerState).toBe('closed');
+      await verifier.close();
+    } finally {
+      await remote.close();
+    }
   });
 
   it('refuses as overloaded, and keeps the breaker closed, when the timer fires far too late to judge Tencent', async () => {

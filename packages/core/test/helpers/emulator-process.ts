@@ -12,6 +12,8 @@ export interface EmulatorProcess {
   secretId: string;
   secretKey: string;
   apiUrl: string;
+  /** The emulator's control endpoint (`/__emulator`): faults over HTTP. */
+  controlUrl: string;
   /** Issues a ticket as a solved challenge would (over the emulator's control endpoint). */
   issueTicket(): Promise<{ ticket: string; randstr: string }>;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startEmulatorProcess(latencyMs: number): Promise<EmulatorP
     secretId: info['secretId']!,
     secretKey: info['secretKey']!,
     apiUrl: info['apiUrl']!,
+    controlUrl: info['controlUrl']!,
     async issueTicket() {
       const res = await fetch(`${info['controlUrl']}/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       return (await res.json()) as { ticket: string; randstr: string };
